@@ -1,0 +1,45 @@
+# Two commands do everything on a fresh machine: `make run` and `make test`.
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+HOST ?= 127.0.0.1
+PORT ?= 8765
+URL ?=
+
+.PHONY: run test lint bench conformance fixtures clean
+
+$(BIN)/python:
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/pip install -q --upgrade pip
+
+$(VENV)/.installed: pyproject.toml | $(BIN)/python
+	$(BIN)/pip install -q -e .
+	touch $@
+
+$(VENV)/.dev: pyproject.toml | $(BIN)/python
+	$(BIN)/pip install -q -e '.[dev]'
+	touch $(VENV)/.installed $@
+
+run: $(VENV)/.installed
+	$(BIN)/nemo-emulator serve --host $(HOST) --port $(PORT)
+
+test: $(VENV)/.dev
+	$(BIN)/python -m pytest -q -m "not slow" tests
+	$(BIN)/python -m pytest -q -m "slow" tests
+	$(BIN)/python -m pytest -q -p conformance.plugin conformance --nemo-report=.conformance
+
+lint: $(VENV)/.dev
+	$(BIN)/ruff check emulator client conformance tests bench
+	$(BIN)/mypy
+
+conformance: $(VENV)/.dev
+	$(BIN)/python -m pytest -q -p conformance.plugin conformance $(if $(URL),--nemo-base-url=$(URL)) --nemo-report=.conformance
+
+fixtures: $(VENV)/.installed
+	$(BIN)/python fixtures/make_media.py
+
+bench: $(VENV)/.dev
+	$(BIN)/python bench/run.py
+
+clean:
+	rm -rf $(VENV) .pytest_cache .mypy_cache .ruff_cache .conformance

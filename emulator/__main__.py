@@ -1,0 +1,96 @@
+"""`nemo-emulator serve`: run the emulator on a port. The only place that reads flags and the environment."""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import socket
+import sys
+from pathlib import Path
+from typing import Any
+
+from emulator.settings import Latency, Settings
+
+
+def _settings_from_file(path: str) -> dict[str, Any]:
+    values: dict[str, Any] = json.loads(Path(path).read_text())
+    for key, value in list(values.items()):
+        if key.startswith("latency_") and isinstance(value, list):
+            values[key] = Latency(*value)
+    return values
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(prog="nemo-emulator", description="Offline emulator of the NemoVideo agent API.")
+    sub = parser.add_subparsers(dest="command")
+    serve = sub.add_parser("serve", help="run the emulator (default command)")
+    serve.add_argument("--host", default=os.environ.get("NEMO_EMULATOR_HOST", "127.0.0.1"))
+    serve.add_argument("--port", type=int, default=int(os.environ.get("NEMO_EMULATOR_PORT", "8765")),
+                       help="TCP port; 0 picks a free one (the URL is printed)")
+    serve.add_argument("--seed", type=int, default=0, help="seed for ids, latencies and generated media")
+    serve.add_argument("--state-dir", type=Path, default=None, help="where uploads and renders are kept")
+    serve.add_argument("--clock", choices=["realtime", "manual"], default="realtime",
+                       help="realtime: virtual time follows the wall clock; manual: only /_emulator/clock moves it")
+    serve.add_argument("--time-scale", type=float, default=1.0,
+                       help="virtual seconds per real second in realtime mode (60 = a 3-minute generation in 3 s)")
+    serve.add_argument("--settings", metavar="FILE", help="JSON object of Settings fields to override")
+    serve.add_argument("--set", action="append", default=[], metavar="FIELD=JSON",
+                       help="override one Settings field, e.g. --set heartbeat_style='\"comment\"'")
+    serve.add_argument("--log-level", default="warning")
+    return parser
+
+
+def settings_from_args(args: argparse.Namespace) -> Settings:
+    overrides: dict[str, Any] = _settings_from_file(args.settings) if args.settings else {}
+    for item in args.set:
+        key, _, raw = item.partition("=")
+        try:
+            overrides[key] = json.loads(raw)
+        except ValueError:
+            overrides[key] = raw
+    if args.time_scale <= 0:
+        raise SystemExit("--time-scale must be positive")
+    base = Settings(seed=args.seed, state_dir=args.state_dir, clock_mode=args.clock, time_scale=args.time_scale)
+    try:
+        return base.replace(**overrides)
+    except TypeError as exc:
+        raise SystemExit(f"unknown setting: {exc}") from None
+
+
+def serve(args: argparse.Namespace) -> None:
+    import uvicorn
+
+    from emulator.app import create_app
+
+    settings = settings_from_args(args)
+    app = create_app(settings)
+    sock = socket.socket(socket.AF_INET6 if ":" in args.host else socket.AF_INET)
+    sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+    try:
+        sock.bind((args.host, args.port))
+    except OSError as exc:
+        raise SystemExit(f"cannot listen on {args.host}:{args.port}: {exc.strerror}") from None
+    host, port = sock.getsockname()[:2]
+    print(f"nemo-emulator listening on http://{host}:{port} (clock {settings.clock_mode}, seed {settings.seed})",
+          flush=True)
+    config = uvicorn.Config(app, log_level=args.log_level, access_log=False, timeout_graceful_shutdown=1)
+    try:
+        uvicorn.Server(config).run(sockets=[sock])
+    finally:
+        app.state.store.close()
+
+
+def main(argv: list[str] | None = None) -> None:
+    argv = sys.argv[1:] if argv is None else argv
+    if not argv or argv[0].startswith("-") and argv[0] not in ("-h", "--help"):
+        argv = ["serve", *argv]
+    args = build_parser().parse_args(argv)
+    if args.command == "serve":
+        serve(args)
+    else:
+        build_parser().print_help()
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,56 @@
+"""Reading and checking JSON request bodies, with messages that say what to send instead."""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+from starlette.requests import Request
+
+from client.codes import Code
+from emulator.errors import ApiError
+
+JSON = dict[str, Any]
+_TYPE_NAMES = {str: "a string", int: "an integer", float: "a number", bool: "a boolean", dict: "an object", list: "an array"}
+
+
+async def read_json(request: Request, *, limit: int, optional: bool = False) -> JSON:
+    """The body as a JSON object; 400 for anything else, 413 past `limit` bytes."""
+    chunks: list[bytes] = []
+    size = 0
+    async for chunk in request.stream():
+        size += len(chunk)
+        if size > limit:
+            raise ApiError(Code.BODY_TOO_LARGE, f"request body larger than {limit} bytes")
+        chunks.append(chunk)
+    raw = b"".join(chunks)
+    if not raw.strip():
+        if optional:
+            return {}
+        raise ApiError(Code.BAD_REQUEST, "request body must be a JSON object")
+    try:
+        body = json.loads(raw)
+    except (ValueError, UnicodeDecodeError) as exc:
+        raise ApiError(Code.BAD_REQUEST, f"malformed JSON body: {exc}") from None
+    if not isinstance(body, dict):
+        raise ApiError(Code.BAD_REQUEST, f"request body must be a JSON object, not {type(body).__name__}")
+    return body
+
+
+def field(body: JSON, *names: str, kind: type | tuple[type, ...], required: bool = True, default: Any = None) -> Any:
+    """`body[name]` under the first of `names` present, type-checked (bools are not numbers)."""
+    for name in names:
+        if name in body and body[name] is not None:
+            value = body[name]
+            kinds = kind if isinstance(kind, tuple) else (kind,)
+            if isinstance(value, bool) and bool not in kinds:
+                ok = False
+            else:
+                ok = isinstance(value, kinds)
+            if not ok:
+                wanted = " or ".join(_TYPE_NAMES.get(k, k.__name__) for k in kinds)
+                raise ApiError(Code.BAD_REQUEST, f"field '{name}' must be {wanted}")
+            return value
+    if required:
+        raise ApiError(Code.BAD_REQUEST, f"missing required field '{names[0]}'")
+    return default

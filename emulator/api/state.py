@@ -1,0 +1,22 @@
+"""/api/state/nemo_agent/<user>/<session_id>/latest: the session's state as tools left it."""
+
+from __future__ import annotations
+
+from starlette.requests import Request
+from starlette.responses import Response
+from starlette.routing import Route
+
+from emulator.api.sessions import check_user_slot
+from emulator.auth import authenticate, store_of
+from emulator.envelope import ok
+
+
+async def latest(request: Request) -> Response:
+    store = store_of(request)
+    user = authenticate(request)
+    check_user_slot(request, user.id)
+    session = store.sessions.owned(request.path_params["session_id"], user.id)
+    return ok(session.snapshot(), message=store.settings.envelope_message)
+
+
+routes = [Route("/api/state/nemo_agent/{user}/{session_id}/latest", latest, methods=["GET"])]

@@ -1,0 +1,82 @@
+"""The virtual clock: the only place in the emulator that reads real time or sleeps.
+
+In `manual` mode time moves only when told to (tests, /_emulator/clock). In `realtime` mode it
+follows the wall clock multiplied by `time_scale`, and can still be advanced by hand.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import threading
+import time
+from datetime import UTC, datetime
+
+
+class VirtualClock:
+    """Virtual epoch seconds; safe to advance from any thread while the server waits on it."""
+
+    def __init__(self, mode: str = "manual", start: float | None = None, scale: float = 1.0) -> None:
+        self.mode = mode
+        self.scale = scale
+        self._base = start if start is not None and mode == "manual" else time.time()
+        self._real0 = time.monotonic()
+        self._lock = threading.Lock()
+        self._waiters: set[asyncio.Future[None]] = set()
+
+    def now(self) -> float:
+        """Current virtual time, epoch seconds."""
+        if self.mode == "realtime":
+            return self._base + (time.monotonic() - self._real0) * self.scale
+        return self._base
+
+    def iso(self, t: float | None = None) -> str:
+        """ISO-8601 UTC with a trailing Z, the protocol's timestamp form."""
+        moment = datetime.fromtimestamp(self.now() if t is None else t, UTC)
+        return moment.strftime("%Y-%m-%dT%H:%M:%SZ")
+
+    def advance(self, seconds: float) -> float:
+        """Move time forward and wake every sleeper whose deadline has passed."""
+        if seconds < 0:
+            raise ValueError("the clock only moves forward")
+        with self._lock:
+            self._base += seconds
+        self._wake()
+        return self.now()
+
+    def set(self, t: float) -> float:
+        """Jump to an absolute virtual time (never backwards)."""
+        return self.advance(max(0.0, t - self.now()))
+
+    async def sleep_until(self, deadline: float) -> None:
+        """Wait until virtual time reaches `deadline`."""
+        loop = asyncio.get_running_loop()
+        while (remaining := deadline - self.now()) > 0:
+            fut: asyncio.Future[None] = loop.create_future()
+            with self._lock:
+                self._waiters.add(fut)
+            try:
+                timeout = remaining / self.scale if self.mode == "realtime" else None
+                with contextlib.suppress(TimeoutError):
+                    await asyncio.wait_for(fut, timeout)
+            finally:
+                with self._lock:
+                    self._waiters.discard(fut)
+
+    async def sleep(self, seconds: float) -> None:
+        """Wait `seconds` of virtual time."""
+        await self.sleep_until(self.now() + seconds)
+
+    def _wake(self) -> None:
+        with self._lock:
+            waiters = list(self._waiters)
+        for fut in waiters:
+            loop = fut.get_loop()
+            if loop.is_closed():
+                continue
+            loop.call_soon_threadsafe(_resolve, fut)
+
+
+def _resolve(fut: asyncio.Future[None]) -> None:
+    if not fut.done():
+        fut.set_result(None)

@@ -1,0 +1,66 @@
+"""/_emulator/: test control (reset, clock, settings, recorded errors), outside the protocol's routes."""
+
+from __future__ import annotations
+
+import dataclasses
+from typing import Any
+
+from starlette.requests import Request
+from starlette.responses import JSONResponse, Response
+from starlette.routing import Route
+
+from client.codes import Code
+from emulator.api._body import field, read_json
+from emulator.auth import store_of
+from emulator.errors import ApiError
+
+
+def _clock_view(request: Request) -> dict[str, Any]:
+    clock = store_of(request).clock
+    return {"now": clock.now(), "iso": clock.iso(), "mode": clock.mode, "scale": clock.scale}
+
+
+async def health(request: Request) -> Response:
+    return JSONResponse({"status": "ok", **_clock_view(request)})
+
+
+async def reset(request: Request) -> Response:
+    store_of(request).reset()
+    return JSONResponse({"reset": True, **_clock_view(request)})
+
+
+async def clock(request: Request) -> Response:
+    if request.method == "POST":
+        store = store_of(request)
+        body = await read_json(request, limit=4096)
+        advance = field(body, "advance", kind=(int, float), required=False)
+        target = field(body, "set", kind=(int, float), required=False)
+        if (advance is None) == (target is None):
+            raise ApiError(Code.BAD_REQUEST, 'send {"advance": seconds} or {"set": epoch_seconds}')
+        if advance is not None and not 0 <= advance <= 10 * 365 * 86400:
+            raise ApiError(Code.BAD_REQUEST, "advance must be between 0 and ten years of seconds")
+        if target is not None and target < store.clock.now():
+            raise ApiError(Code.BAD_REQUEST, "the clock only moves forward")
+        if advance is not None:
+            store.clock.advance(float(advance))
+        else:
+            store.clock.set(float(target))
+    return JSONResponse(_clock_view(request))
+
+
+async def settings(request: Request) -> Response:
+    values = dataclasses.asdict(store_of(request).settings)
+    return JSONResponse({k: (str(v) if k == "state_dir" else v) for k, v in values.items()})
+
+
+async def errors(request: Request) -> Response:
+    return JSONResponse({"errors": store_of(request).unexpected_errors})
+
+
+routes = [
+    Route("/_emulator/health", health, methods=["GET"]),
+    Route("/_emulator/reset", reset, methods=["POST"]),
+    Route("/_emulator/clock", clock, methods=["GET", "POST"]),
+    Route("/_emulator/settings", settings, methods=["GET"]),
+    Route("/_emulator/errors", errors, methods=["GET"]),
+]

@@ -1,0 +1,1 @@
+"""Records and rules, free of HTTP."""

@@ -1,0 +1,72 @@
+"""Projects/sessions and their ADK-style state dict (§3.2, §3.7, §6.3)."""
+
+from __future__ import annotations
+
+import copy
+from dataclasses import dataclass, field
+from typing import Any
+
+from client.codes import Code
+from emulator.errors import ApiError
+from emulator.ids import Ids
+
+JSON = dict[str, Any]
+
+
+def empty_state() -> JSON:
+    return {
+        "video_infos": [],
+        "draft": {},
+        "canvas_config": {"width": 1920, "height": 1080, "ratio": "16:9"},
+        "video_analyses": {},
+        "generated_media": [],
+    }
+
+
+@dataclass
+class Session:
+    """One project = one ADK session; `state` is what /state returns and tools change."""
+
+    id: str
+    task_id: str
+    user_id: str
+    task_name: str
+    language: str | None
+    created_at: float
+    state: JSON = field(default_factory=empty_state)
+    turns: int = 0
+    running: int = 0
+    version: int = 0
+
+    def apply_delta(self, delta: JSON) -> None:
+        """ADK `actions.stateDelta` semantics: top-level keys replace."""
+        for key, value in delta.items():
+            self.state[key] = copy.deepcopy(value)
+        self.version += 1
+
+    def snapshot(self) -> JSON:
+        return {
+            "session_id": self.id,
+            "task_id": self.task_id,
+            "task_name": self.task_name,
+            "user_id": self.user_id,
+            "state": self.state,
+        }
+
+
+@dataclass
+class Sessions:
+    ids: Ids
+    by_id: dict[str, Session] = field(default_factory=dict)
+
+    def create(self, user_id: str, task_name: str, language: str | None, now: float) -> Session:
+        session = Session(self.ids.session(), self.ids.task(), user_id, task_name, language, now)
+        self.by_id[session.id] = session
+        return session
+
+    def owned(self, session_id: str, user_id: str) -> Session:
+        """The user's session, or 1002 — also for someone else's, so existence never leaks."""
+        session = self.by_id.get(session_id)
+        if session is None or session.user_id != user_id:
+            raise ApiError(Code.SESSION_NOT_FOUND, f"session {session_id[:40]!r} not found; create one first")
+        return session

@@ -1,0 +1,59 @@
+"""Store: all of one emulator's state, built per app; `reset()` re-initialises it."""
+
+from __future__ import annotations
+
+import asyncio
+import shutil
+import tempfile
+from pathlib import Path
+from typing import Any
+
+from emulator.clock import VirtualClock
+from emulator.ids import Ids
+from emulator.settings import Settings
+from emulator.state.accounts import Accounts
+from emulator.state.renders import Renders
+from emulator.state.sessions import Sessions
+from emulator.state.uploads import Uploads
+
+
+class Store:
+    """Tokens, users, sessions, uploads, renders and the clock of one emulator instance."""
+
+    def __init__(self, settings: Settings | None = None) -> None:
+        self.settings = settings or Settings()
+        self._own_dir = self.settings.state_dir is None
+        self.root = Path(tempfile.mkdtemp(prefix="nemo-emulator-")) if self._own_dir else Path(self.settings.state_dir)  # type: ignore[arg-type]
+        self.clock = VirtualClock(self.settings.clock_mode, self.settings.start_time, self.settings.time_scale)
+        self._init_state()
+
+    def _init_state(self) -> None:
+        s = self.settings
+        self.ids = Ids(s.seed)
+        self.accounts = Accounts(s, self.clock, self.ids)
+        self.sessions = Sessions(self.ids)
+        self.uploads = Uploads(s, self.ids, self.root / "uploads")
+        self.renders = Renders(s, self.clock, self.root / "renders")
+        self.unexpected_errors: list[dict[str, Any]] = []
+        self.tasks: set[asyncio.Task[Any]] = set()
+
+    def reset(self) -> None:
+        """Forget everything, as if just created with the same settings; the clock restarts too."""
+        for task in list(self.tasks):
+            task.get_loop().call_soon_threadsafe(task.cancel)
+        for sub in ("uploads", "renders"):
+            shutil.rmtree(self.root / sub, ignore_errors=True)
+        self.clock = VirtualClock(self.settings.clock_mode, self.settings.start_time, self.settings.time_scale)
+        self._init_state()
+
+    def spawn(self, coro: Any) -> asyncio.Task[Any]:
+        """Run work that must outlive the request (agent turns), keeping a reference until it ends."""
+        task = asyncio.get_running_loop().create_task(coro)
+        self.tasks.add(task)
+        task.add_done_callback(self.tasks.discard)
+        return task
+
+    def close(self) -> None:
+        """Remove the private state directory (not a user-given --state-dir)."""
+        if self._own_dir:
+            shutil.rmtree(self.root, ignore_errors=True)

@@ -1,0 +1,120 @@
+"""Upload rules (formats 4001, size 4002, safe names) and upload records.
+
+Bytes are streamed into a sink on disk as they arrive; nothing partial survives a failure.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import os
+import re
+import unicodedata
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from client.codes import ACCEPTED_FORMATS, Code
+from emulator.errors import ApiError
+from emulator.ids import Ids
+from emulator.media.probe import NotMedia, Probe, probe
+from emulator.settings import Settings
+
+ACCEPTED_LIST = ", ".join(ext for group in ACCEPTED_FORMATS.values() for ext in group)
+_UNSAFE = re.compile(r"[^\w.\- ()\[\]+,@]+")
+
+
+def safe_filename(raw: str | None) -> str:
+    """A display/storage name with no directories, control characters or absurd length."""
+    name = unicodedata.normalize("NFC", raw or "").replace("\\", "/").split("/")[-1]
+    name = "".join(ch for ch in name if ch.isprintable())
+    name = _UNSAFE.sub("_", name).strip(" .")
+    if len(name) > 120:
+        stem, dot, ext = name.rpartition(".")
+        name = (stem[: 120 - len(ext) - 1] + dot + ext) if dot and len(ext) <= 8 else name[:120]
+    return name or "upload"
+
+
+@dataclass(slots=True)
+class Upload:
+    id: str
+    user_id: str
+    session_id: str
+    filename: str
+    path: Path
+    size: int
+    hash: str
+    probe: Probe
+
+    def info(self, base_url: str) -> dict[str, Any]:
+        """The `files[]` / `video_infos[]` entry (§3.5)."""
+        p = self.probe
+        return {
+            "id": self.id,
+            "filename": self.filename,
+            "file_type": p.file_type,
+            "format": p.format,
+            "cdn_url": f"{base_url.rstrip('/')}/cdn/uploads/{self.id}/{self.filename}",
+            "duration": p.duration,
+            "width": p.width,
+            "height": p.height,
+            "fps": p.fps,
+            "has_audio": p.has_audio,
+            "size": self.size,
+            "hash": self.hash,
+        }
+
+
+class UploadSink:
+    """One file being received: hashes and counts as it writes, stops at the size limit."""
+
+    def __init__(self, path: Path, limit: int, filename: str) -> None:
+        self.path, self.limit, self.filename = path, limit, filename
+        path.parent.mkdir(parents=True, exist_ok=True)
+        self._fh = path.open("wb")
+        self._sha = hashlib.sha256()
+        self.size = 0
+
+    def write(self, chunk: bytes) -> None:
+        self.size += len(chunk)
+        if self.size > self.limit:
+            raise ApiError(Code.FILE_TOO_LARGE, f"{self.filename}: larger than {self.limit} bytes; compress or trim it")
+        self._fh.write(chunk)
+        self._sha.update(chunk)
+
+    def close(self) -> str:
+        self._fh.close()
+        return self._sha.hexdigest()[:16]
+
+    def discard(self) -> None:
+        self._fh.close()
+        self.path.unlink(missing_ok=True)
+
+
+@dataclass
+class Uploads:
+    settings: Settings
+    ids: Ids
+    root: Path
+    by_id: dict[str, Upload] = field(default_factory=dict)
+
+    def open(self, filename: str | None) -> UploadSink:
+        name = safe_filename(filename)
+        return UploadSink(self.root / ".incoming" / self.ids.media("up"), self.settings.max_upload_bytes, name)
+
+    def accept(self, sink: UploadSink, user_id: str, session_id: str) -> Upload:
+        """Probe a fully received file; keep it if it is accepted media, else delete it and raise 4001."""
+        digest = sink.close()
+        try:
+            if sink.size == 0:
+                raise NotMedia("file is empty")
+            result = probe(sink.path)
+        except NotMedia as exc:
+            sink.path.unlink(missing_ok=True)
+            raise ApiError(Code.UNSUPPORTED_FILE_TYPE, f"{sink.filename}: {exc}; accepted formats: {ACCEPTED_LIST}") from None
+        upload_id = sink.path.name
+        final = self.root / upload_id / sink.filename
+        final.parent.mkdir(parents=True, exist_ok=True)
+        os.replace(sink.path, final)
+        upload = Upload(upload_id, user_id, session_id, sink.filename, final, sink.size, digest, result)
+        self.by_id[upload_id] = upload
+        return upload

@@ -1,0 +1,104 @@
+"""Shared fixtures: an emulator on a real socket (uvicorn in a thread), reset per test."""
+
+from __future__ import annotations
+
+import asyncio
+import socket
+import threading
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass
+from typing import Any
+
+import httpx
+import pytest
+import uvicorn
+
+from emulator import Settings, Store, create_app
+
+TEST_SETTINGS = Settings(clock_mode="manual", anon_per_ip_limit=10_000)
+
+
+@dataclass
+class Server:
+    url: str
+    store: Store
+    thread: threading.Thread
+    server: uvicorn.Server
+
+    def stop(self) -> None:
+        self.server.should_exit = True
+        self.thread.join(10)
+        self.store.close()
+
+
+def start_server(settings: Settings) -> Server:
+    store = Store(settings)
+    app = create_app(store=store)
+    sock = socket.socket()
+    sock.bind(("127.0.0.1", 0))
+    port = sock.getsockname()[1]
+    config = uvicorn.Config(app, log_level="error", access_log=False, lifespan="off", timeout_graceful_shutdown=1)
+    server = uvicorn.Server(config)
+    thread = threading.Thread(target=server.run, kwargs={"sockets": [sock]}, daemon=True)
+    thread.start()
+    started = threading.Event()
+
+    def wait_started() -> None:
+        for _ in range(500):
+            if server.started:
+                started.set()
+                return
+            threading.Event().wait(0.01)  # real-time: waiting for a thread to bind, not for virtual time
+
+    wait_started()
+    assert started.is_set(), "uvicorn did not start"
+    return Server(f"http://127.0.0.1:{port}", store, thread, server)
+
+
+@pytest.fixture(scope="session")
+def _shared_server() -> Iterator[Server]:
+    server = start_server(TEST_SETTINGS)
+    yield server
+    server.stop()
+
+
+@pytest.fixture
+def server(_shared_server: Server) -> Iterator[Server]:
+    """The shared emulator, reset; fails the test if the server recorded an unexpected error."""
+    _shared_server.store.reset()
+    yield _shared_server
+    assert _shared_server.store.unexpected_errors == []
+
+
+@pytest.fixture
+def server_factory() -> Iterator[Callable[..., Server]]:
+    """Start a separate emulator with settings changed from the test defaults."""
+    started: list[Server] = []
+
+    def make(**changes: Any) -> Server:
+        srv = start_server(TEST_SETTINGS.replace(**changes))
+        started.append(srv)
+        return srv
+
+    yield make
+    for srv in started:
+        errors = srv.store.unexpected_errors
+        srv.stop()
+        assert errors == []
+
+
+@pytest.fixture
+def http(server: Server) -> Iterator[httpx.Client]:
+    with httpx.Client(base_url=server.url, timeout=30) as client:
+        yield client
+
+
+@pytest.fixture
+def app_client() -> Iterator[tuple[httpx.AsyncClient, Store]]:
+    """In-process client for fast logic tests (responses are buffered whole)."""
+    store = Store(TEST_SETTINGS)
+    app = create_app(store=store)
+    client = httpx.AsyncClient(transport=httpx.ASGITransport(app=app), base_url="http://emulator.test")
+    yield client, store
+    asyncio.run(client.aclose())
+    store.close()
