@@ -26,17 +26,34 @@ def build_parser() -> argparse.ArgumentParser:
     sub = parser.add_subparsers(dest="command")
     serve = sub.add_parser("serve", help="run the emulator (default command)")
     serve.add_argument("--host", default=os.environ.get("NEMO_EMULATOR_HOST", "127.0.0.1"))
-    serve.add_argument("--port", type=int, default=int(os.environ.get("NEMO_EMULATOR_PORT", "8765")),
-                       help="TCP port; 0 picks a free one (the URL is printed)")
+    serve.add_argument(
+        "--port",
+        type=int,
+        default=int(os.environ.get("NEMO_EMULATOR_PORT", "8765")),
+        help="TCP port; 0 picks a free one (the URL is printed)",
+    )
     serve.add_argument("--seed", type=int, default=0, help="seed for ids, latencies and generated media")
     serve.add_argument("--state-dir", type=Path, default=None, help="where uploads and renders are kept")
-    serve.add_argument("--clock", choices=["realtime", "manual"], default="realtime",
-                       help="realtime: virtual time follows the wall clock; manual: only /_emulator/clock moves it")
-    serve.add_argument("--time-scale", type=float, default=1.0,
-                       help="virtual seconds per real second in realtime mode (60 = a 3-minute generation in 3 s)")
+    serve.add_argument(
+        "--clock",
+        choices=["realtime", "manual"],
+        default="realtime",
+        help="realtime: virtual time follows the wall clock; manual: only /_emulator/clock moves it",
+    )
+    serve.add_argument(
+        "--time-scale",
+        type=float,
+        default=1.0,
+        help="virtual seconds per real second in realtime mode (60 = a 3-minute generation in 3 s)",
+    )
     serve.add_argument("--settings", metavar="FILE", help="JSON object of Settings fields to override")
-    serve.add_argument("--set", action="append", default=[], metavar="FIELD=JSON",
-                       help="override one Settings field, e.g. --set heartbeat_style='\"comment\"'")
+    serve.add_argument(
+        "--set",
+        action="append",
+        default=[],
+        metavar="FIELD=JSON",
+        help="override one Settings field, e.g. --set heartbeat_style='\"comment\"'",
+    )
     serve.add_argument("--log-level", default="warning")
     return parser
 
@@ -72,8 +89,10 @@ def serve(args: argparse.Namespace) -> None:
     except OSError as exc:
         raise SystemExit(f"cannot listen on {args.host}:{args.port}: {exc.strerror}") from None
     host, port = sock.getsockname()[:2]
-    print(f"nemo-emulator listening on http://{host}:{port} (clock {settings.clock_mode}, seed {settings.seed})",
-          flush=True)
+    print(
+        f"nemo-emulator listening on http://{host}:{port} (clock {settings.clock_mode}, seed {settings.seed})",
+        flush=True,
+    )
     config = uvicorn.Config(app, log_level=args.log_level, access_log=False, timeout_graceful_shutdown=1)
     try:
         uvicorn.Server(config).run(sockets=[sock])
@@ -83,7 +102,7 @@ def serve(args: argparse.Namespace) -> None:
 
 def main(argv: list[str] | None = None) -> None:
     argv = sys.argv[1:] if argv is None else argv
-    if not argv or argv[0].startswith("-") and argv[0] not in ("-h", "--help"):
+    if not argv or (argv[0].startswith("-") and argv[0] not in ("-h", "--help")):
         argv = ["serve", *argv]
     args = build_parser().parse_args(argv)
     if args.command == "serve":

@@ -10,7 +10,7 @@ from collections.abc import Callable
 from typing import Any
 
 from starlette.exceptions import HTTPException
-from starlette.requests import Request
+from starlette.requests import ClientDisconnect, Request
 from starlette.responses import Response
 
 from client.codes import Code, http_status
@@ -80,8 +80,14 @@ async def _unexpected(request: Request, exc: Exception) -> Response:
     return error_response(request, ApiError(Code.INTERNAL, "internal emulator error; see GET /_emulator/errors"))
 
 
+async def _client_gone(request: Request, exc: Exception) -> Response:
+    """Nobody is listening; what was received has already been discarded."""
+    return Response(status_code=499)
+
+
 HANDLERS: dict[Any, Callable[[Request, Exception], Any]] = {
     ApiError: _api_error,
     HTTPException: _http_error,
+    ClientDisconnect: _client_gone,
     Exception: _unexpected,
 }

@@ -26,16 +26,16 @@ class Ids:
         return "clm_" + self._chars(_URLSAFE, 32)
 
     def anon_user(self) -> str:
-        return "anon_" + "%016x" % self._rng.getrandbits(64)
+        return "anon_" + f"{self._rng.getrandbits(64):016x}"
 
     def session(self) -> str:
         return str(self._rng.randrange(10**18, 10**19))
 
     def task(self) -> str:
-        return "task_" + "%012x" % self._rng.getrandbits(48)
+        return "task_" + f"{self._rng.getrandbits(48):012x}"
 
     def media(self, prefix: str = "m") -> str:
-        return f"{prefix}_" + "%016x" % self._rng.getrandbits(64)
+        return f"{prefix}_" + f"{self._rng.getrandbits(64):016x}"
 
     def uuid(self) -> str:
         return str(uuid.UUID(int=self._rng.getrandbits(128), version=4))
@@ -57,4 +57,4 @@ class TurnIds:
         return "adk-" + str(uuid.UUID(int=self._rng.getrandbits(128), version=4))
 
     def media(self) -> str:
-        return "gen_" + "%016x" % self._rng.getrandbits(64)
+        return "gen_" + f"{self._rng.getrandbits(64):016x}"

@@ -1,5 +1,14 @@
 """The protocol's routes, one module per resource."""
 
-from emulator.api import auth, credits, sessions, state
+from emulator.api import auth, credits, files, renders, run_sse, sessions, state, uploads
 
-ROUTES = [*auth.routes, *sessions.routes, *credits.routes, *state.routes]
+ROUTES = [
+    *auth.routes,
+    *sessions.routes,
+    *credits.routes,
+    *state.routes,
+    *run_sse.routes,
+    *uploads.routes,
+    *renders.routes,
+    *files.routes,
+]

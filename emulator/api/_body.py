@@ -11,7 +11,14 @@ from client.codes import Code
 from emulator.errors import ApiError
 
 JSON = dict[str, Any]
-_TYPE_NAMES = {str: "a string", int: "an integer", float: "a number", bool: "a boolean", dict: "an object", list: "an array"}
+_TYPE_NAMES = {
+    str: "a string",
+    int: "an integer",
+    float: "a number",
+    bool: "a boolean",
+    dict: "an object",
+    list: "an array",
+}
 
 
 async def read_json(request: Request, *, limit: int, optional: bool = False) -> JSON:
@@ -43,10 +50,7 @@ def field(body: JSON, *names: str, kind: type | tuple[type, ...], required: bool
         if name in body and body[name] is not None:
             value = body[name]
             kinds = kind if isinstance(kind, tuple) else (kind,)
-            if isinstance(value, bool) and bool not in kinds:
-                ok = False
-            else:
-                ok = isinstance(value, kinds)
+            ok = isinstance(value, kinds) and not (isinstance(value, bool) and bool not in kinds)
             if not ok:
                 wanted = " or ".join(_TYPE_NAMES.get(k, k.__name__) for k in kinds)
                 raise ApiError(Code.BAD_REQUEST, f"field '{name}' must be {wanted}")

@@ -40,7 +40,9 @@ async def claim_token(request: Request) -> Response:
     if session.task_id != task_id:
         raise ApiError(Code.SESSION_NOT_FOUND, "task_id does not belong to that session")
     value = store.accounts.issue_claim(user, task_id, session.id)
-    return ok({"claim_token": value, "expires_in": store.settings.claim_token_ttl_s}, message=store.settings.envelope_message)
+    return ok(
+        {"claim_token": value, "expires_in": store.settings.claim_token_ttl_s}, message=store.settings.envelope_message
+    )
 
 
 routes = [

@@ -15,7 +15,7 @@ import numpy as np
 from PIL import Image
 
 _ANALYSIS_FPS = 4.0
-_CUT_THRESHOLD = 40.0
+_CUT_THRESHOLD = 30.0
 
 
 class NotMedia(Exception):
@@ -155,7 +155,12 @@ def _analyse(container: Any, video: Any, duration: float) -> dict[str, Any]:
         raise NotMedia("video stream has no decodable frames")
     mean_b = float(np.mean(brightness)) if brightness else 0.0
     mean_m = float(np.mean(motion)) if motion else 0.0
-    return {"brightness": round(mean_b, 1), "motion": round(mean_m, 2), "scene_cuts": cuts, "mood": pick_mood(mean_b, mean_m)}
+    return {
+        "brightness": round(mean_b, 1),
+        "motion": round(mean_m, 2),
+        "scene_cuts": cuts,
+        "mood": pick_mood(mean_b, mean_m),
+    }
 
 
 def pick_mood(brightness: float, motion: float) -> str:

@@ -1,25 +1,33 @@
-"""Render jobs: status and progress derived from the virtual clock; output written by a worker."""
+"""Render jobs: status and progress derived from the virtual clock; the MP4 is encoded by a worker.
+
+A job belongs to its user, not its session: it keeps rendering when the session or token goes away
+(§7.5) and is forgotten `render_retention_s` after it finishes.
+"""
 
 from __future__ import annotations
 
 import concurrent.futures
+import random
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Literal
+from urllib.parse import unquote, urlsplit
 
 from client.codes import Code
 from emulator.clock import VirtualClock
 from emulator.errors import ApiError
+from emulator.media import render
 from emulator.settings import Settings
+from emulator.state.sessions import Session
+from emulator.state.uploads import Uploads
 
 Status = Literal["pending", "processing", "completed", "failed", "cancelled"]
 JSON = dict[str, Any]
+HEIGHTS = {"low": 480, "medium": 720, "high": 1080, "360p": 360, "480p": 480, "720p": 720, "1080p": 1080}
 
 
 @dataclass
 class RenderJob:
-    """One export. The job belongs to its user, not its session: it outlives both (§7.5)."""
-
     id: str
     user_id: str
     session_id: str
@@ -30,7 +38,9 @@ class RenderJob:
     path: Path
     cancelled_at: float | None = None
     error: str | None = None
-    encode: concurrent.futures.Future[Any] | None = field(default=None, repr=False)
+    fail_at: float | None = None
+    result: JSON = field(default_factory=dict)
+    encode: concurrent.futures.Future[JSON] | None = field(default=None, repr=False)
 
     @property
     def finishes_at(self) -> float:
@@ -41,6 +51,9 @@ class RenderJob:
             return "cancelled"
         if self.error is not None:
             return "failed"
+        if self.fail_at is not None and now >= self.fail_at:
+            self.error = "render failed: injected failure"
+            return "failed"
         if now < self.submitted_at + min(2.0, self.duration / 10):
             return "pending"
         if now < self.finishes_at or self.encode is None or not self.encode.done():
@@ -49,6 +62,7 @@ class RenderJob:
         if exc is not None:
             self.error = f"render failed: {exc}"
             return "failed"
+        self.result = self.encode.result()
         return "completed"
 
     def progress(self, now: float) -> int:
@@ -66,21 +80,70 @@ class Renders:
     settings: Settings
     clock: VirtualClock
     root: Path
+    pool: concurrent.futures.Executor
     by_id: dict[str, RenderJob] = field(default_factory=dict)
 
-    def get(self, render_id: str, user_id: str | None = None) -> RenderJob:
-        """The job, unless unknown, expired after retention, or (when `user_id` is given) someone else's."""
+    def get(self, render_id: str, user_id: str) -> RenderJob:
+        """The user's job, unless unknown, expired after retention, or someone else's (all look the same)."""
         job = self.by_id.get(render_id)
-        now = self.clock.now()
-        if job is not None and now > job.finishes_at + self.settings.render_retention_s:
+        if job is not None and self.clock.now() > job.finishes_at + self.settings.render_retention_s:
             self.by_id.pop(render_id, None)
             job.path.unlink(missing_ok=True)
             job = None
-        if job is None or (user_id is not None and job.user_id != user_id):
-            raise ApiError(Code.NOT_FOUND, f"render {render_id[:80]!r} not found")
+        if job is None or job.user_id != user_id:
+            raise ApiError(Code.NOT_FOUND, f"render {render_id[:128]!r} not found")
         return job
 
-    def add(self, job: RenderJob) -> None:
-        if job.id in self.by_id:
+    def submit(
+        self, render_id: str, user_id: str, session: Session, draft: JSON, output: JSON, uploads: Uploads, base_url: str
+    ) -> RenderJob:
+        """Start a job; its duration is drawn from the render latency profile, seeded by id."""
+        if render_id in self.by_id:
             raise ApiError(Code.CONFLICT, "duplicate id; submit again with a new render id")
-        self.by_id[job.id] = job
+        rng = random.Random(f"render:{self.settings.seed}:{render_id}")
+        duration = round(rng.uniform(self.settings.latency_render.low, self.settings.latency_render.high), 3)
+        job = RenderJob(
+            render_id, user_id, session.id, draft, output, self.clock.now(), duration, self.root / f"{render_id}.mp4"
+        )
+        height = min(
+            HEIGHTS.get(str(output.get("resolution") or output.get("quality")), 1080), self.settings.render_max_height
+        )
+        resolve = _resolver(user_id, uploads, self.root.parent / "generated")
+        analyses = dict(session.state.get("video_analyses", {}))
+
+        def cuts(src: str) -> list[float]:
+            for key, analysis in analyses.items():
+                if key in src:
+                    return list(analysis.get("scene_cuts", []))
+            return []
+
+        self.root.mkdir(parents=True, exist_ok=True)
+        job.encode = self.pool.submit(render.render, draft, job.path, resolve, max_short=height, cuts=cuts)
+        self.by_id[render_id] = job
+        return job
+
+    def cancel(self, job: RenderJob) -> None:
+        status = job.status(self.clock.now())
+        if status in ("completed", "failed"):
+            raise ApiError(Code.CONFLICT, f"render already {status}; nothing to cancel")
+        if job.cancelled_at is None:
+            job.cancelled_at = self.clock.now()
+            if job.encode is not None:
+                job.encode.cancel()
+
+
+def _resolver(user_id: str, uploads: Uploads, generated: Path) -> render.Resolver:
+    """Local file behind a segment `src`: the user's own uploads and generated audio; else None."""
+
+    def resolve(src: str) -> Path | None:
+        parts = urlsplit(src).path.split("/")
+        if len(parts) >= 5 and parts[1:3] == ["cdn", "uploads"]:
+            upload = uploads.by_id.get(parts[3])
+            if upload is not None and upload.user_id == user_id and upload.filename == unquote(parts[4]):
+                return upload.path
+        if len(parts) == 4 and parts[1:3] == ["cdn", "generated"] and parts[3].endswith(".wav"):
+            path = generated / parts[3]
+            return path if path.exists() and "/" not in parts[3] else None
+        return None
+
+    return resolve

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import concurrent.futures
 import shutil
 import tempfile
 from pathlib import Path
@@ -25,6 +26,7 @@ class Store:
         self._own_dir = self.settings.state_dir is None
         self.root = Path(tempfile.mkdtemp(prefix="nemo-emulator-")) if self._own_dir else Path(self.settings.state_dir)  # type: ignore[arg-type]
         self.clock = VirtualClock(self.settings.clock_mode, self.settings.start_time, self.settings.time_scale)
+        self.pool = concurrent.futures.ThreadPoolExecutor(self.settings.render_workers, thread_name_prefix="render")
         self._init_state()
 
     def _init_state(self) -> None:
@@ -33,7 +35,7 @@ class Store:
         self.accounts = Accounts(s, self.clock, self.ids)
         self.sessions = Sessions(self.ids)
         self.uploads = Uploads(s, self.ids, self.root / "uploads")
-        self.renders = Renders(s, self.clock, self.root / "renders")
+        self.renders = Renders(s, self.clock, self.root / "renders", self.pool)
         self.unexpected_errors: list[dict[str, Any]] = []
         self.tasks: set[asyncio.Task[Any]] = set()
 
@@ -41,7 +43,10 @@ class Store:
         """Forget everything, as if just created with the same settings; the clock restarts too."""
         for task in list(self.tasks):
             task.get_loop().call_soon_threadsafe(task.cancel)
-        for sub in ("uploads", "renders"):
+        for job in self.renders.by_id.values():
+            if job.encode is not None:
+                job.encode.cancel()
+        for sub in ("uploads", "renders", "generated"):
             shutil.rmtree(self.root / sub, ignore_errors=True)
         self.clock = VirtualClock(self.settings.clock_mode, self.settings.start_time, self.settings.time_scale)
         self._init_state()
@@ -55,5 +60,6 @@ class Store:
 
     def close(self) -> None:
         """Remove the private state directory (not a user-given --state-dir)."""
+        self.pool.shutdown(wait=True, cancel_futures=True)
         if self._own_dir:
             shutil.rmtree(self.root, ignore_errors=True)

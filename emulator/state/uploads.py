@@ -8,6 +8,7 @@ from __future__ import annotations
 import hashlib
 import os
 import re
+import shutil
 import unicodedata
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -110,7 +111,9 @@ class Uploads:
             result = probe(sink.path)
         except NotMedia as exc:
             sink.path.unlink(missing_ok=True)
-            raise ApiError(Code.UNSUPPORTED_FILE_TYPE, f"{sink.filename}: {exc}; accepted formats: {ACCEPTED_LIST}") from None
+            raise ApiError(
+                Code.UNSUPPORTED_FILE_TYPE, f"{sink.filename}: {exc}; accepted formats: {ACCEPTED_LIST}"
+            ) from None
         upload_id = sink.path.name
         final = self.root / upload_id / sink.filename
         final.parent.mkdir(parents=True, exist_ok=True)
@@ -118,3 +121,8 @@ class Uploads:
         upload = Upload(upload_id, user_id, session_id, sink.filename, final, sink.size, digest, result)
         self.by_id[upload_id] = upload
         return upload
+
+    def forget(self, upload: Upload) -> None:
+        """Drop an accepted upload and its file (a later file of the same request was rejected)."""
+        self.by_id.pop(upload.id, None)
+        shutil.rmtree(upload.path.parent, ignore_errors=True)

@@ -115,7 +115,9 @@ def test_bad_session_body_is_400_envelope(http: httpx.Client, body: bytes, needl
 
 def test_oversized_body_is_413_envelope(http: httpx.Client) -> None:
     r = http.post(
-        "/api/tasks/me/with-session/nemo_agent", content=b'{"task_name":"' + b"x" * (2 << 20) + b'"}', headers=anon(http)
+        "/api/tasks/me/with-session/nemo_agent",
+        content=b'{"task_name":"' + b"x" * (2 << 20) + b'"}',
+        headers=anon(http),
     )
     assert r.status_code == 413 and r.json()["code"] == 413
 
@@ -165,7 +167,9 @@ def test_claim_token_is_issued_and_cannot_be_used_as_bearer(http: httpx.Client) 
 def test_claim_token_for_foreign_session_is_1002(http: httpx.Client) -> None:
     alice, bob = anon(http, "alice"), anon(http, "bob")
     r = http.post("/api/tasks/me/with-session/nemo_agent", json={}, headers=alice).json()["data"]
-    claim = http.post("/api/auth/claim-token", json={"task_id": r["task_id"], "session_id": r["session_id"]}, headers=bob)
+    claim = http.post(
+        "/api/auth/claim-token", json={"task_id": r["task_id"], "session_id": r["session_id"]}, headers=bob
+    )
     assert claim.json()["code"] == 1002
 
 

@@ -1,0 +1,468 @@
+"""The deterministic agent: a user message and the session's state become a plan of texts and tool calls.
+
+Understands generation (from text or an upload), background music (generate, volume, style, remove),
+titles and text overlays with time ranges, trims, track removal, aspect ratio and "show tracks".
+Anything else gets a helpful answer. Replies are phrased for a GUI, as the real backend's are.
+"""
+
+from __future__ import annotations
+
+import random
+import re
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from typing import Any
+
+from emulator.agent import tools
+from emulator.media.draft import AUDIO, TEXT, VIDEO
+from emulator.media.music import MOODS, mood_name
+from emulator.settings import Latency, Settings
+
+JSON = dict[str, Any]
+Effect = Callable[["Any", JSON], tuple[JSON, JSON]]
+"""(turn context, current session state) -> (tool response, stateDelta)."""
+
+_QUOTED = re.compile(r"[\"“‘']([^\"”’']{1,200})[\"”’']")
+_RANGE = re.compile(
+    r"(\d+(?:\.\d+)?)\s*(?:s|sec|secs|seconds)?\s*(?:-|–|to)\s*(\d+(?:\.\d+)?)\s*(?:s|sec|secs|seconds)\b"
+)
+_SECONDS = re.compile(r"(\d+(?:\.\d+)?)\s*(?:-\s*)?(?:s|sec|secs|second|seconds)\b")
+_PERCENT = re.compile(r"(\d{1,3})\s*%")
+_RATIO = re.compile(r"\b(16\s*:\s*9|9\s*:\s*16|1\s*:\s*1|4\s*:\s*5|4\s*:\s*3)\b")
+_MUSIC = re.compile(r"\b(music|bgm|soundtrack|song|score|background track|beat)\b")
+_TEXT = re.compile(r"\b(title|text|caption|subtitle|overlay|headline)s?\b")
+_GENERATE = re.compile(r"\b(generate|create|make|produce|render me)\b")
+_VIDEO_WORD = re.compile(r"\b(video|clip|footage|timelapse|time-lapse|animation|film|movie|reel)s?\b")
+_REMOVE = re.compile(r"\b(remove|delete|drop|get rid of|take out|no more)\b")
+_DESCRIBE = re.compile(
+    r"\b(show|list|describe|what'?s|what is|display|summari[sz]e)\b.*\b(tracks?|timeline|draft|project)\b"
+)
+_TRACK_N = re.compile(r"\btrack\s*#?\s*(\d+)\b")
+_UPLOAD = re.compile(r"\b(upload(ed)?|my (video|clip|footage|file)|the (video|clip) i)\b")
+
+
+@dataclass(slots=True)
+class Say:
+    text: str
+
+
+@dataclass(slots=True)
+class Tool:
+    name: str
+    args: JSON
+    cost: int
+    latency: float
+    effect: Effect
+
+
+@dataclass
+class Plan:
+    kind: str
+    steps: list[Say | Tool] = field(default_factory=list)
+    silent_eligible: bool = False
+
+    @property
+    def cost(self) -> int:
+        return sum(s.cost for s in self.steps if isinstance(s, Tool))
+
+
+def _draw(rng: random.Random, latency: Latency) -> float:
+    return round(rng.uniform(latency.low, latency.high), 3)
+
+
+def _seconds(value: str) -> int:
+    return int(round(float(value) * 1000))
+
+
+def find_mood(text: str) -> str | None:
+    for word in re.findall(r"[a-z\-]+", text.lower()):
+        if (name := mood_name(word)) is not None:
+            return name
+    return None
+
+
+def _last_video(state: JSON) -> JSON | None:
+    videos = [v for v in state.get("video_infos", []) if v.get("file_type") == "video"]
+    return videos[-1] if videos else None
+
+
+def _draft_video_src(state: JSON) -> str | None:
+    for track in (state.get("draft") or {}).get("t", []):
+        if track.get("tt") == VIDEO and track.get("sg"):
+            src: str = track["sg"][0].get("src", "")
+            return src
+    return None
+
+
+def _has_track(state: JSON, tt: int) -> bool:
+    return any(t.get("tt") == tt and t.get("sg") for t in (state.get("draft") or {}).get("t", []))
+
+
+class Planner:
+    """Turns messages into plans; all randomness comes from the turn's RNG."""
+
+    def __init__(self, settings: Settings, rng: random.Random) -> None:
+        self.s = settings
+        self.rng = rng
+
+    def plan(self, message: str, state: JSON) -> Plan:
+        m = " ".join(message.lower().split())
+        if not m:
+            return self._text_plan("help", 'Tell me what to make, e.g. "generate a 10-second city timelapse".')
+        if _DESCRIBE.search(m) or m in ("tracks", "timeline", "show tracks"):
+            return self._text_plan("describe", tools.describe(state) + " Open the Timeline panel to see it.")
+        if re.search(r"\b(export|download)\b", m) and not _GENERATE.search(m):
+            return self._text_plan(
+                "export", "Your video is ready to export! Click the Export button in the top-right corner to save it."
+            )
+        if _REMOVE.search(m) and (target := self._removal_target(m)) is not None:
+            return self._edit_plan("remove", self._remove_tool(*target))
+        if _MUSIC.search(m):
+            return self._music_plan(m, message, state)
+        if _TEXT.search(m) and _QUOTED.search(message):
+            return self._edit_plan("text", self._text_tool(message, m, state))
+        if re.search(r"\b(trim|shorten|cut)\b", m):
+            tool = self._trim_tool(m, state)
+            if tool is not None:
+                return self._edit_plan("trim", tool)
+        ratio = self._ratio(m)
+        if ratio is not None:
+            return self._edit_plan("ratio", self._ratio_tool(ratio, state))
+        if _GENERATE.search(m) and (_VIDEO_WORD.search(m) or "from" in m):
+            return self._generate_plan(message, m, state)
+        return self._text_plan(
+            "help",
+            "I can generate a video from a description or your upload, add background music, titles and text, "
+            "trim, change the aspect ratio, or show your tracks. Upload files with the Upload button, then tell "
+            'me what you\'d like — for example: "add lo-fi music at 35%" or "title \'Urban Dreams\' 0-3s".',
+        )
+
+    # -- plans -------------------------------------------------------------------------------------------
+
+    def _text_plan(self, kind: str, text: str) -> Plan:
+        wait = _draw(self.rng, self.s.latency_text)
+        return Plan(kind, [Tool("", {}, 0, wait, _noop), Say(text)])
+
+    def _edit_plan(self, kind: str, tool: tuple[Tool, str]) -> Plan:
+        step, done_text = tool
+        return Plan(kind, [step, Say(done_text)], silent_eligible=True)
+
+    def _generate_plan(self, message: str, m: str, state: JSON) -> Plan:
+        seconds = self._duration(m, default=10.0, cap=15.0)
+        upload = _last_video(state) if _UPLOAD.search(m) else None
+        title = self._title_from(message) or self._title_guess(message)
+        steps: list[Say | Tool] = []
+        if upload is not None:
+            seconds = min(seconds, upload["duration"]) if _SECONDS.search(m) else upload["duration"]
+            steps.append(Say(f'Sure! I\'ll turn your upload "{upload["filename"]}" into a finished video.'))
+            steps.append(self._place_upload(upload, seconds))
+            steps.append(Say("Your clip is on the timeline! Preview it in the Timeline panel while I add music."))
+        else:
+            prompt = message.strip()[:500]
+            steps.append(Say(f"Sure! I'll generate a {seconds:g}-second video: {prompt}. This may take a few minutes."))
+            steps.append(
+                Tool(
+                    "generate_video_with_seedance",
+                    {"prompt": prompt, "duration": seconds},
+                    self.s.cost_generate_video,
+                    _draw(self.rng, self.s.latency_generate),
+                    _GenerateVideo(prompt, seconds, find_mood(m)),
+                )
+            )
+            steps.append(
+                Say("Your raw video is ready! Preview it in the Timeline panel. Adding music and a title now…")
+            )
+        mood = find_mood(m)
+        steps.append(self._music_tool(mood, 0.35, cost=0, requested_ms=None))
+        end = min(3000, int(seconds * 1000))
+        steps.append(
+            Tool(
+                "edit_multitrack",
+                {"action": "add_text", "text": title, "start": 0, "end": end / 1000},
+                0,
+                _draw(self.rng, self.s.latency_edit),
+                _AddText(title, 0, end, title=True),
+            )
+        )
+        steps.append(
+            Say(
+                f'Done! I added background music and the title "{title}". '
+                "Preview it in the Timeline panel, then click Export to save your video."
+            )
+        )
+        return Plan("generate", steps)
+
+    def _music_plan(self, m: str, message: str, state: JSON) -> Plan:
+        pct = _PERCENT.search(m)
+        volume = min(100, int(pct.group(1))) / 100 if pct else None
+        mood = find_mood(m)
+        wants_new = bool(re.search(r"\b(generate|add|create|make|compose|new|put|give)\b", m))
+        if (_has_track(state, AUDIO) and not wants_new) or (
+            _has_track(state, AUDIO) and mood is None and volume is not None
+        ):
+            if mood is not None:
+                step = self._music_tool(
+                    mood,
+                    volume if volume is not None else self._current_volume(state),
+                    cost=self.s.cost_generate_music,
+                    requested_ms=None,
+                )
+                label = MOODS_LABEL.get(mood, mood.title())
+                return Plan(
+                    "music",
+                    [
+                        step,
+                        Say(
+                            f"Switched the background music to {label}"
+                            f"{f' at {round(volume * 100)}%' if volume is not None else ''}. "
+                            "Preview it in the Timeline panel."
+                        ),
+                    ],
+                    silent_eligible=True,
+                )
+            if volume is not None:
+                step = Tool(
+                    "edit_multitrack",
+                    {"action": "set_volume", "track": "bgm", "volume": volume},
+                    self.s.cost_edit,
+                    _draw(self.rng, self.s.latency_edit),
+                    _Volume(volume),
+                )
+                return self._edit_plan(
+                    "volume",
+                    (
+                        step,
+                        f"Set the background music to {round(volume * 100)}% volume. "
+                        "Press play in the preview to hear it.",
+                    ),
+                )
+        requested = _SECONDS.search(m)
+        step = self._music_tool(
+            mood,
+            volume if volume is not None else 0.8,
+            cost=self.s.cost_generate_music,
+            requested_ms=_seconds(requested.group(1)) if requested else None,
+        )
+        steps: list[Say | Tool] = []
+        if _draft_video_src(state) is None and (upload := _last_video(state)) is not None:
+            steps.append(self._place_upload(upload, upload["duration"]))
+        label = MOODS_LABEL.get(mood, "music matched to your video") if mood else "music matched to your video's mood"
+        steps += [
+            step,
+            Say(
+                f"Background music added: {label}, at {round((volume if volume is not None else 0.8) * 100)}% "
+                "volume across the whole video. Open the Timeline panel to adjust it, or click Export."
+            ),
+        ]
+        return Plan("music", steps, silent_eligible=True)
+
+    # -- tools -------------------------------------------------------------------------------------------
+
+    def _place_upload(self, upload: JSON, seconds: float) -> Tool:
+        media = {"url": upload["cdn_url"], "duration": min(seconds, upload["duration"])}
+        return Tool(
+            "edit_multitrack",
+            {"action": "add_video", "src": upload["cdn_url"]},
+            self.s.cost_edit,
+            _draw(self.rng, self.s.latency_edit),
+            lambda ctx, st: tools.add_video(st, media, name=upload["filename"]),
+        )
+
+    def _music_tool(self, mood: str | None, volume: float, *, cost: int, requested_ms: int | None) -> Tool:
+        seed = self.rng.getrandbits(32)
+        args = {"mood": mood or "auto", "volume": volume, "match": "video"}
+        return Tool(
+            "generate_music",
+            args,
+            cost,
+            _draw(self.rng, self.s.latency_music),
+            _GenerateMusic(mood, volume, seed, requested_ms),
+        )
+
+    def _current_volume(self, state: JSON) -> float:
+        for track in (state.get("draft") or {}).get("t", []):
+            if track.get("tt") == AUDIO and track.get("sg"):
+                return float(track["sg"][0].get("v", 0.8))
+        return 0.8
+
+    def _text_tool(self, message: str, m: str, state: JSON) -> tuple[Tool, str]:
+        text = self._title_from(message) or "Title"
+        rng_match = _RANGE.search(m)
+        length = tools.video_length_ms(state) or 10000
+        start, end = (
+            (_seconds(rng_match.group(1)), _seconds(rng_match.group(2))) if rng_match else (0, min(3000, int(length)))
+        )
+        if end <= start:
+            start, end = end, start + 1000 if end == start else start
+        title = bool(re.search(r"\btitle\b", m))
+        step = Tool(
+            "edit_multitrack",
+            {"action": "add_text", "text": text, "start": start / 1000, "end": end / 1000},
+            self.s.cost_edit,
+            _draw(self.rng, self.s.latency_edit),
+            _AddText(text, start, end, title=title),
+        )
+        what = "Title" if title else "Text"
+        return step, (
+            f'{what} added: "{text}" (white, {"top" if title else "bottom"}-center, '
+            f"{start / 1000:g}-{end / 1000:g}s, fade-in). Preview it in the Timeline panel."
+        )
+
+    def _trim_tool(self, m: str, state: JSON) -> tuple[Tool, str] | None:
+        length = int(tools.video_length_ms(state) or (state.get("draft") or {}).get("d", 0) or 0)
+        if rng_match := _RANGE.search(m):
+            a, b = _seconds(rng_match.group(1)), _seconds(rng_match.group(2))
+        elif ((first := re.search(r"first\s+(\d+(?:\.\d+)?)\s*(?:s|sec|seconds)", m)) and _REMOVE.search(m)) or (
+            first := re.search(r"(?:remove|cut|trim)\s+(?:off\s+)?(?:the\s+)?first\s+(\d+(?:\.\d+)?)", m)
+        ):
+            a, b = _seconds(first.group(1)), length
+        elif sec := _SECONDS.search(m):
+            a, b = 0, _seconds(sec.group(1))
+        else:
+            return None
+        b = min(b, length) if length else b
+        if b <= a:
+            return None
+        step = Tool(
+            "edit_multitrack",
+            {"action": "trim", "start": a / 1000, "end": b / 1000},
+            self.s.cost_edit,
+            _draw(self.rng, self.s.latency_edit),
+            lambda ctx, st: tools.trim(st, a, b),
+        )
+        return (
+            step,
+            f"Trimmed the video to {a / 1000:g}-{b / 1000:g}s ({(b - a) / 1000:g}s). Check it in the Timeline panel.",
+        )
+
+    def _removal_target(self, m: str) -> tuple[int | None, int | None, str] | None:
+        if n := _TRACK_N.search(m):
+            return None, int(n.group(1)) - 1, f"track {n.group(1)}"
+        if _MUSIC.search(m) or re.search(r"\baudio\b", m):
+            return AUDIO, None, "the background music"
+        if _TEXT.search(m):
+            return TEXT, None, "the text"
+        if _VIDEO_WORD.search(m):
+            return VIDEO, None, "the video track"
+        return None
+
+    def _remove_tool(self, tt: int | None, index: int | None, label: str) -> tuple[Tool, str]:
+        step = Tool(
+            "edit_multitrack",
+            {"action": "remove_track", "track_type": tt, "index": index},
+            self.s.cost_edit,
+            _draw(self.rng, self.s.latency_edit),
+            lambda ctx, st: tools.remove_tracks(st, tt, index),
+        )
+        return step, f"Removed {label}. Open the Timeline panel to review your tracks."
+
+    def _ratio(self, m: str) -> str | None:
+        if r := _RATIO.search(m):
+            return r.group(1).replace(" ", "")
+        if re.search(r"\b(vertical|portrait|tiktok|reels?|shorts)\b", m):
+            return "9:16"
+        if re.search(r"\bsquare\b", m):
+            return "1:1"
+        if re.search(r"\b(landscape|widescreen|horizontal)\b", m):
+            return "16:9"
+        return None
+
+    def _ratio_tool(self, ratio: str, state: JSON) -> tuple[Tool, str]:
+        step = Tool(
+            "edit_multitrack",
+            {"action": "set_canvas", "ratio": ratio},
+            self.s.cost_edit,
+            _draw(self.rng, self.s.latency_edit),
+            lambda ctx, st: tools.set_ratio(st, ratio),
+        )
+        return step, (
+            f"Canvas changed to {ratio}. Footage is reframed to fit; for a true {ratio} shot, ask me to "
+            "regenerate. Preview it in the player."
+        )
+
+    # -- helpers -----------------------------------------------------------------------------------------
+
+    @staticmethod
+    def _duration(m: str, *, default: float, cap: float) -> float:
+        sec = _SECONDS.search(m)
+        return max(1.0, min(cap, float(sec.group(1)))) if sec else default
+
+    @staticmethod
+    def _title_from(message: str) -> str | None:
+        q = _QUOTED.search(message)
+        return q.group(1).strip() if q else None
+
+    @staticmethod
+    def _title_guess(message: str) -> str:
+        words = [w for w in re.findall(r"[A-Za-z]+", message) if len(w) > 3 and w.lower() not in _STOP]
+        return " ".join(w.capitalize() for w in words[-2:]) or "My Video"
+
+
+_STOP = {
+    "generate",
+    "create",
+    "make",
+    "video",
+    "second",
+    "seconds",
+    "with",
+    "from",
+    "that",
+    "this",
+    "about",
+    "please",
+    "clip",
+    "produce",
+    "some",
+    "into",
+    "long",
+    "upload",
+    "uploaded",
+    "timelapse",
+    "music",
+}
+MOODS_LABEL = {name: name.replace("-", " ").title().replace("Lo Fi", "Lo-fi") for name in MOODS}
+
+
+def _noop(ctx: Any, state: JSON) -> tuple[JSON, JSON]:
+    return {}, {}
+
+
+@dataclass(slots=True)
+class _AddText:
+    text: str
+    start: int
+    end: int
+    title: bool
+
+    def __call__(self, ctx: Any, state: JSON) -> tuple[JSON, JSON]:
+        return tools.add_text(state, self.text, self.start, self.end, title=self.title)
+
+
+@dataclass(slots=True)
+class _Volume:
+    volume: float
+
+    def __call__(self, ctx: Any, state: JSON) -> tuple[JSON, JSON]:
+        return tools.set_bgm_volume(state, self.volume)
+
+
+@dataclass(slots=True)
+class _GenerateVideo:
+    prompt: str
+    seconds: float
+    mood: str | None
+
+    def __call__(self, ctx: Any, state: JSON) -> tuple[JSON, JSON]:
+        return ctx.generate_video(state, self.prompt, self.seconds, self.mood)  # type: ignore[no-any-return]
+
+
+@dataclass(slots=True)
+class _GenerateMusic:
+    mood: str | None
+    volume: float
+    seed: int
+    requested_ms: int | None
+
+    def __call__(self, ctx: Any, state: JSON) -> tuple[JSON, JSON]:
+        return ctx.generate_music(state, self.mood, self.volume, self.seed, self.requested_ms)  # type: ignore[no-any-return]
