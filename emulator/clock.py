@@ -21,8 +21,8 @@ class VirtualClock:
         self.scale = scale
         self._base = start if start is not None and mode == "manual" else time.time()
         self._real0 = time.monotonic()
-        self._lock = threading.Lock()
-        self._waiters: set[asyncio.Future[None]] = set()
+        self._lock = threading.Condition()
+        self._waiters: dict[asyncio.Future[None], float] = {}
 
     def now(self) -> float:
         """Current virtual time, epoch seconds."""
@@ -54,27 +54,56 @@ class VirtualClock:
         while (remaining := deadline - self.now()) > 0:
             fut: asyncio.Future[None] = loop.create_future()
             with self._lock:
-                self._waiters.add(fut)
+                self._waiters[fut] = deadline
+                self._lock.notify_all()
             try:
                 timeout = remaining / self.scale if self.mode == "realtime" else None
                 with contextlib.suppress(TimeoutError):
                     await asyncio.wait_for(fut, timeout)
             finally:
                 with self._lock:
-                    self._waiters.discard(fut)
+                    self._waiters.pop(fut, None)
 
     async def sleep(self, seconds: float) -> None:
         """Wait `seconds` of virtual time."""
         await self.sleep_until(self.now() + seconds)
 
-    def _wake(self) -> None:
+    def next_deadline(self) -> float | None:
+        """The earliest time something is sleeping until, if anything is."""
         with self._lock:
-            waiters = list(self._waiters)
-        for fut in waiters:
+            return min(self._waiters.values(), default=None)
+
+    def wait_for_sleeper(self, timeout: float) -> bool:
+        """Block this thread until some task sleeps on the clock (a test driving another thread's server)."""
+        with self._lock:
+            return self._lock.wait_for(lambda: bool(self._waiters), timeout)
+
+    async def next_sleeper(self, timeout: float) -> float | None:
+        """From inside the server's loop: wait up to `timeout` real seconds for a sleeper; its deadline."""
+        end = time.monotonic() + timeout
+        while (deadline := self.next_deadline()) is None and time.monotonic() < end:
+            await asyncio.sleep(0.002)
+        return deadline
+
+    def advance_to_next(self) -> float:
+        """Jump to the earliest pending deadline (run the next timer); returns the seconds advanced."""
+        deadline = self.next_deadline()
+        if deadline is None:
+            return 0.0
+        step = max(0.0, deadline - self.now())
+        self.advance(step)
+        return step
+
+    def _wake(self) -> None:
+        now = self.now()
+        with self._lock:
+            due = [f for f, d in self._waiters.items() if d <= now or self.mode == "realtime"]
+            for fut in due:
+                del self._waiters[fut]
+        for fut in due:
             loop = fut.get_loop()
-            if loop.is_closed():
-                continue
-            loop.call_soon_threadsafe(_resolve, fut)
+            if not loop.is_closed():
+                loop.call_soon_threadsafe(_resolve, fut)
 
 
 def _resolve(fut: asyncio.Future[None]) -> None:

@@ -17,7 +17,8 @@ from emulator.errors import ApiError
 
 def _clock_view(request: Request) -> dict[str, Any]:
     clock = store_of(request).clock
-    return {"now": clock.now(), "iso": clock.iso(), "mode": clock.mode, "scale": clock.scale}
+    return {"now": clock.now(), "iso": clock.iso(), "mode": clock.mode, "scale": clock.scale,
+            "next_deadline": clock.next_deadline()}
 
 
 async def health(request: Request) -> Response:
@@ -35,8 +36,17 @@ async def clock(request: Request) -> Response:
         body = await read_json(request, limit=4096)
         advance = field(body, "advance", kind=(int, float), required=False)
         target = field(body, "set", kind=(int, float), required=False)
-        if (advance is None) == (target is None):
-            raise ApiError(Code.BAD_REQUEST, 'send {"advance": seconds} or {"set": epoch_seconds}')
+        run_next = field(body, "next", kind=bool, required=False, default=False)
+        if sum(x is not None and x is not False for x in (advance, target, run_next)) != 1:
+            raise ApiError(
+                Code.BAD_REQUEST,
+                'send {"advance": seconds}, {"set": epoch_seconds} or {"next": true, "timeout": real_seconds}',
+            )
+        if run_next:
+            timeout = field(body, "timeout", kind=(int, float), required=False, default=1.0)
+            deadline = await store.clock.next_sleeper(min(max(0.0, float(timeout)), 30.0))
+            advanced = store.clock.advance_to_next() if deadline is not None else 0.0
+            return JSONResponse({**_clock_view(request), "advanced": advanced, "sleeping": deadline is not None})
         if advance is not None and not 0 <= advance <= 10 * 365 * 86400:
             raise ApiError(Code.BAD_REQUEST, "advance must be between 0 and ten years of seconds")
         if target is not None and target < store.clock.now():

@@ -17,3 +17,67 @@ def new_session(http: httpx.Client, headers: dict[str, str]) -> str:
     assert r.status_code == 200, r.text
     sid: str = r.json()["data"]["session_id"]
     return sid
+
+
+def message_body(session_id: str, text: str) -> dict[str, object]:
+    return {"app_name": "nemo_agent", "user_id": "me", "session_id": session_id, "new_message": {"parts": [{"text": text}]}}
+
+
+class ClockDriver:
+    """Runs the emulator's pending timers from a thread while the test reads a stream (no wall-clock waits)."""
+
+    def __init__(self, clock) -> None:
+        import threading
+
+        self.clock = clock
+        self.done = threading.Event()
+        self.thread = threading.Thread(target=self._run, daemon=True)
+
+    def _run(self) -> None:
+        while not self.done.is_set():
+            if self.clock.wait_for_sleeper(0.02):
+                self.clock.advance_to_next()
+
+    def __enter__(self) -> ClockDriver:
+        self.thread.start()
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.done.set()
+        self.thread.join(5)
+
+
+def stream_lines(http: httpx.Client, clock, headers: dict[str, str], session_id: str, text: str) -> list[str]:
+    """Every line of one /run_sse turn, with virtual time moved along as the turn waits."""
+    with ClockDriver(clock), http.stream("POST", "/run_sse", json=message_body(session_id, text), headers=headers) as r:
+        assert r.status_code == 200, r.read()
+        assert r.headers["content-type"].startswith("text/event-stream")
+        return list(r.iter_lines())
+
+
+def events(lines: list[str]) -> list[dict]:
+    """The JSON events among stream lines (heartbeats and blank separators dropped)."""
+    import json
+
+    return [json.loads(line[6:]) for line in lines if line.startswith("data: {") and '"heartbeat"' not in line]
+
+
+def texts(lines: list[str]) -> list[str]:
+    return [p["text"] for e in events(lines) for p in e["content"]["parts"] if "text" in p]
+
+
+def calls(lines: list[str]) -> list[str]:
+    return [p["functionCall"]["name"] for e in events(lines) for p in e["content"]["parts"] if "functionCall" in p]
+
+
+def upload(http: httpx.Client, headers: dict[str, str], session_id: str, *paths: str) -> httpx.Response:
+    from pathlib import Path
+
+    files = [("files", (Path(p).name, Path(p).read_bytes())) for p in paths]
+    return http.post(f"/api/upload-video/nemo_agent/me/{session_id}", files=files, headers=headers)
+
+
+def state(http: httpx.Client, headers: dict[str, str], session_id: str) -> dict:
+    r = http.get(f"/api/state/nemo_agent/me/{session_id}/latest", headers=headers)
+    assert r.status_code == 200, r.text
+    return r.json()["data"]["state"]

@@ -143,9 +143,10 @@ class Turn:
         charged = False
         try:
             await self._wait(step.latency)
-            response, delta = await asyncio.to_thread(step.effect, self, self.session.state)
-            if delta:
-                self.session.apply_delta(delta)
+            async with self.session.edit_lock:
+                response, delta = await asyncio.to_thread(step.effect, self, self.session.state)
+                if delta:
+                    self.session.apply_delta(delta)
             charged = True
         finally:
             if step.cost:

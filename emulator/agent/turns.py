@@ -117,8 +117,9 @@ class Planner:
             )
         if _REMOVE.search(m) and (target := self._removal_target(m)) is not None:
             return self._edit_plan("remove", self._remove_tool(*target))
-        if _MUSIC.search(m):
-            return self._music_plan(m, message, state)
+        wants_video = bool(_GENERATE.search(m) and _VIDEO_WORD.search(m))
+        if _MUSIC.search(m) or (find_mood(m) and not wants_video and (_PERCENT.search(m) or _has_track(state, AUDIO))):
+            return self._music_plan(m, state)
         if _TEXT.search(m) and _QUOTED.search(message):
             return self._edit_plan("text", self._text_tool(message, m, state))
         if re.search(r"\b(trim|shorten|cut)\b", m):
@@ -158,7 +159,7 @@ class Planner:
             steps.append(self._place_upload(upload, seconds))
             steps.append(Say("Your clip is on the timeline! Preview it in the Timeline panel while I add music."))
         else:
-            prompt = message.strip()[:500]
+            prompt = _subject(message)
             steps.append(Say(f"Sure! I'll generate a {seconds:g}-second video: {prompt}. This may take a few minutes."))
             steps.append(
                 Tool(
@@ -192,68 +193,30 @@ class Planner:
         )
         return Plan("generate", steps)
 
-    def _music_plan(self, m: str, message: str, state: JSON) -> Plan:
+    def _music_plan(self, m: str, state: JSON) -> Plan:
         pct = _PERCENT.search(m)
         volume = min(100, int(pct.group(1))) / 100 if pct else None
         mood = find_mood(m)
-        wants_new = bool(re.search(r"\b(generate|add|create|make|compose|new|put|give)\b", m))
-        if (_has_track(state, AUDIO) and not wants_new) or (
-            _has_track(state, AUDIO) and mood is None and volume is not None
-        ):
-            if mood is not None:
-                step = self._music_tool(
-                    mood,
-                    volume if volume is not None else self._current_volume(state),
-                    cost=self.s.cost_generate_music,
-                    requested_ms=None,
-                )
-                label = MOODS_LABEL.get(mood, mood.title())
-                return Plan(
-                    "music",
-                    [
-                        step,
-                        Say(
-                            f"Switched the background music to {label}"
-                            f"{f' at {round(volume * 100)}%' if volume is not None else ''}. "
-                            "Preview it in the Timeline panel."
-                        ),
-                    ],
-                    silent_eligible=True,
-                )
-            if volume is not None:
-                step = Tool(
-                    "edit_multitrack",
-                    {"action": "set_volume", "track": "bgm", "volume": volume},
-                    self.s.cost_edit,
-                    _draw(self.rng, self.s.latency_edit),
-                    _Volume(volume),
-                )
-                return self._edit_plan(
-                    "volume",
-                    (
-                        step,
-                        f"Set the background music to {round(volume * 100)}% volume. "
-                        "Press play in the preview to hear it.",
-                    ),
-                )
+        has_bgm = _has_track(state, AUDIO)
+        if has_bgm and mood is None and volume is None and (step := re.search(r"\b(louder|quieter|softer)\b", m)):
+            volume = min(1.0, self._current_volume(state) + (0.2 if step.group(1) == "louder" else -0.2))
+            volume = round(max(0.0, volume), 2)
+        if has_bgm and mood is None and volume is not None:
+            tool = Tool("edit_multitrack", {"action": "set_volume", "track": "bgm", "volume": volume}, self.s.cost_edit,
+                        _draw(self.rng, self.s.latency_edit), _Volume(volume))
+            return self._edit_plan("volume", (tool, f"Set the background music to {round(volume * 100)}% volume. "
+                                                    "Press play in the preview to hear it."))
+        if volume is None:
+            volume = self._current_volume(state) if has_bgm else 0.8
         requested = _SECONDS.search(m)
-        step = self._music_tool(
-            mood,
-            volume if volume is not None else 0.8,
-            cost=self.s.cost_generate_music,
-            requested_ms=_seconds(requested.group(1)) if requested else None,
-        )
         steps: list[Say | Tool] = []
         if _draft_video_src(state) is None and (upload := _last_video(state)) is not None:
             steps.append(self._place_upload(upload, upload["duration"]))
-        label = MOODS_LABEL.get(mood, "music matched to your video") if mood else "music matched to your video's mood"
-        steps += [
-            step,
-            Say(
-                f"Background music added: {label}, at {round((volume if volume is not None else 0.8) * 100)}% "
-                "volume across the whole video. Open the Timeline panel to adjust it, or click Export."
-            ),
-        ]
+        steps.append(self._music_tool(mood, volume, cost=self.s.cost_generate_music,
+                                      requested_ms=_seconds(requested.group(1)) if requested else None))
+        label = MOODS_LABEL[mood] if mood else "music matched to your video's mood"
+        steps.append(Say(f"Background music added: {label}, at {round(volume * 100)}% volume across the whole video. "
+                         "Open the Timeline panel to adjust it, or click Export."))
         return Plan("music", steps, silent_eligible=True)
 
     # -- tools -------------------------------------------------------------------------------------------
@@ -396,6 +359,19 @@ class Planner:
     def _title_guess(message: str) -> str:
         words = [w for w in re.findall(r"[A-Za-z]+", message) if len(w) > 3 and w.lower() not in _STOP]
         return " ".join(w.capitalize() for w in words[-2:]) or "My Video"
+
+
+_LEAD = re.compile(
+    r"^\s*(please\s+)?(can you\s+)?(generate|create|make|produce)\s+(me\s+)?(an?\s+)?"
+    r"(\d+(\.\d+)?[- ]?(s|sec|second)s?\s+)?(long\s+)?((video|clip)\s+(of|about|showing|with)\s+)?",
+    re.IGNORECASE,
+)
+
+
+def _subject(message: str) -> str:
+    """What to generate, without the request's leading verb ("generate a 10-second …")."""
+    subject = _LEAD.sub("", message.strip()).strip(" .!")
+    return (subject or message.strip())[:500]
 
 
 _STOP = {

@@ -93,7 +93,7 @@ async def _receive_multipart(request: Request, store: Store) -> list[UploadSink]
         raise ApiError(Code.BAD_REQUEST, "multipart body without a boundary")
     receiver = _Receiver(store)
     callbacks: Any = {name: getattr(receiver, name) for name in dir(receiver) if name.startswith("on_")}
-    parser = MultipartParser(boundary, callbacks)
+    parser = MultipartParser(boundary, callbacks, max_header_size=64 * 1024)
     try:
         async for chunk in request.stream():
             parser.write(chunk)

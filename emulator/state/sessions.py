@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import copy
 from dataclasses import dataclass, field
 from typing import Any
@@ -37,6 +38,8 @@ class Session:
     turns: int = 0
     running: int = 0
     version: int = 0
+    edit_lock: asyncio.Lock = field(default_factory=asyncio.Lock, repr=False)
+    """Tool effects read the state and write a delta; one at a time per session, so none is lost."""
 
     def apply_delta(self, delta: JSON) -> None:
         """ADK `actions.stateDelta` semantics: top-level keys replace."""
