@@ -17,8 +17,13 @@ from emulator.errors import ApiError
 
 def _clock_view(request: Request) -> dict[str, Any]:
     clock = store_of(request).clock
-    return {"now": clock.now(), "iso": clock.iso(), "mode": clock.mode, "scale": clock.scale,
-            "next_deadline": clock.next_deadline()}
+    return {
+        "now": clock.now(),
+        "iso": clock.iso(),
+        "mode": clock.mode,
+        "scale": clock.scale,
+        "next_deadline": clock.next_deadline(),
+    }
 
 
 async def health(request: Request) -> Response:

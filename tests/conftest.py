@@ -15,7 +15,7 @@ import uvicorn
 
 from emulator import Settings, Store, create_app
 
-TEST_SETTINGS = Settings(clock_mode="manual", anon_per_ip_limit=10_000)
+TEST_SETTINGS = Settings(clock_mode="manual", anon_per_ip_limit=10_000, render_max_height=240)
 
 
 @dataclass

@@ -20,7 +20,12 @@ def new_session(http: httpx.Client, headers: dict[str, str]) -> str:
 
 
 def message_body(session_id: str, text: str) -> dict[str, object]:
-    return {"app_name": "nemo_agent", "user_id": "me", "session_id": session_id, "new_message": {"parts": [{"text": text}]}}
+    return {
+        "app_name": "nemo_agent",
+        "user_id": "me",
+        "session_id": session_id,
+        "new_message": {"parts": [{"text": text}]},
+    }
 
 
 class ClockDriver:

@@ -70,15 +70,11 @@ def set_bgm_volume(state: JSON, volume: float) -> tuple[JSON, JSON]:
 
 
 def add_text(state: JSON, text: str, start_ms: int, end_ms: int, *, title: bool) -> tuple[JSON, JSON]:
-    """A text segment on the text track (created if missing); a title replaces an earlier title."""
+    """A text segment on the first text track it fits on without overlap; a title replaces an earlier title."""
     draft = _draft(state)
-    tracks = _tracks(draft, TEXT)
-    if not tracks:
-        tracks = [{"tt": TEXT, "m": {"name": "Title" if title else "Text"}, "sg": []}]
-        draft["t"].append(tracks[0])
-    track = tracks[0]
     if title:
-        track["sg"] = [s for s in track.get("sg", []) if not s.get("m", {}).get("title")]
+        for track in _tracks(draft, TEXT):
+            track["sg"] = [s for s in track.get("sg", []) if not (s.get("m") or {}).get("title")]
     style = {
         "color": "#FFFFFF",
         "size": 64 if title else 40,
@@ -86,8 +82,17 @@ def add_text(state: JSON, text: str, start_ms: int, end_ms: int, *, title: bool)
         "fade_in": 500,
     }
     seg = {"st": start_ms, "d": max(1, end_ms - start_ms), "tx": text, "sty": style, "m": {"title": title}}
+
+    def fits(track: JSON) -> bool:
+        return all(s.get("st", 0) + s.get("d", 0) <= start_ms or s.get("st", 0) >= end_ms for s in track.get("sg", []))
+
+    track = next((t for t in _tracks(draft, TEXT) if fits(t)), None)
+    if track is None:
+        track = {"tt": TEXT, "m": {"name": "Title" if title else "Text"}, "sg": []}
+        draft["t"].append(track)
     track.setdefault("sg", []).append(seg)
     track["sg"].sort(key=lambda s: s.get("st", 0))
+    draft["t"] = [t for t in draft["t"] if t.get("tt") != TEXT or t.get("sg")]
     return _finish(state, draft, {"text": text, "start": start_ms / 1000, "end": end_ms / 1000})
 
 

@@ -126,11 +126,11 @@ class Planner:
             tool = self._trim_tool(m, state)
             if tool is not None:
                 return self._edit_plan("trim", tool)
+        if _GENERATE.search(m) and (_VIDEO_WORD.search(m) or "from" in m):
+            return self._generate_plan(message, m, state)
         ratio = self._ratio(m)
         if ratio is not None:
             return self._edit_plan("ratio", self._ratio_tool(ratio, state))
-        if _GENERATE.search(m) and (_VIDEO_WORD.search(m) or "from" in m):
-            return self._generate_plan(message, m, state)
         return self._text_plan(
             "help",
             "I can generate a video from a description or your upload, add background music, titles and text, "
@@ -173,6 +173,10 @@ class Planner:
             steps.append(
                 Say("Your raw video is ready! Preview it in the Timeline panel. Adding music and a title now…")
             )
+        if (ratio := self._ratio(m)) is not None:
+            step, _ = self._ratio_tool(ratio, state)
+            step.cost = 0
+            steps.append(step)
         mood = find_mood(m)
         steps.append(self._music_tool(mood, 0.35, cost=0, requested_ms=None))
         end = min(3000, int(seconds * 1000))
@@ -202,21 +206,41 @@ class Planner:
             volume = min(1.0, self._current_volume(state) + (0.2 if step.group(1) == "louder" else -0.2))
             volume = round(max(0.0, volume), 2)
         if has_bgm and mood is None and volume is not None:
-            tool = Tool("edit_multitrack", {"action": "set_volume", "track": "bgm", "volume": volume}, self.s.cost_edit,
-                        _draw(self.rng, self.s.latency_edit), _Volume(volume))
-            return self._edit_plan("volume", (tool, f"Set the background music to {round(volume * 100)}% volume. "
-                                                    "Press play in the preview to hear it."))
+            tool = Tool(
+                "edit_multitrack",
+                {"action": "set_volume", "track": "bgm", "volume": volume},
+                self.s.cost_edit,
+                _draw(self.rng, self.s.latency_edit),
+                _Volume(volume),
+            )
+            return self._edit_plan(
+                "volume",
+                (
+                    tool,
+                    f"Set the background music to {round(volume * 100)}% volume. Press play in the preview to hear it.",
+                ),
+            )
         if volume is None:
             volume = self._current_volume(state) if has_bgm else 0.8
         requested = _SECONDS.search(m)
         steps: list[Say | Tool] = []
         if _draft_video_src(state) is None and (upload := _last_video(state)) is not None:
             steps.append(self._place_upload(upload, upload["duration"]))
-        steps.append(self._music_tool(mood, volume, cost=self.s.cost_generate_music,
-                                      requested_ms=_seconds(requested.group(1)) if requested else None))
+        steps.append(
+            self._music_tool(
+                mood,
+                volume,
+                cost=self.s.cost_generate_music,
+                requested_ms=_seconds(requested.group(1)) if requested else None,
+            )
+        )
         label = MOODS_LABEL[mood] if mood else "music matched to your video's mood"
-        steps.append(Say(f"Background music added: {label}, at {round(volume * 100)}% volume across the whole video. "
-                         "Open the Timeline panel to adjust it, or click Export."))
+        steps.append(
+            Say(
+                f"Background music added: {label}, at {round(volume * 100)}% volume across the whole video. "
+                "Open the Timeline panel to adjust it, or click Export."
+            )
+        )
         return Plan("music", steps, silent_eligible=True)
 
     # -- tools -------------------------------------------------------------------------------------------

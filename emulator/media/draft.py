@@ -43,8 +43,14 @@ def validate(draft: Any) -> JSON:
         segments = track.get("sg", [])
         if not isinstance(segments, list):
             raise DraftError(f"{where}.sg must be an array")
+        spans = []
         for j, seg in enumerate(segments):
             _segment(seg, f"{where}.sg[{j}]", track["tt"])
+            spans.append((float(seg.get("st", 0)), float(seg.get("st", 0)) + float(seg["d"]), j))
+        spans.sort()
+        for (_, end, a), (start, _, b) in zip(spans, spans[1:], strict=False):
+            if start < end:
+                raise DraftError(f"{where}.sg[{a}] and sg[{b}] overlap; put overlapping clips on separate tracks")
         has_segments = has_segments or bool(segments)
     if not has_segments:
         raise DraftError("draft has no segments to export; add a video, audio or text segment first")

@@ -48,6 +48,9 @@ class _Pattern:
             self.bases.append((ramp * vert * rgb).astype(np.uint8))
         self.width = width
 
+    def close(self) -> None:
+        pass
+
     def frame(self, t: float) -> np.ndarray:
         base = self.bases[sum(1 for c in self.cuts if c <= t)]
         out = np.roll(base, int(t * self.width / 4) % self.width, axis=1)

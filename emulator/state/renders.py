@@ -81,6 +81,8 @@ class Renders:
     clock: VirtualClock
     root: Path
     pool: concurrent.futures.Executor
+    errors: list[JSON]
+    """Where encoder crashes are recorded (they are emulator bugs, not render failures the user caused)."""
     by_id: dict[str, RenderJob] = field(default_factory=dict)
 
     def get(self, render_id: str, user_id: str) -> RenderJob:
@@ -119,8 +121,17 @@ class Renders:
 
         self.root.mkdir(parents=True, exist_ok=True)
         job.encode = self.pool.submit(render.render, draft, job.path, resolve, max_short=height, cuts=cuts)
+        job.encode.add_done_callback(self._record_crash)
         self.by_id[render_id] = job
         return job
+
+    def _record_crash(self, fut: concurrent.futures.Future[JSON]) -> None:
+        if not fut.cancelled() and (exc := fut.exception()) is not None:
+            import traceback
+
+            self.errors.append(
+                {"path": "render", "error": repr(exc), "traceback": "".join(traceback.format_exception(exc))}
+            )
 
     def cancel(self, job: RenderJob) -> None:
         status = job.status(self.clock.now())

@@ -35,8 +35,8 @@ class Store:
         self.accounts = Accounts(s, self.clock, self.ids)
         self.sessions = Sessions(self.ids)
         self.uploads = Uploads(s, self.ids, self.root / "uploads")
-        self.renders = Renders(s, self.clock, self.root / "renders", self.pool)
         self.unexpected_errors: list[dict[str, Any]] = []
+        self.renders = Renders(s, self.clock, self.root / "renders", self.pool, self.unexpected_errors)
         self.tasks: set[asyncio.Task[Any]] = set()
 
     def reset(self) -> None:

@@ -53,7 +53,11 @@ def test_generation_turn_is_two_stage_with_heartbeats_and_valid_adk_events(http:
     assert sorted(tracks(st)) == [0, 1, 7]
     assert tracks(st)[0][0]["d"] == 10000 and tracks(st)[1][0]["d"] == 10000
     assert st["generated_media"][0]["tool"] == "generate_video_with_seedance"
-    assert http.get("/api/credits/balance/simple", headers=h).json()["data"] == {"available": 0, "frozen": 0, "total": 0}
+    assert http.get("/api/credits/balance/simple", headers=h).json()["data"] == {
+        "available": 0,
+        "frozen": 0,
+        "total": 0,
+    }
 
 
 def test_function_response_carries_the_state_delta_that_state_shows(http: httpx.Client, server: Server) -> None:
@@ -173,8 +177,16 @@ def test_silent_edit_changes_state_without_text(server_factory) -> None:
 @pytest.mark.parametrize(
     ("body", "status", "code"),
     [
-        ({"app_name": "other", "user_id": "me", "session_id": "S", "new_message": {"parts": [{"text": "x"}]}}, 404, 404),
-        ({"app_name": "nemo_agent", "user_id": "me", "session_id": "1", "new_message": {"parts": [{"text": "x"}]}}, 404, 1002),
+        (
+            {"app_name": "other", "user_id": "me", "session_id": "S", "new_message": {"parts": [{"text": "x"}]}},
+            404,
+            404,
+        ),
+        (
+            {"app_name": "nemo_agent", "user_id": "me", "session_id": "1", "new_message": {"parts": [{"text": "x"}]}},
+            404,
+            1002,
+        ),
         ({"app_name": "nemo_agent", "user_id": "me", "session_id": "S"}, 400, 400),
         ({"app_name": "nemo_agent", "user_id": "me", "session_id": "S", "new_message": {"parts": "x"}}, 400, 400),
         ({"app_name": "nemo_agent", "session_id": "S", "new_message": {"parts": [{"text": 5}]}}, 400, 400),
@@ -202,7 +214,12 @@ def test_bad_token_and_foreign_session_before_streaming(http: httpx.Client) -> N
 def test_camel_case_request_keys_are_accepted(http: httpx.Client, server: Server) -> None:
     h = anon(http)
     sid = new_session(http, h)
-    body = {"appName": "nemo_agent", "userId": "me", "sessionId": sid, "newMessage": {"parts": [{"text": "show tracks"}]}}
+    body = {
+        "appName": "nemo_agent",
+        "userId": "me",
+        "sessionId": sid,
+        "newMessage": {"parts": [{"text": "show tracks"}]},
+    }
     with ClockDriver(server.store.clock), http.stream("POST", "/run_sse", json=body, headers=h) as r:
         assert r.status_code == 200
         assert texts(list(r.iter_lines()))[0].startswith("Your timeline is empty")
@@ -224,8 +241,12 @@ def test_short_of_credits_mid_turn_reports_2001_in_stream(http: httpx.Client, se
     user = next(iter(server.store.accounts.users.values()))
     user.available = 50
     lines = stream_lines(http, server.store.clock, h, sid, "generate a video of a city")
-    responses = [p["functionResponse"]["response"] for e in events(lines) for p in e["content"]["parts"]
-                 if "functionResponse" in p]
+    responses = [
+        p["functionResponse"]["response"]
+        for e in events(lines)
+        for p in e["content"]["parts"]
+        if "functionResponse" in p
+    ]
     assert responses == [{"status": "error", "code": 2001, "message": responses[0]["message"]}]
     assert "out of credits" in texts(lines)[-1]
     assert http.get("/api/credits/balance/simple", headers=h).json()["data"]["available"] == 50
@@ -266,9 +287,10 @@ def test_concurrent_turns_on_one_session_both_run_and_charge(http: httpx.Client,
     results: list[list[str]] = []
 
     def turn(text: str) -> None:
-        with httpx.Client(base_url=server.url, timeout=30) as c, c.stream(
-            "POST", "/run_sse", json=message_body(sid, text), headers=h
-        ) as r:
+        with (
+            httpx.Client(base_url=server.url, timeout=30) as c,
+            c.stream("POST", "/run_sse", json=message_body(sid, text), headers=h) as r,
+        ):
             results.append(list(r.iter_lines()))
 
     threads = [threading.Thread(target=turn, args=(t,)) for t in ("add title 'A' 0-1s", "add text 'B' 1-2s")]
@@ -312,7 +334,9 @@ def test_same_seed_and_messages_give_the_same_bytes() -> None:
         async with httpx.AsyncClient(transport=httpx.ASGITransport(app=app), base_url="http://emulator.test") as c:
             token = (await c.post("/api/auth/anonymous-token", headers={"X-Client-Id": "d"})).json()["data"]["token"]
             h = {"Authorization": f"Bearer {token}"}
-            sid = (await c.post("/api/tasks/me/with-session/nemo_agent", json={}, headers=h)).json()["data"]["session_id"]
+            sid = (await c.post("/api/tasks/me/with-session/nemo_agent", json={}, headers=h)).json()["data"][
+                "session_id"
+            ]
             for text in ("generate a 6 second video of a city", "add title 'X' 0-1s", "show tracks"):
                 with ClockDriver(store.clock):
                     out += (await c.post("/run_sse", json=message_body(sid, text), headers=h)).content

@@ -50,7 +50,13 @@ def test_video_probe_measures_duration_size_fps_and_analysis(http: httpx.Client)
     h = anon(http)
     sid = new_session(http, h)
     info = upload(http, h, sid, str(MEDIA / "sample.mp4")).json()["data"]["files"][0]
-    assert (info["duration"], info["width"], info["height"], info["fps"], info["has_audio"]) == (3.0, 320, 240, 15.0, True)
+    assert (info["duration"], info["width"], info["height"], info["fps"], info["has_audio"]) == (
+        3.0,
+        320,
+        240,
+        15.0,
+        True,
+    )
     analysis = state(http, h, sid)["video_analyses"][info["id"]]
     assert analysis["scene_cuts"] and 1.4 <= analysis["scene_cuts"][0] <= 1.8
     assert {"brightness", "motion", "mood"} <= set(analysis)
@@ -109,7 +115,7 @@ def test_too_large_is_4002_while_streaming(server_factory) -> None:
 
     def body():
         nonlocal sent
-        yield b"--B\r\nContent-Disposition: form-data; name=\"files\"; filename=\"big.mp4\"\r\n\r\n"
+        yield b'--B\r\nContent-Disposition: form-data; name="files"; filename="big.mp4"\r\n\r\n'
         for _ in range(1000):
             sent += 16384
             yield b"\0" * 16384
@@ -119,8 +125,11 @@ def test_too_large_is_4002_while_streaming(server_factory) -> None:
         h = anon(http)
         sid = new_session(http, h)
         try:
-            r = http.post(f"/api/upload-video/nemo_agent/me/{sid}", content=body(),
-                          headers={**h, "Content-Type": "multipart/form-data; boundary=B"})
+            r = http.post(
+                f"/api/upload-video/nemo_agent/me/{sid}",
+                content=body(),
+                headers={**h, "Content-Type": "multipart/form-data; boundary=B"},
+            )
             assert r.status_code == 413 and r.json()["code"] == 4002
         except httpx.RemoteProtocolError:
             pass  # the server may answer and close before the client finished sending
@@ -130,8 +139,14 @@ def test_too_large_is_4002_while_streaming(server_factory) -> None:
 
 @pytest.mark.parametrize(
     ("raw", "expected"),
-    [("../../etc/passwd.mp4", "passwd.mp4"), ("/abs/path/clip.mp4", "clip.mp4"), ("a%00b.mp4", "a_00b.mp4"),
-     ("C:\\Users\\x\\clip.mp4", "clip.mp4"), ("x" * 10000 + ".mp4", "x" * 116 + ".mp4"), ("..", "upload")],
+    [
+        ("../../etc/passwd.mp4", "passwd.mp4"),
+        ("/abs/path/clip.mp4", "clip.mp4"),
+        ("a%00b.mp4", "a_00b.mp4"),
+        ("C:\\Users\\x\\clip.mp4", "clip.mp4"),
+        ("x" * 10000 + ".mp4", "x" * 116 + ".mp4"),
+        ("..", "upload"),
+    ],
 )
 def test_hostile_filenames_are_neutralised(http: httpx.Client, server: Server, raw: str, expected: str) -> None:
     h = anon(http)
@@ -146,10 +161,16 @@ def test_hostile_filenames_are_neutralised(http: httpx.Client, server: Server, r
 def test_raw_nul_byte_in_filename_is_dropped(http: httpx.Client) -> None:
     h = anon(http)
     sid = new_session(http, h)
-    body = (b'--B\r\nContent-Disposition: form-data; name="files"; filename="a\x00b.mp4"\r\n\r\n'
-            + (MEDIA / "sample.mp4").read_bytes() + b"\r\n--B--\r\n")
-    r = http.post(f"/api/upload-video/nemo_agent/me/{sid}", content=body,
-                  headers={**h, "Content-Type": "multipart/form-data; boundary=B"})
+    body = (
+        b'--B\r\nContent-Disposition: form-data; name="files"; filename="a\x00b.mp4"\r\n\r\n'
+        + (MEDIA / "sample.mp4").read_bytes()
+        + b"\r\n--B--\r\n"
+    )
+    r = http.post(
+        f"/api/upload-video/nemo_agent/me/{sid}",
+        content=body,
+        headers={**h, "Content-Type": "multipart/form-data; boundary=B"},
+    )
     assert r.status_code == 200, r.text
     assert "\x00" not in r.json()["data"]["files"][0]["filename"]
 
@@ -163,8 +184,11 @@ def test_wrong_part_name_and_missing_files_are_400(http: httpx.Client) -> None:
     assert r.status_code == 400
     r = http.post(f"/api/upload-video/nemo_agent/me/{sid}", content=b"abc", headers={**h, "Content-Type": "text/plain"})
     assert r.status_code == 400
-    r = http.post(f"/api/upload-video/nemo_agent/me/{sid}", content=b"--X\r\nbroken",
-                  headers={**h, "Content-Type": "multipart/form-data; boundary=X"})
+    r = http.post(
+        f"/api/upload-video/nemo_agent/me/{sid}",
+        content=b"--X\r\nbroken",
+        headers={**h, "Content-Type": "multipart/form-data; boundary=X"},
+    )
     assert r.status_code == 400
 
 
@@ -179,8 +203,9 @@ def test_url_upload_from_loopback(http: httpx.Client, server: Server) -> None:
     h = anon(http)
     sid = new_session(http, h)
     info = upload(http, h, sid, str(MEDIA / "sample.mp4")).json()["data"]["files"][0]
-    r = http.post(f"/api/upload-video/nemo_agent/me/{sid}", json={"urls": [info["cdn_url"]], "source_type": "url"},
-                  headers=h)
+    r = http.post(
+        f"/api/upload-video/nemo_agent/me/{sid}", json={"urls": [info["cdn_url"]], "source_type": "url"}, headers=h
+    )
     assert r.status_code == 200, r.text
     assert r.json()["data"]["files"][0]["hash"] == info["hash"]
 
