@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import itertools
 from typing import Any
 
 JSON = dict[str, Any]
@@ -48,7 +49,7 @@ def validate(draft: Any) -> JSON:
             _segment(seg, f"{where}.sg[{j}]", track["tt"])
             spans.append((float(seg.get("st", 0)), float(seg.get("st", 0)) + float(seg["d"]), j))
         spans.sort()
-        for (_, end, a), (start, _, b) in zip(spans, spans[1:], strict=False):
+        for (_, end, a), (start, _, b) in itertools.pairwise(spans):
             if start < end:
                 raise DraftError(f"{where}.sg[{a}] and sg[{b}] overlap; put overlapping clips on separate tracks")
         has_segments = has_segments or bool(segments)
