@@ -6,9 +6,8 @@ from typing import Any
 
 from starlette.responses import JSONResponse
 
+from client._json import JSON
 from client.codes import Code
-
-JSON = dict[str, Any]
 
 
 class CompactJSON(JSONResponse):

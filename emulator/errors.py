@@ -38,7 +38,7 @@ _ENVELOPE_BY_PREFIX: tuple[tuple[str, Callable[[Code, str], dict[str, Any]]], ..
 
 def error_response(request: Request, exc: ApiError) -> Response:
     """Render `exc` in the envelope its route speaks."""
-    build = code_error_body
+    build: Callable[[Code, str], dict[str, Any]] = code_error_body
     path = request.url.path
     for prefix, builder in _ENVELOPE_BY_PREFIX:
         if path.startswith(prefix):
@@ -68,7 +68,7 @@ async def _http_error(request: Request, exc: Exception) -> Response:
         message = f"{request.method} is not allowed on {request.url.path}"
     else:
         message = str(exc.detail)
-    return error_response(request, ApiError(code, message, status=exc.status_code, headers=exc.headers))
+    return error_response(request, ApiError(code, message, status=exc.status_code, headers=dict(exc.headers or {})))
 
 
 async def _unexpected(request: Request, exc: Exception) -> Response:

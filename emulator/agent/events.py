@@ -9,11 +9,10 @@ from __future__ import annotations
 import json
 from typing import Any
 
-from sse_starlette.sse import ServerSentEvent
+from sse_starlette import ServerSentEvent
 
+from client._json import JSON
 from emulator.ids import TurnIds
-
-JSON = dict[str, Any]
 
 
 def _actions(state_delta: JSON | None = None) -> JSON:

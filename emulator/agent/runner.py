@@ -9,10 +9,10 @@ from __future__ import annotations
 import asyncio
 import random
 from dataclasses import dataclass, field
-from typing import Any
 
-from sse_starlette.sse import ServerSentEvent
+from sse_starlette import ServerSentEvent
 
+from client._json import JSON
 from client.codes import Code
 from emulator.agent import tools
 from emulator.agent.events import EventFactory, frame, heartbeat, stream_error
@@ -24,7 +24,6 @@ from emulator.state.accounts import User
 from emulator.state.sessions import Session
 from emulator.state.store import Store
 
-JSON = dict[str, Any]
 TEMP_ISSUE = "I encountered a temporary issue. Please try again later."
 
 

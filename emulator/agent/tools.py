@@ -9,11 +9,11 @@ from __future__ import annotations
 import copy
 from typing import Any
 
+from client import timeline
+from client._json import JSON
 from emulator.media.draft import AUDIO, TEXT, VIDEO
 
-JSON = dict[str, Any]
 RATIOS = {"16:9": (1920, 1080), "9:16": (1080, 1920), "1:1": (1080, 1080), "4:5": (1080, 1350), "4:3": (1440, 1080)}
-TRACK_NAMES = {VIDEO: "Video", AUDIO: "BGM", TEXT: "Title"}
 
 
 def _draft(state: JSON) -> JSON:
@@ -73,8 +73,8 @@ def add_text(state: JSON, text: str, start_ms: int, end_ms: int, *, title: bool)
     """A text segment on the first text track it fits on without overlap; a title replaces an earlier title."""
     draft = _draft(state)
     if title:
-        for track in _tracks(draft, TEXT):
-            track["sg"] = [s for s in track.get("sg", []) if not (s.get("m") or {}).get("title")]
+        for old in _tracks(draft, TEXT):
+            old["sg"] = [s for s in old.get("sg", []) if not (s.get("m") or {}).get("title")]
     style = {
         "color": "#FFFFFF",
         "size": 64 if title else 40,
@@ -133,30 +133,9 @@ def set_ratio(state: JSON, ratio: str) -> tuple[JSON, JSON]:
     return _finish(state, draft, {"ratio": ratio, "width": width, "height": height}, canvas_config=canvas)
 
 
-def _secs(ms: float) -> str:
-    s = ms / 1000
-    return f"{s:g}s" if s != int(s) else f"{int(s)}s"
-
-
 def describe(state: JSON) -> str:
-    """The timeline in the skill's words: 'Timeline (3 tracks): 1. Video: … (0-10s) 2. BGM: Lo-fi (0-10s, 35%) …'."""
+    """The timeline as the agent says it, e.g. 'Timeline (3 tracks): 1. Video: … 2. BGM: Lo-fi (0-10s, 35%) …'."""
     draft = state.get("draft") or {}
-    tracks = [t for t in draft.get("t", []) if isinstance(t, dict)]
-    if not tracks:
+    if not timeline.track_lines(draft):
         return "Your timeline is empty. Upload a video or ask me to generate one, then open the Timeline panel."
-    lines = []
-    for i, track in enumerate(tracks, 1):
-        tt = track.get("tt")
-        kind = (track.get("m") or {}).get("name") or TRACK_NAMES.get(tt, f"Track type {tt}")
-        parts = []
-        for seg in track.get("sg", []):
-            st, d = seg.get("st", 0), seg.get("d", 0)
-            span = f"{_secs(st).rstrip('s')}-{_secs(st + d)}"
-            if tt == TEXT:
-                parts.append(f'"{seg.get("tx", "")}" ({span})')
-            elif tt == AUDIO:
-                parts.append(f"{(seg.get('m') or {}).get('name', 'Audio')} ({span}, {round(seg.get('v', 1) * 100)}%)")
-            else:
-                parts.append(f"{(seg.get('m') or {}).get('name', 'clip')} ({span})")
-        lines.append(f"{i}. {kind}: {', '.join(parts) if parts else '(empty)'}")
-    return f"Timeline ({len(tracks)} track{'s' if len(tracks) != 1 else ''}): " + " ".join(lines)
+    return timeline.summarize(draft)

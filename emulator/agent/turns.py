@@ -13,12 +13,12 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
+from client._json import JSON
 from emulator.agent import tools
 from emulator.media.draft import AUDIO, TEXT, VIDEO
 from emulator.media.music import MOODS, mood_name
 from emulator.settings import Latency, Settings
 
-JSON = dict[str, Any]
 Effect = Callable[["Any", JSON], tuple[JSON, JSON]]
 """(turn context, current session state) -> (tool response, stateDelta)."""
 

@@ -7,10 +7,10 @@ from typing import Any
 
 from starlette.requests import Request
 
+from client._json import JSON
 from client.codes import Code
 from emulator.errors import ApiError
 
-JSON = dict[str, Any]
 _TYPE_NAMES = {
     str: "a string",
     int: "an integer",

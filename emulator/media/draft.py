@@ -5,7 +5,8 @@ from __future__ import annotations
 import itertools
 from typing import Any
 
-JSON = dict[str, Any]
+from client._json import JSON, obj
+
 VIDEO, AUDIO, TEXT = 0, 1, 7
 
 
@@ -86,7 +87,7 @@ def duration_ms(draft: JSON) -> float:
 
 def output_size(draft: JSON, max_short: int) -> tuple[int, int]:
     """Even width/height from draft.m (or 1920x1080), scaled so the short side is at most `max_short`."""
-    meta = draft.get("m") if isinstance(draft.get("m"), dict) else {}
+    meta = obj(draft.get("m"))
     w, h = meta.get("width", 1920), meta.get("height", 1080)
     if not all(isinstance(x, int) and not isinstance(x, bool) and 16 <= x <= 8192 for x in (w, h)):
         w, h = 1920, 1080

@@ -115,7 +115,7 @@ def _probe_av(path: Path, fmt: str) -> Probe:
             result.fps = round(float(rate), 3) if rate else 0.0
             result.analysis = _analyse(container, video, duration)
         else:
-            frames = sum(1 for _ in container.decode(audio))  # type: ignore[arg-type]
+            frames = sum(1 for _ in container.decode(audio))
             if frames == 0:
                 raise NotMedia(f"{fmt} file has no decodable audio")
     return result

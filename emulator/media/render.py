@@ -17,10 +17,10 @@ import av
 import numpy as np
 from PIL import Image, ImageDraw, ImageFont
 
+from client._json import JSON, obj
 from emulator.media.draft import AUDIO, TEXT, VIDEO, duration_ms, output_size
 
 RATE = 44100
-JSON = dict[str, Any]
 Resolver = Callable[[str], Path | None]
 """Maps a segment's `src` to a local file, or None for generated media (drawn as a test pattern)."""
 
@@ -65,11 +65,12 @@ class _VideoFile:
     def __init__(self, path: Path, offset: float, width: int, height: int) -> None:
         self.container = av.open(str(path))
         self.stream = self.container.streams.video[0]
+        self.time_base = float(self.stream.time_base or 1 / 90000)
         self.stream.thread_type = "AUTO"
         self.size = (width, height)
         self.offset = offset
         if offset > 0:
-            self.container.seek(int(offset / self.stream.time_base), stream=self.stream)
+            self.container.seek(int(offset / self.time_base), stream=self.stream)
         self.frames = self.container.decode(self.stream)
         self.current: np.ndarray | None = None
         self.current_t = -1.0
@@ -82,7 +83,7 @@ class _VideoFile:
             self.pending = None
             if frame is None:
                 break
-            ft = float(frame.pts * self.stream.time_base) if frame.pts is not None else self.current_t + 1 / 30
+            ft = frame.pts * self.time_base if frame.pts is not None else self.current_t + 1 / 30
             if ft > target + 1e-3 and self.current is not None:
                 self.pending = frame
                 break
@@ -118,7 +119,7 @@ class _Text:
 
 
 def _text_patch(seg: JSON, width: int, height: int) -> _Text:
-    style = seg.get("sty") if isinstance(seg.get("sty"), dict) else {}
+    style = obj(seg.get("sty"))
     size = style.get("size", 48)
     size = int(max(8, min(400, size if isinstance(size, int | float) else 48)) * height / 1080 * 1.2)
     font = ImageFont.load_default(size=max(8, size))
@@ -127,7 +128,7 @@ def _text_patch(seg: JSON, width: int, height: int) -> _Text:
     stroke = max(1, size // 16)
     probe = ImageDraw.Draw(Image.new("RGBA", (1, 1)))
     left, top, right, bottom = probe.textbbox((0, 0), text, font=font, stroke_width=stroke)
-    tw, th = max(1, right - left), max(1, bottom - top)
+    tw, th = max(1, int(right - left)), max(1, int(bottom - top))
     img = Image.new("RGBA", (tw, th), (0, 0, 0, 0))
     try:
         ImageDraw.Draw(img).text((-left, -top), text, font=font, fill=color, stroke_width=stroke, stroke_fill="#000000")
@@ -173,7 +174,7 @@ def _decode_audio(path: Path, offset: float, seconds: float) -> np.ndarray:
         pos, skip = 0, None
         for frame in container.decode(stream):
             if skip is None:
-                ft = float(frame.pts * stream.time_base) if frame.pts is not None else 0.0
+                ft = frame.pts * float(stream.time_base or 0) if frame.pts is not None else 0.0
                 skip = max(0, int(round((offset - ft) * RATE)))
             for rf in resampler.resample(frame):
                 data = rf.to_ndarray()
@@ -313,7 +314,7 @@ def render(
 ) -> JSON:
     """Render `draft` to `path`; returns {duration, size, width, height}."""
     width, height = output_size(draft, max_short)
-    meta = draft.get("m") if isinstance(draft.get("m"), dict) else {}
+    meta = obj(draft.get("m"))
     fps = meta.get("fps", 30)
     fps = int(fps) if isinstance(fps, int | float) and not isinstance(fps, bool) and 1 <= fps <= 60 else 30
     total = duration_ms(draft) / 1000

@@ -10,9 +10,10 @@ import concurrent.futures
 import random
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, Literal
+from typing import Literal
 from urllib.parse import unquote, urlsplit
 
+from client._json import JSON
 from client.codes import Code
 from emulator.clock import VirtualClock
 from emulator.errors import ApiError
@@ -22,7 +23,6 @@ from emulator.state.sessions import Session
 from emulator.state.uploads import Uploads
 
 Status = Literal["pending", "processing", "completed", "failed", "cancelled"]
-JSON = dict[str, Any]
 HEIGHTS = {"low": 480, "medium": 720, "high": 1080, "360p": 360, "480p": 480, "720p": 720, "1080p": 1080}
 
 

@@ -5,13 +5,11 @@ from __future__ import annotations
 import asyncio
 import copy
 from dataclasses import dataclass, field
-from typing import Any
 
+from client._json import JSON
 from client.codes import Code
 from emulator.errors import ApiError
 from emulator.ids import Ids
-
-JSON = dict[str, Any]
 
 
 def empty_state() -> JSON:

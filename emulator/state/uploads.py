@@ -9,6 +9,7 @@ import hashlib
 import os
 import re
 import shutil
+import threading
 import unicodedata
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -68,8 +69,8 @@ class Upload:
 class UploadSink:
     """One file being received: hashes and counts as it writes, stops at the size limit."""
 
-    def __init__(self, path: Path, limit: int, filename: str) -> None:
-        self.path, self.limit, self.filename = path, limit, filename
+    def __init__(self, path: Path, limit: int, filename: str, owner: Uploads | None = None) -> None:
+        self.path, self.limit, self.filename, self._owner = path, limit, filename, owner
         path.parent.mkdir(parents=True, exist_ok=True)
         self._fh = path.open("wb")
         self._sha = hashlib.sha256()
@@ -84,11 +85,17 @@ class UploadSink:
 
     def close(self) -> str:
         self._fh.close()
+        self._done()
         return self._sha.hexdigest()[:16]
 
     def discard(self) -> None:
         self._fh.close()
         self.path.unlink(missing_ok=True)
+        self._done()
+
+    def _done(self) -> None:
+        if self._owner is not None:
+            self._owner.finished(self)
 
 
 @dataclass
@@ -97,10 +104,26 @@ class Uploads:
     ids: Ids
     root: Path
     by_id: dict[str, Upload] = field(default_factory=dict)
+    incoming: set[UploadSink] = field(default_factory=set)
+    _idle: threading.Condition = field(default_factory=threading.Condition)
 
     def open(self, filename: str | None) -> UploadSink:
         name = safe_filename(filename)
-        return UploadSink(self.root / ".incoming" / self.ids.media("up"), self.settings.max_upload_bytes, name)
+        sink = UploadSink(self.root / ".incoming" / self.ids.media("up"), self.settings.max_upload_bytes, name, self)
+        with self._idle:
+            self.incoming.add(sink)
+            self._idle.notify_all()
+        return sink
+
+    def finished(self, sink: UploadSink) -> None:
+        with self._idle:
+            self.incoming.discard(sink)
+            self._idle.notify_all()
+
+    def wait_idle(self, timeout: float, *, busy: bool = False) -> bool:
+        """Block until no upload is being received, or with `busy` until one is (lets a test see the server work)."""
+        with self._idle:
+            return self._idle.wait_for(lambda: bool(self.incoming) == busy, timeout)
 
     def accept(self, sink: UploadSink, user_id: str, session_id: str) -> Upload:
         """Probe a fully received file; keep it if it is accepted media, else delete it and raise 4001."""

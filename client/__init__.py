@@ -1,0 +1,71 @@
+"""Reference client for the NemoVideo agent API: `NemoClient` (sync), `AsyncNemoClient`, the `nemo` CLI."""
+
+from client._async import AsyncNemoClient
+from client._client import NemoClient
+from client._config import LIVE_URL, Recovery, Skill
+from client._errors import (
+    ApiError,
+    BadRequest,
+    Conflict,
+    ExportBlocked,
+    FileTooLarge,
+    MissingClientId,
+    NemoError,
+    NotFound,
+    OutOfCredits,
+    ProtocolError,
+    RateLimited,
+    RenderFailed,
+    RenderTimeout,
+    SessionNotFound,
+    TokenInvalid,
+    TransportError,
+    UnsupportedFileType,
+)
+from client._stream import (
+    KeepAlive,
+    ModelError,
+    StreamError,
+    Text,
+    ToolCall,
+    ToolResult,
+    TurnEvent,
+    TurnResult,
+    classify,
+)
+from client.codes import Code
+
+__all__ = [
+    "LIVE_URL",
+    "ApiError",
+    "AsyncNemoClient",
+    "BadRequest",
+    "Code",
+    "Conflict",
+    "ExportBlocked",
+    "FileTooLarge",
+    "KeepAlive",
+    "MissingClientId",
+    "ModelError",
+    "NemoClient",
+    "NemoError",
+    "NotFound",
+    "OutOfCredits",
+    "ProtocolError",
+    "RateLimited",
+    "Recovery",
+    "RenderFailed",
+    "RenderTimeout",
+    "SessionNotFound",
+    "Skill",
+    "StreamError",
+    "Text",
+    "TokenInvalid",
+    "ToolCall",
+    "ToolResult",
+    "TransportError",
+    "TurnEvent",
+    "TurnResult",
+    "UnsupportedFileType",
+    "classify",
+]
