@@ -24,16 +24,15 @@ run: $(VENV)/.installed
 	$(BIN)/nemo-emulator serve --host $(HOST) --port $(PORT)
 
 test: $(VENV)/.dev
-	$(BIN)/python -m pytest -q -m "not slow" tests
-	$(BIN)/python -m pytest -q -m "slow" tests
-	$(BIN)/python -m pytest -q -p conformance.plugin conformance --nemo-report=.conformance
+	$(BIN)/python -m pytest -q tests
+	$(BIN)/python -m pytest -q conformance --nemo-report=.conformance
 
 lint: $(VENV)/.dev
 	$(BIN)/ruff check emulator client conformance tests bench
 	$(BIN)/mypy
 
 conformance: $(VENV)/.dev
-	$(BIN)/python -m pytest -q -p conformance.plugin conformance $(if $(URL),--nemo-base-url=$(URL)) --nemo-report=.conformance
+	$(BIN)/python -m pytest -q conformance $(if $(URL),--nemo-base-url=$(URL)) --nemo-report=.conformance
 
 fixtures: $(VENV)/.installed
 	$(BIN)/python fixtures/make_media.py

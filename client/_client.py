@@ -103,6 +103,10 @@ class NemoClient(Core):
             else:
                 self.anonymous_token()
 
+    def request(self, method: str, path: str, *, json: Any = None, envelope: str = "code") -> Any:
+        """Any call in the protocol's envelopes ("code", "success" or "json"), with auth and recovery."""
+        return self._send(Call(method, path, envelope=envelope, json=json))  # type: ignore[arg-type]
+
     # -- endpoints -----------------------------------------------------------------------------------
 
     def anonymous_token(self, client_id: str | None = None) -> AnonymousToken:

@@ -88,6 +88,7 @@ def serve(args: argparse.Namespace) -> None:
         sock.bind((args.host, args.port))
     except OSError as exc:
         raise SystemExit(f"cannot listen on {args.host}:{args.port}: {exc.strerror}") from None
+    sock.listen(2048)
     host, port = sock.getsockname()[:2]
     print(
         f"nemo-emulator listening on http://{host}:{port} (clock {settings.clock_mode}, seed {settings.seed})",

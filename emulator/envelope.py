@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import json
 from typing import Any
 
+from starlette.requests import Request
 from starlette.responses import JSONResponse
 
 from client._json import JSON
@@ -14,15 +16,18 @@ class CompactJSON(JSONResponse):
     """JSON without spaces, like the real backend's FastAPI responses."""
 
     def render(self, content: Any) -> bytes:
-        import json
-
         return json.dumps(content, ensure_ascii=False, separators=(",", ":"), allow_nan=False).encode()
 
 
-def ok(data: Any, *, message: bool = True, status: int = 200) -> CompactJSON:
-    """`{"code":0,"message":"success","data":…}` for /api/* routes."""
-    body: JSON = {"code": 0, "message": "success", "data": data} if message else {"code": 0, "data": data}
-    return CompactJSON(body, status_code=status)
+def ok(request: Request, data: Any) -> CompactJSON:
+    """`{"code":0,"message":"success","data":…}` for /api/* routes (`message` per Settings.envelope_message)."""
+    settings = request.app.state.store.settings
+    body: JSON = {"code": 0, "message": "success", "data": data}
+    if not settings.envelope_message:
+        del body["message"]
+    if settings.mutation == "envelope":
+        del body["code"]
+    return CompactJSON(body)
 
 
 def success(data: Any, *, status: int = 200) -> CompactJSON:

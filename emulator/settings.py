@@ -104,6 +104,9 @@ class Settings:
     download_mode: Literal["bytes", "redirect"] = "bytes"
     """Q17: /download streams the MP4 or redirects to outputUrl."""
 
+    mutation: Literal["envelope", "no_heartbeat", "leak_session", "balance", "wrong_code"] | None = None
+    """Break one protocol rule on purpose, to prove the conformance suite notices; never set in normal use."""
+
     def replace(self, **changes: Any) -> Settings:
         """A copy with some fields changed."""
         return dataclasses.replace(self, **changes)

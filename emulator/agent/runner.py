@@ -86,15 +86,18 @@ class Turn:
         """Let `seconds` of virtual time pass, sending a heartbeat whenever the stream has been quiet an interval."""
         end = self.clock.now() + seconds
         interval = self.store.settings.heartbeat_interval_s
-        while (now := self.clock.now()) < end:
+        while self.clock.now() < end:
             due = self.last_sent + interval
             if due >= end:
                 await self.clock.sleep_until(end)
                 break
             await self.clock.sleep_until(due)
-            if self.clock.now() < end:
+            if self.clock.now() >= end:
+                break
+            if self.store.settings.mutation == "no_heartbeat":
+                self.last_sent = self.clock.now()
+            else:
                 self._emit(heartbeat(self.store.settings.heartbeat_style))
-            del now
 
     async def run(self) -> None:
         self.session.running += 1

@@ -28,7 +28,7 @@ async def anonymous_token(request: Request) -> Response:
         "expires_at": store.clock.iso(token.expires_at),
         "credits": user.available,
     }
-    return ok(data, message=store.settings.envelope_message)
+    return ok(request, data)
 
 
 async def claim_token(request: Request) -> Response:
@@ -40,9 +40,7 @@ async def claim_token(request: Request) -> Response:
     if session.task_id != task_id:
         raise ApiError(Code.SESSION_NOT_FOUND, "task_id does not belong to that session")
     value = store.accounts.issue_claim(user, task_id, session.id)
-    return ok(
-        {"claim_token": value, "expires_in": store.settings.claim_token_ttl_s}, message=store.settings.envelope_message
-    )
+    return ok(request, {"claim_token": value, "expires_in": store.settings.claim_token_ttl_s})
 
 
 routes = [

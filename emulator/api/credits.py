@@ -12,7 +12,10 @@ from emulator.envelope import ok
 
 async def balance(request: Request) -> Response:
     user = authenticate(request)
-    return ok(user.balance(), message=store_of(request).settings.envelope_message)
+    balance = user.balance()
+    if store_of(request).settings.mutation == "balance":
+        balance["total"] = balance["available"]
+    return ok(request, balance)
 
 
 routes = [Route("/api/credits/balance/simple", balance, methods=["GET"])]

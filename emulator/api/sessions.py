@@ -33,7 +33,7 @@ async def create_session(request: Request) -> Response:
         raise ApiError(Code.BAD_REQUEST, "task_name longer than 200 characters")
     session = store.sessions.create(user.id, task_name, language, store.clock.now())
     data = {"task_id": session.task_id, "session_id": session.id, "user_id": user.id}
-    return ok(data, message=store.settings.envelope_message)
+    return ok(request, data)
 
 
 routes = [Route("/api/tasks/{user}/with-session/{app}", create_session, methods=["POST"])]

@@ -16,7 +16,7 @@ async def latest(request: Request) -> Response:
     user = authenticate(request)
     check_user_slot(request, user.id)
     session = store.sessions.owned(request.path_params["session_id"], user.id)
-    return ok(session.snapshot(), message=store.settings.envelope_message)
+    return ok(request, session.snapshot())
 
 
 routes = [Route("/api/state/nemo_agent/{user}/{session_id}/latest", latest, methods=["GET"])]

@@ -201,7 +201,7 @@ async def upload(request: Request) -> Response:
             "video_analyses": {**session.state.get("video_analyses", {}), **analyses},
         }
     )
-    return ok({"files": infos, "session_state_applied": True}, message=store.settings.envelope_message)
+    return ok(request, {"files": infos, "session_state_applied": True})
 
 
 routes = [Route("/api/upload-video/nemo_agent/{user}/{session_id}", upload, methods=["POST"])]

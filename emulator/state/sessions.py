@@ -58,6 +58,7 @@ class Session:
 @dataclass
 class Sessions:
     ids: Ids
+    mutation: str | None = None
     by_id: dict[str, Session] = field(default_factory=dict)
 
     def create(self, user_id: str, task_name: str, language: str | None, now: float) -> Session:
@@ -68,6 +69,10 @@ class Sessions:
     def owned(self, session_id: str, user_id: str) -> Session:
         """The user's session, or 1002 — also for someone else's, so existence never leaks."""
         session = self.by_id.get(session_id)
+        if session is not None and self.mutation == "leak_session":
+            return session
         if session is None or session.user_id != user_id:
+            if self.mutation == "wrong_code":
+                raise ApiError(Code.BAD_TOKEN, "session not found")
             raise ApiError(Code.SESSION_NOT_FOUND, f"session {session_id[:40]!r} not found; create one first")
         return session

@@ -33,7 +33,7 @@ class Store:
         s = self.settings
         self.ids = Ids(s.seed)
         self.accounts = Accounts(s, self.clock, self.ids)
-        self.sessions = Sessions(self.ids)
+        self.sessions = Sessions(self.ids, s.mutation)
         self.uploads = Uploads(s, self.ids, self.root / "uploads")
         self.unexpected_errors: list[dict[str, Any]] = []
         self.renders = Renders(s, self.clock, self.root / "renders", self.pool, self.unexpected_errors)

@@ -1,0 +1,50 @@
+"""The conformance suite fails, with a message naming the broken rule, against emulators broken on purpose."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+
+import pytest
+
+CASES = {
+    "envelope": ("test_sessions.py", "does not match schema"),
+    "no_heartbeat": ("test_run_sse.py", "no heartbeat during a tool call"),
+    "leak_session": ("test_sessions.py", "test_another_users_session_is_invisible"),
+    "balance": ("test_run_sse.py", "test_credits_are_frozen_while_a_paid_tool_runs"),
+    "wrong_code": ("test_sessions.py", "SessionNotFound"),
+}
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("mutation", sorted(CASES))
+def test_suite_catches_a_broken_emulator(mutation: str) -> None:
+    module, needle = CASES[mutation]
+    result = subprocess.run(
+        [
+            sys.executable,
+            "-m",
+            "pytest",
+            "-q",
+            "-p",
+            "no:cacheprovider",
+            f"conformance/{module}",
+            f"--nemo-emulator-arg=--set=mutation={mutation}",
+        ],
+        capture_output=True,
+        text=True,
+        timeout=300,
+    )
+    assert result.returncode == 1, result.stdout[-3000:]
+    assert needle in result.stdout, result.stdout[-3000:]
+    assert "FAILED" in result.stdout
+
+
+def test_suite_passes_against_the_unbroken_emulator_module() -> None:
+    result = subprocess.run(
+        [sys.executable, "-m", "pytest", "-q", "-p", "no:cacheprovider", "conformance/test_sessions.py"],
+        capture_output=True,
+        text=True,
+        timeout=300,
+    )
+    assert result.returncode == 0, result.stdout[-3000:]
