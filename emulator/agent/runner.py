@@ -19,7 +19,6 @@ from emulator.agent.events import EventFactory, frame, heartbeat, stream_error
 from emulator.agent.turns import MOODS_LABEL, Plan, Planner, Say, Tool, find_mood
 from emulator.errors import ApiError
 from emulator.ids import TurnIds
-from emulator.media.music import compose, write_wav
 from emulator.state.accounts import User
 from emulator.state.sessions import Session
 from emulator.state.store import Store
@@ -182,6 +181,8 @@ class Turn:
     def generate_music(
         self, state: JSON, mood: str | None, volume: float, seed: int, requested_ms: int | None
     ) -> tuple[JSON, JSON]:
+        from emulator.media.music import compose, write_wav
+
         length = int(tools.video_length_ms(state) or requested_ms or 10000)
         analysis = self._analysis_of_draft_video(state)
         chosen = mood or analysis.get("mood") or "lo-fi"

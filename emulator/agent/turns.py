@@ -16,7 +16,7 @@ from typing import Any
 from client._json import JSON
 from emulator.agent import tools
 from emulator.media.draft import AUDIO, TEXT, VIDEO
-from emulator.media.music import MOODS, mood_name
+from emulator.media.moods import MOODS, mood_name
 from emulator.settings import Latency, Settings
 
 Effect = Callable[["Any", JSON], tuple[JSON, JSON]]

@@ -11,7 +11,6 @@ from pathlib import Path
 from typing import Any
 from urllib.parse import unquote, urlsplit
 
-import httpx
 from python_multipart.multipart import MultipartParser, parse_options_header
 from starlette.requests import ClientDisconnect, Request
 from starlette.responses import Response
@@ -143,6 +142,8 @@ async def _fetch(url: str, store: Store) -> UploadSink:
             Code.BAD_REQUEST,
             f"cannot fetch url {url[:200]!r}: the emulator only fetches loopback URLs and its fixture map",
         )
+    import httpx
+
     sink = store.uploads.open(name)
     try:
         async with httpx.AsyncClient(timeout=30) as http, http.stream("GET", url) as response:

@@ -10,9 +10,6 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-import av
-import numpy as np
-from PIL import Image
 
 _ANALYSIS_FPS = 4.0
 _CUT_THRESHOLD = 30.0
@@ -85,6 +82,9 @@ def probe(path: Path) -> Probe:
 
 
 def _probe_image(path: Path, fmt: str) -> Probe:
+    import numpy as np
+    from PIL import Image
+
     try:
         with Image.open(path) as img:
             img.load()
@@ -96,6 +96,8 @@ def _probe_image(path: Path, fmt: str) -> Probe:
 
 
 def _probe_av(path: Path, fmt: str) -> Probe:
+    import av
+
     with av.open(str(path)) as container:
         video = next(iter(container.streams.video), None)
         audio = next(iter(container.streams.audio), None)
@@ -122,6 +124,8 @@ def _probe_av(path: Path, fmt: str) -> Probe:
 
 
 def _duration(container: Any, stream: Any) -> float:
+    import av
+
     if stream.duration is not None and stream.time_base is not None:
         return float(stream.duration * stream.time_base)
     if container.duration is not None:
@@ -131,6 +135,8 @@ def _duration(container: Any, stream: Any) -> float:
 
 def _analyse(container: Any, video: Any, duration: float) -> dict[str, Any]:
     """Mean brightness (0–255), mean motion, and scene-cut times from a few decoded frames per second."""
+    import numpy as np
+
     step = 1.0 / _ANALYSIS_FPS
     next_t, prev = 0.0, None
     brightness: list[float] = []

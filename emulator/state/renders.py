@@ -10,6 +10,7 @@ import concurrent.futures
 import random
 from dataclasses import dataclass, field
 from pathlib import Path
+from collections.abc import Callable
 from typing import Literal
 from urllib.parse import unquote, urlsplit
 
@@ -17,7 +18,6 @@ from client._json import JSON
 from client.codes import Code
 from emulator.clock import VirtualClock
 from emulator.errors import ApiError
-from emulator.media import render
 from emulator.settings import Settings
 from emulator.state.sessions import Session
 from emulator.state.uploads import Uploads
@@ -110,6 +110,8 @@ class Renders:
         height = min(
             HEIGHTS.get(str(output.get("resolution") or output.get("quality")), 1080), self.settings.render_max_height
         )
+        from emulator.media.render import render
+
         resolve = _resolver(user_id, uploads, self.root.parent / "generated")
         analyses = dict(session.state.get("video_analyses", {}))
 
@@ -120,7 +122,7 @@ class Renders:
             return []
 
         self.root.mkdir(parents=True, exist_ok=True)
-        job.encode = self.pool.submit(render.render, draft, job.path, resolve, max_short=height, cuts=cuts)
+        job.encode = self.pool.submit(render, draft, job.path, resolve, max_short=height, cuts=cuts)
         job.encode.add_done_callback(self._record_crash)
         self.by_id[render_id] = job
         return job
@@ -143,7 +145,7 @@ class Renders:
                 job.encode.cancel()
 
 
-def _resolver(user_id: str, uploads: Uploads, generated: Path) -> render.Resolver:
+def _resolver(user_id: str, uploads: Uploads, generated: Path) -> Callable[[str], Path | None]:
     """Local file behind a segment `src`: the user's own uploads and generated audio; else None."""
 
     def resolve(src: str) -> Path | None:
