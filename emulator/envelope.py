@@ -21,7 +21,7 @@ class CompactJSON(JSONResponse):
 
 def ok(request: Request, data: Any) -> CompactJSON:
     """`{"code":0,"message":"success","data":…}` for /api/* routes (`message` per Settings.envelope_message)."""
-    settings = request.app.state.store.settings
+    settings = request.scope["app"].state.store.settings
     body: JSON = {"code": 0, "message": "success", "data": data}
     if not settings.envelope_message:
         del body["message"]

@@ -1,14 +1,14 @@
-"""The protocol's routes, one module per resource."""
+"""The protocol's routes, one module per resource; the cheap, frequent reads are matched first."""
 
 from emulator.api import auth, credits, files, renders, run_sse, sessions, state, uploads
 
 ROUTES = [
-    *auth.routes,
-    *sessions.routes,
     *credits.routes,
     *state.routes,
-    *run_sse.routes,
-    *uploads.routes,
     *renders.routes,
+    *run_sse.routes,
+    *auth.routes,
+    *sessions.routes,
+    *uploads.routes,
     *files.routes,
 ]

@@ -11,8 +11,7 @@ from emulator.envelope import ok
 
 
 async def balance(request: Request) -> Response:
-    user = authenticate(request)
-    balance = user.balance()
+    balance = authenticate(request).balance()
     if store_of(request).settings.mutation == "balance":
         balance["total"] = balance["available"]
     return ok(request, balance)

@@ -10,7 +10,6 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-
 _ANALYSIS_FPS = 4.0
 _CUT_THRESHOLD = 30.0
 

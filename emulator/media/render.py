@@ -87,10 +87,19 @@ class _VideoFile:
             if ft > target + 1e-3 and self.current is not None:
                 self.pending = frame
                 break
-            self.current, self.current_t = _cover(frame.to_ndarray(format="rgb24"), *self.size), ft
+            self.current, self.current_t = self._fit(frame), ft
         if self.current is None:
             self.current = np.zeros((self.size[1], self.size[0], 3), np.uint8)
         return self.current
+
+    def _fit(self, frame: Any) -> np.ndarray:
+        """Scale with swscale so the frame covers the output, then crop the overflow (centre)."""
+        width, height = self.size
+        scale = max(width / frame.width, height / frame.height)
+        nw, nh = max(width, round(frame.width * scale)), max(height, round(frame.height * scale))
+        img: np.ndarray = frame.reformat(width=nw, height=nh, format="rgb24").to_ndarray()
+        x, y = (nw - width) // 2, (nh - height) // 2
+        return img[y : y + height, x : x + width]
 
     def close(self) -> None:
         self.container.close()

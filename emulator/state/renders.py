@@ -8,9 +8,9 @@ from __future__ import annotations
 
 import concurrent.futures
 import random
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
-from collections.abc import Callable
 from typing import Literal
 from urllib.parse import unquote, urlsplit
 

@@ -1,0 +1,511 @@
+"""`make bench`: the emulator's speed and memory as ratios against a ceiling measured in the same run.
+
+    python bench/run.py [--quick] [--only json,sse,workflow,upload,startup,render]
+
+Prints a table and writes bench/out/results.md. Servers run pinned to CPU 0 and load generators to CPU 1
+when the machine has two cores, so they don't fight over one.
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import os
+import re
+import resource
+import shutil
+import socket
+import statistics
+import subprocess
+import sys
+import threading
+import time
+from collections.abc import Callable
+from dataclasses import dataclass
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+PY = sys.executable
+TWO_CPUS = (os.cpu_count() or 1) >= 2
+
+
+@dataclass
+class Row:
+    name: str
+    ours: float
+    ceiling: float
+    unit: str
+    target: str
+    ok: bool | None
+
+    @property
+    def ratio(self) -> float:
+        return self.ours / self.ceiling if self.ceiling else float("nan")
+
+
+def _pin(cpu: int) -> list[str]:
+    return ["taskset", "-c", str(cpu)] if TWO_CPUS and shutil.which("taskset") else []
+
+
+def _free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return int(s.getsockname()[1])
+
+
+def _raise_fd_limit() -> None:
+    _soft, hard = resource.getrlimit(resource.RLIMIT_NOFILE)
+    resource.setrlimit(resource.RLIMIT_NOFILE, (min(hard, 65536), hard))
+
+
+def _wait_up(url: str, timeout: float = 30) -> float:
+    import httpx
+
+    start = time.perf_counter()
+    while time.perf_counter() - start < timeout:
+        try:
+            if httpx.get(url, timeout=1).status_code == 200:
+                return time.perf_counter() - start
+        except httpx.HTTPError:
+            pass
+        time.sleep(0.005)
+    raise RuntimeError(f"{url} did not come up")
+
+
+class Server:
+    """A server process (the emulator or the bare app) on a free port, pinned to CPU 0."""
+
+    def __init__(self, kind: str, *extra: str) -> None:
+        self.port = _free_port()
+        if kind == "emulator":
+            cmd = [PY, "-m", "emulator", "serve", "--port", str(self.port), "--set", "anon_per_ip_limit=100000", *extra]
+        else:
+            cmd = [
+                PY,
+                "-m",
+                "uvicorn",
+                "bench.bare_app:app",
+                "--port",
+                str(self.port),
+                "--no-access-log",
+                "--log-level",
+                "warning",
+            ]
+        self.started = time.perf_counter()
+        self.proc = subprocess.Popen(
+            [*_pin(0), *cmd], cwd=ROOT, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, preexec_fn=_raise_fd_limit
+        )
+        self.url = f"http://127.0.0.1:{self.port}"
+        self.startup = _wait_up(self.url + "/_emulator/health")
+
+    def rss_mb(self, field: str = "VmRSS") -> float:
+        text = Path(f"/proc/{self.proc.pid}/status").read_text()
+        return int(re.search(rf"{field}:\s+(\d+)", text).group(1)) / 1024  # type: ignore[union-attr]
+
+    def stop(self) -> None:
+        self.proc.terminate()
+        self.proc.wait(10)
+
+
+def _anon(url: str, n: int = 1) -> list[tuple[str, str]]:
+    """(token, session_id) for n fresh users."""
+    import httpx
+
+    out = []
+    with httpx.Client(base_url=url, timeout=30) as http:
+        for i in range(n):
+            tok = http.post("/api/auth/anonymous-token", headers={"X-Client-Id": f"bench-{i}-{time.time_ns()}"}).json()
+            h = {"Authorization": f"Bearer {tok['data']['token']}"}
+            sid = http.post("/api/tasks/me/with-session/nemo_agent", json={}, headers=h).json()["data"]["session_id"]
+            out.append((tok["data"]["token"], sid))
+    return out
+
+
+# -- 1. cheap JSON endpoint --------------------------------------------------------------------------------
+
+
+def _wrk() -> str | None:
+    if shutil.which("wrk"):
+        return "wrk"
+    if os.geteuid() == 0 and shutil.which("apt-get"):
+        subprocess.run(["apt-get", "install", "-y", "-q", "wrk"], capture_output=True)
+    return shutil.which("wrk")
+
+
+def _load(url: str, headers: dict[str, str], seconds: float) -> float:
+    wrk = _wrk()
+    if wrk:
+        args = [*_pin(1), wrk, "-t1", "-c32", f"-d{seconds:g}s", "--latency", url]
+        for k, v in headers.items():
+            args[-1:-1] = ["-H", f"{k}: {v}"]
+        out = subprocess.run(args, capture_output=True, text=True).stdout
+        return float(re.search(r"Requests/sec:\s+([\d.]+)", out).group(1))  # type: ignore[union-attr]
+    return _py_load(url, headers, seconds)
+
+
+def _py_load(url: str, headers: dict[str, str], seconds: float) -> float:
+    """Fallback load generator: 32 keep-alive connections on raw sockets."""
+    host, port, path = re.match(r"http://([^:/]+):(\d+)(/.*)", url).groups()  # type: ignore[union-attr]
+    request = (
+        f"GET {path} HTTP/1.1\r\nHost: {host}\r\n" + "".join(f"{k}: {v}\r\n" for k, v in headers.items()) + "\r\n"
+    ).encode()
+
+    async def worker(deadline: float, counts: list[int]) -> None:
+        reader, writer = await asyncio.open_connection(host, int(port))
+        while time.perf_counter() < deadline:
+            writer.write(request)
+            head = await reader.readuntil(b"\r\n\r\n")
+            length = int(re.search(rb"content-length: (\d+)", head, re.I).group(1))  # type: ignore[union-attr]
+            await reader.readexactly(length)
+            counts[0] += 1
+        writer.close()
+
+    async def main() -> float:
+        counts = [0]
+        start = time.perf_counter()
+        await asyncio.gather(*(worker(start + seconds, counts) for _ in range(32)))
+        return counts[0] / (time.perf_counter() - start)
+
+    return asyncio.run(main())
+
+
+def bench_json(quick: bool) -> list[Row]:
+    seconds = 3 if quick else 10
+    bare = Server("bare")
+    try:
+        _load(bare.url + "/api/credits/balance/simple", {}, 1)
+        base = _load(bare.url + "/api/credits/balance/simple", {}, seconds)
+    finally:
+        bare.stop()
+    emu = Server("emulator")
+    try:
+        token, _ = _anon(emu.url)[0]
+        h = {"Authorization": f"Bearer {token}"}
+        _load(emu.url + "/api/credits/balance/simple", h, 1)
+        ours = _load(emu.url + "/api/credits/balance/simple", h, seconds)
+    finally:
+        emu.stop()
+    return [Row("GET /api/credits/balance/simple (auth)", ours, base, "req/s", "ratio >= 0.85", ours / base >= 0.85)]
+
+
+# -- 2. concurrent SSE streams ------------------------------------------------------------------------------
+
+
+def _hold_streams(url: str, path: str, bodies: list[tuple[dict[str, str], bytes]], seconds: float) -> tuple[int, int]:
+    """Open one stream per body, hold them `seconds`; (streams alive at the end, streams that saw a heartbeat)."""
+    host, port = re.match(r"http://([^:/]+):(\d+)", url).groups()  # type: ignore[union-attr]
+
+    async def one(headers: dict[str, str], body: bytes, deadline: float, stats: list[int]) -> None:
+        reader, writer = await asyncio.open_connection(host, int(port))
+        head = (
+            f"POST {path} HTTP/1.1\r\nHost: {host}\r\nContent-Type: application/json\r\n"
+            f"Accept: text/event-stream\r\nContent-Length: {len(body)}\r\n"
+            + "".join(f"{k}: {v}\r\n" for k, v in headers.items())
+            + "\r\n"
+        ).encode()
+        writer.write(head + body)
+        beats, alive = 0, True
+        while (left := deadline - time.perf_counter()) > 0:
+            try:
+                line = await asyncio.wait_for(reader.readline(), left)
+            except TimeoutError:
+                break
+            if not line:
+                alive = False
+                break
+            if line.rstrip(b"\r\n") in (b"data:", b"data: ") or line.startswith(b": "):
+                beats += 1
+        stats[0] += alive
+        stats[1] += beats > 0
+        writer.close()
+
+    async def main() -> tuple[int, int]:
+        stats = [0, 0]
+        deadline = time.perf_counter() + seconds
+        await asyncio.gather(*(one(h, b, deadline, stats) for h, b in bodies))
+        return stats[0], stats[1]
+
+    _raise_fd_limit()
+    return asyncio.run(main())
+
+
+def bench_sse(quick: bool) -> list[Row]:
+    import json
+
+    n, seconds = (200, 20) if quick else (1000, 30)
+    bare = Server("bare")
+    try:
+        base_idle = bare.rss_mb()
+        alive, _beat = _hold_streams(bare.url, "/stream", [({}, b"{}")] * n, seconds)
+        base = bare.rss_mb()
+    finally:
+        bare.stop()
+    emu = Server("emulator")
+    try:
+        users = _anon(emu.url, n)
+        ours_idle = emu.rss_mb()
+        bodies = [
+            (
+                {"Authorization": f"Bearer {t}"},
+                json.dumps(
+                    {
+                        "app_name": "nemo_agent",
+                        "user_id": "me",
+                        "session_id": s,
+                        "new_message": {"parts": [{"text": "generate a video of the sea"}]},
+                    }
+                ).encode(),
+            )
+            for t, s in users
+        ]
+        e_alive, e_beat = _hold_streams(emu.url, "/run_sse", bodies, seconds)
+        ours = emu.rss_mb()
+    finally:
+        emu.stop()
+    ok = e_alive == n and e_beat == n and ours <= 1.5 * base
+    return [
+        Row(
+            f"{n} SSE streams for {seconds}s: RSS MB (alive {e_alive}/{n}, heartbeat {e_beat}/{n}; "
+            f"bare alive {alive}, idle RSS {ours_idle:.0f} vs {base_idle:.0f})",
+            ours,
+            base,
+            "MB",
+            "ratio <= 1.5",
+            ok,
+        )
+    ]
+
+
+# -- 3. full workflow in-process ----------------------------------------------------------------------------
+
+
+def bench_workflow(quick: bool) -> list[Row]:
+    import httpx
+
+    from emulator import Settings, Store, create_app
+
+    runs = 5 if quick else 20
+    sample = (ROOT / "fixtures" / "media" / "sample.mp4").read_bytes()
+
+    async def once() -> tuple[float, float]:
+        store = Store(Settings(clock_mode="manual", render_max_height=240))
+        app = create_app(store=store)
+        stop = threading.Event()
+
+        def drive() -> None:
+            while not stop.is_set():
+                if store.clock.wait_for_sleeper(0.01):
+                    store.clock.advance_to_next()
+
+        driver = threading.Thread(target=drive, daemon=True)
+        driver.start()
+        start = time.perf_counter()
+        async with httpx.AsyncClient(transport=httpx.ASGITransport(app=app), base_url="http://bench") as c:
+            tok = (await c.post("/api/auth/anonymous-token", headers={"X-Client-Id": "w"})).json()["data"]["token"]
+            h = {"Authorization": f"Bearer {tok}", "X-Skill-Source": "bench"}
+            sid = (await c.post("/api/tasks/me/with-session/nemo_agent", json={}, headers=h)).json()["data"][
+                "session_id"
+            ]
+            await c.post(f"/api/upload-video/nemo_agent/me/{sid}", files={"files": ("a.mp4", sample)}, headers=h)
+            body = {
+                "app_name": "nemo_agent",
+                "user_id": "me",
+                "session_id": sid,
+                "new_message": {"parts": [{"text": "generate background music that matches my video"}]},
+            }
+            await c.post("/run_sse", json=body, headers=h)
+            draft = (await c.get(f"/api/state/nemo_agent/me/{sid}/latest", headers=h)).json()["data"]["state"]["draft"]
+            await c.post("/api/render/proxy/lambda", json={"id": "r", "sessionId": sid, "draft": draft}, headers=h)
+            job = store.renders.by_id["r"]
+            store.clock.advance(job.duration)
+            t_enc = time.perf_counter()
+            assert job.encode is not None
+            job.encode.result()
+            encode = time.perf_counter() - t_enc
+            status = (await c.get("/api/render/proxy/lambda/r", headers=h)).json()["data"]["status"]
+            assert status == "completed", status
+            assert len((await c.get("/api/render/proxy/r/download", headers=h)).content) > 1000
+        total = time.perf_counter() - start
+        stop.set()
+        driver.join()
+        store.close()
+        return total - encode, encode
+
+    results = [asyncio.run(once()) for _ in range(runs)]
+    median = statistics.median(r[0] for r in results) * 1000
+    enc = statistics.median(r[1] for r in results) * 1000
+    return [
+        Row(
+            f"workflow token→…→download, in-process, median of {runs} (encode {enc:.0f} ms excluded)",
+            median,
+            250,
+            "ms",
+            "<= 250 ms",
+            median <= 250,
+        )
+    ]
+
+
+# -- 4. 500 MB upload ---------------------------------------------------------------------------------------
+
+
+def bench_upload(quick: bool) -> list[Row]:
+    import httpx
+
+    size = (100 if quick else 500) * 1024 * 1024
+    emu = Server("emulator", "--set", f"max_upload_bytes={size + (1 << 20)}")
+    try:
+        token, sid = _anon(emu.url)[0]
+        before = emu.rss_mb()
+        peak = [before]
+        done = threading.Event()
+
+        def sample() -> None:
+            while not done.is_set():
+                peak[0] = max(peak[0], emu.rss_mb())
+                time.sleep(0.02)
+
+        sampler = threading.Thread(target=sample, daemon=True)
+        sampler.start()
+        chunk = b"\0" * (1 << 20)
+
+        def body():  # type: ignore[no-untyped-def]
+            yield b'--B\r\nContent-Disposition: form-data; name="files"; filename="big.mp4"\r\n\r\n'
+            for _ in range(size // len(chunk)):
+                yield chunk
+            yield b"\r\n--B--\r\n"
+
+        start = time.perf_counter()
+        r = httpx.post(
+            f"{emu.url}/api/upload-video/nemo_agent/me/{sid}",
+            content=body(),
+            timeout=600,
+            headers={"Authorization": f"Bearer {token}", "Content-Type": "multipart/form-data; boundary=B"},
+        )
+        elapsed = time.perf_counter() - start
+        done.set()
+        sampler.join()
+        assert r.json()["code"] == 4001, r.text
+    finally:
+        emu.stop()
+    growth = peak[0] - before
+    return [
+        Row(f"upload {size >> 20} MB: throughput MB/s", (size >> 20) / elapsed, float("nan"), "MB/s", "-", None),
+        Row(f"upload {size >> 20} MB: peak RSS growth MB", growth, 64, "MB", "<= 64 MB", growth <= 64),
+    ]
+
+
+# -- 5. startup ---------------------------------------------------------------------------------------------
+
+
+def bench_startup(quick: bool) -> list[Row]:
+    def measure(kind: str) -> float:
+        times = []
+        for _ in range(3 if quick else 5):
+            server = Server(kind)
+            times.append(server.startup)
+            server.stop()
+        return statistics.median(times)
+
+    base, ours = measure("bare"), measure("emulator")
+    return [Row("startup to first 200 OK (s)", ours, base, "s", "<= 0.5 s", ours <= 0.5)]
+
+
+# -- 6. render speed ----------------------------------------------------------------------------------------
+
+
+def bench_render(quick: bool) -> list[Row]:
+    import tempfile
+
+    import numpy as np
+
+    from emulator.media import render
+    from emulator.media.music import compose, write_wav
+
+    seconds = 4 if quick else 10
+    tmp = Path(tempfile.mkdtemp(prefix="nemo-bench-"))
+    try:
+        src = tmp / "src.mp4"
+        frames = (np.full((360, 640, 3), (i * 3) % 255, np.uint8) for i in range(seconds * 30))
+        render.encode(src, frames, np.zeros((2, seconds * render.RATE), np.float32), 640, 360, 30)
+        write_wav(tmp / "bgm.wav", compose(seconds, "upbeat", 1, [seconds / 2]))
+        draft = {
+            "d": seconds * 1000,
+            "m": {"width": 1920, "height": 1080, "fps": 30},
+            "t": [
+                {"tt": 0, "sg": [{"st": 0, "d": seconds * 1000, "src": "local:src"}]},
+                {"tt": 1, "sg": [{"st": 0, "d": seconds * 1000, "src": "local:bgm", "v": 0.5}]},
+                {"tt": 7, "sg": [{"st": 0, "d": 3000, "tx": "Benchmark", "sty": {"size": 64, "pos": "top-center"}}]},
+            ],
+        }
+        files = {"local:src": src, "local:bgm": tmp / "bgm.wav"}
+        produce = [0.0]
+
+        def timed(frames):  # type: ignore[no-untyped-def]
+            it = iter(frames)
+            while True:
+                t = time.perf_counter()
+                frame = next(it, None)
+                produce[0] += time.perf_counter() - t
+                if frame is None:
+                    return
+                yield frame
+
+        start = time.perf_counter()
+        audio = render.mix_audio(draft, files.get, seconds)
+        render.encode(
+            tmp / "out.mp4", timed(render.frames(draft, files.get, 1920, 1080, 30, seconds)), audio, 1920, 1080, 30
+        )
+        wall = time.perf_counter() - start
+        ours = seconds / wall
+        ceiling = seconds / (wall - produce[0])
+    finally:
+        shutil.rmtree(tmp, ignore_errors=True)
+    return [
+        Row(
+            f"render {seconds}s 1080p draft (video+BGM+title): media s per wall s; ceiling = libx264 encode of "
+            "the same frames (frame production excluded)",
+            ours,
+            ceiling,
+            "x realtime",
+            "-",
+            None,
+        )
+    ]
+
+
+BENCHES: dict[str, Callable[[bool], list[Row]]] = {
+    "json": bench_json,
+    "sse": bench_sse,
+    "workflow": bench_workflow,
+    "upload": bench_upload,
+    "startup": bench_startup,
+    "render": bench_render,
+}
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--quick", action="store_true", help="shorter runs (smoke test of the benchmarks)")
+    parser.add_argument("--only", default=",".join(BENCHES), help="comma-separated subset")
+    args = parser.parse_args()
+    rows: list[Row] = []
+    for name in args.only.split(","):
+        print(f"running {name}…", file=sys.stderr, flush=True)
+        rows += BENCHES[name](args.quick)
+    lines = ["| benchmark | ours | ceiling | ratio | target | ok |", "|---|---|---|---|---|---|"]
+    for r in rows:
+        ok = "—" if r.ok is None else ("yes" if r.ok else "NO")
+        ceiling = "—" if r.ceiling != r.ceiling else f"{r.ceiling:,.2f}"
+        ratio = "—" if r.ratio != r.ratio else f"{r.ratio:.2f}"
+        lines.append(f"| {r.name} | {r.ours:,.2f} {r.unit} | {ceiling} | {ratio} | {r.target} | {ok} |")
+    table = "\n".join(lines)
+    print(table)
+    out = ROOT / "bench" / "out"
+    out.mkdir(exist_ok=True)
+    (out / "results.md").write_text(f"`{' '.join(sys.argv)}` on {time.strftime('%Y-%m-%d %H:%M')}\n\n{table}\n")
+
+
+if __name__ == "__main__":
+    main()
