@@ -149,6 +149,13 @@ def nemo_emulator(_nemo_emulator_session: Target) -> str:
 
 
 @pytest.fixture
+def nemo_faults(_nemo_emulator_session: Target, nemo_emulator: str) -> Control:
+    """Control plane of `nemo_emulator`: `with nemo_faults.fault(kind="error", code=429): ...`."""
+    assert _nemo_emulator_session.control is not None
+    return _nemo_emulator_session.control
+
+
+@pytest.fixture
 def nemo_client(nemo_emulator: str) -> Iterator[NemoClient]:
     """A NemoClient for a fresh emulator, already holding an anonymous token and a session."""
     with NemoClient(nemo_emulator, client_id="nemo-client-fixture") as client:

@@ -63,6 +63,17 @@ class Control:
         r.raise_for_status()
         return bool(r.json().get("sleeping"))
 
+    @contextmanager
+    def fault(self, **spec: object) -> Iterator[dict[str, object]]:
+        """Inject a fault (see /_emulator/faults) for the duration of the block; removed afterwards."""
+        r = self.http.post("/_emulator/faults", json=spec)
+        if r.status_code != 201:
+            raise ValueError(f"fault rejected: {r.text}")
+        try:
+            yield r.json()
+        finally:
+            self.http.delete("/_emulator/faults")
+
     def settings(self) -> dict[str, object]:
         data: dict[str, object] = self.http.get("/_emulator/settings").json()
         return data

@@ -55,7 +55,49 @@ def build_parser() -> argparse.ArgumentParser:
         help="override one Settings field, e.g. --set heartbeat_style='\"comment\"'",
     )
     serve.add_argument("--log-level", default="warning")
+    fault = sub.add_parser("fault", help="inject a fault into a running emulator (see /_emulator/faults)")
+    fault.add_argument("--url", default=os.environ.get("NEMO_API_URL", "http://127.0.0.1:8765"))
+    fault.add_argument(
+        "--kind",
+        default="error",
+        choices=["error", "latency", "drop_stream", "stall_heartbeats", "fail_render", "list", "clear"],
+    )
+    fault.add_argument("--code", type=int, help="protocol code for --kind error (1001, 1002, 2001, 4001, 429, …)")
+    fault.add_argument("--route", help="regular expression matched against the path")
+    fault.add_argument("--method")
+    fault.add_argument("--session-id")
+    fault.add_argument("--client-id")
+    fault.add_argument("--times", type=int, default=1)
+    fault.add_argument("--latency", type=float, default=0.0, help="seconds, for --kind latency")
+    fault.add_argument("--after-events", type=int, default=0, help="for --kind drop_stream")
     return parser
+
+
+def fault_command(args: argparse.Namespace) -> None:
+    import httpx
+
+    url = args.url.rstrip("/") + "/_emulator/faults"
+    try:
+        if args.kind in ("list", "clear"):
+            r = httpx.request("GET" if args.kind == "list" else "DELETE", url, timeout=10)
+        else:
+            spec = {
+                "kind": args.kind,
+                "times": args.times,
+                "code": args.code,
+                "route": args.route,
+                "method": args.method,
+                "session_id": args.session_id,
+                "client_id": args.client_id,
+                "latency_s": args.latency,
+                "after_events": args.after_events,
+            }
+            r = httpx.post(url, json={k: v for k, v in spec.items() if v is not None}, timeout=10)
+    except httpx.HTTPError as exc:
+        raise SystemExit(f"cannot reach {args.url}: {exc}") from None
+    print(json.dumps(r.json(), indent=2))
+    if r.status_code >= 400:
+        raise SystemExit(1)
 
 
 def settings_from_args(args: argparse.Namespace) -> Settings:
@@ -108,6 +150,8 @@ def main(argv: list[str] | None = None) -> None:
     args = build_parser().parse_args(argv)
     if args.command == "serve":
         serve(args)
+    elif args.command == "fault":
+        fault_command(args)
     else:
         build_parser().print_help()
 

@@ -30,6 +30,16 @@ class VirtualClock:
             return self._base + (time.monotonic() - self._real0) * self.scale
         return self._base
 
+    @staticmethod
+    def wall() -> float:
+        """Real monotonic seconds, for measuring how long something took (the request journal)."""
+        return time.monotonic()
+
+    @staticmethod
+    async def wall_sleep(seconds: float) -> None:
+        """Hold for real seconds (injected latency is about real clients' timeouts, not virtual time)."""
+        await asyncio.sleep(max(0.0, min(seconds, 600.0)))
+
     def iso(self, t: float | None = None) -> str:
         """ISO-8601 UTC with a trailing Z, the protocol's timestamp form."""
         moment = datetime.fromtimestamp(self.now() if t is None else t, UTC)

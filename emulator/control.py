@@ -72,10 +72,38 @@ async def errors(request: Request) -> Response:
     return JSONResponse({"errors": store_of(request).unexpected_errors})
 
 
+async def faults(request: Request) -> Response:
+    store = store_of(request)
+    if request.method == "POST":
+        body = await read_json(request, limit=16384)
+        fault = store.faults.add(body)
+        return JSONResponse(fault.view(), status_code=201)
+    if request.method == "DELETE":
+        store.faults.clear()
+    return JSONResponse({"faults": [f.view() for f in store.faults.rules]})
+
+
+async def requests(request: Request) -> Response:
+    journal = store_of(request).journal
+    if request.method == "DELETE":
+        journal.entries.clear()
+        return JSONResponse({"requests": []})
+    q = request.query_params
+    try:
+        status = int(q["status"]) if "status" in q else None
+        limit = min(int(q.get("limit", "100")), 10000)
+    except ValueError:
+        raise ApiError(Code.BAD_REQUEST, "status and limit must be integers") from None
+    entries = journal.query(q.get("method"), q.get("path"), status, limit)
+    return JSONResponse({"requests": entries, "enabled": journal.enabled})
+
+
 routes = [
     Route("/_emulator/health", health, methods=["GET"]),
     Route("/_emulator/reset", reset, methods=["POST"]),
     Route("/_emulator/clock", clock, methods=["GET", "POST"]),
     Route("/_emulator/settings", settings, methods=["GET"]),
     Route("/_emulator/errors", errors, methods=["GET"]),
+    Route("/_emulator/faults", faults, methods=["GET", "POST", "DELETE"]),
+    Route("/_emulator/requests", requests, methods=["GET", "DELETE"]),
 ]

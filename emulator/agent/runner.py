@@ -70,6 +70,7 @@ class Turn:
     plan: Plan
     rng: random.Random
     queue: asyncio.Queue[ServerSentEvent | None] = field(default_factory=asyncio.Queue)
+    stall_heartbeats: bool = False
 
     def __post_init__(self) -> None:
         self.ids = TurnIds(self.rng)
@@ -93,7 +94,7 @@ class Turn:
             await self.clock.sleep_until(due)
             if self.clock.now() >= end:
                 break
-            if self.store.settings.mutation == "no_heartbeat":
+            if self.stall_heartbeats or self.store.settings.mutation == "no_heartbeat":
                 self.last_sent = self.clock.now()
             else:
                 self._emit(heartbeat(self.store.settings.heartbeat_style))

@@ -65,6 +65,8 @@ async def submit(request: Request) -> Response:
             "send X-Skill-Source/Version/Platform, or register to unlock export",
         )
     job = store.renders.submit(render_id, user.id, session, draft, output, store.uploads, str(request.base_url))
+    if store.faults.take(("fail_render",), "POST", request.url.path, session_id=session.id) is not None:
+        job.fail_at = job.finishes_at
     now = store.clock.now()
     return success({"id": job.id, "status": job.status(now), "progress": job.progress(now)})
 

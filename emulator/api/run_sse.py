@@ -10,10 +10,10 @@ from starlette.responses import Response
 from starlette.routing import Route
 
 from client.codes import Code
-from emulator.agent.runner import Turn, prepare
 from emulator.api._body import field, read_json
 from emulator.auth import authenticate, store_of
 from emulator.errors import ApiError
+from emulator.middleware import StreamDropped
 
 
 def _message_text(body: dict[str, object]) -> str:
@@ -46,13 +46,22 @@ async def run_sse(request: Request) -> Response:
         raise ApiError(Code.SESSION_NOT_FOUND, f"Session not found: {session_id[:40]}")
     session = store.sessions.owned(session_id, user.id)
     text = _message_text(body)
+    from emulator.agent.runner import Turn, prepare  # the agent loads on the first turn, not at start-up
+
     plan, rng = prepare(store, session, user, text)
     turn = Turn(store, session, user, str(request.base_url).rstrip("/"), plan, rng)
+    fault = store.faults.take(("drop_stream", "stall_heartbeats"), "POST", "/run_sse", session_id=session.id)
+    turn.stall_heartbeats = fault is not None and fault.kind == "stall_heartbeats"
+    drop_after = fault.after_events if fault is not None and fault.kind == "drop_stream" else None
     task = store.spawn(turn.run())
 
     async def frames() -> AsyncIterator[ServerSentEvent]:
+        sent = 0
         try:
             while (item := await turn.queue.get()) is not None:
+                if drop_after is not None and sent >= drop_after:
+                    raise StreamDropped
+                sent += 1
                 yield item
         finally:
             if not store.settings.continue_on_disconnect and not task.done():

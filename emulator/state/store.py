@@ -11,8 +11,10 @@ from typing import Any
 
 from emulator.clock import VirtualClock
 from emulator.ids import Ids
+from emulator.middleware import Journal
 from emulator.settings import Settings
 from emulator.state.accounts import Accounts
+from emulator.state.faults import Faults
 from emulator.state.renders import Renders
 from emulator.state.sessions import Sessions
 from emulator.state.uploads import Uploads
@@ -36,6 +38,8 @@ class Store:
         self.sessions = Sessions(self.ids, s.mutation)
         self.uploads = Uploads(s, self.ids, self.root / "uploads")
         self.unexpected_errors: list[dict[str, Any]] = []
+        self.faults = Faults()
+        self.journal = Journal(s.journal_size)
         self.renders = Renders(s, self.clock, self.root / "renders", self.pool, self.unexpected_errors)
         self.tasks: set[asyncio.Task[Any]] = set()
 

@@ -1,0 +1,37 @@
+"""GET /openapi.json describes every route and is a valid OpenAPI 3.1 document."""
+
+from __future__ import annotations
+
+import httpx
+from openapi_spec_validator import validate
+
+from tests.conftest import Server
+
+
+def test_openapi_is_valid_and_covers_every_route(http: httpx.Client, server: Server) -> None:
+    spec = http.get("/openapi.json").json()
+    validate(spec)
+    assert spec["openapi"] == "3.1.0"
+    from starlette.routing import Route
+
+    from emulator.app import create_app
+
+    app = create_app(server.store.settings)
+    expected = {
+        (r.path, m.lower())
+        for r in app.routes
+        if isinstance(r, Route) and r.path != "/openapi.json"
+        for m in (r.methods or set()) - {"HEAD"}
+    }
+    documented = {(p, m) for p, ops in spec["paths"].items() for m in ops}
+    assert documented == expected
+    app.state.store.close()
+    run = spec["paths"]["/run_sse"]["post"]
+    assert "text/event-stream" in run["responses"]["200"]["content"]
+    assert run["requestBody"]["content"]["application/json"]["schema"]["required"] == [
+        "app_name",
+        "session_id",
+        "new_message",
+    ]
+    balance = spec["paths"]["/api/credits/balance/simple"]["get"]["responses"]["200"]
+    assert balance["content"]["application/json"]["schema"] == {"$ref": "#/components/schemas/balance"}
