@@ -54,6 +54,13 @@ def build_parser() -> argparse.ArgumentParser:
         metavar="FIELD=JSON",
         help="override one Settings field, e.g. --set heartbeat_style='\"comment\"'",
     )
+    serve.add_argument(
+        "--journal",
+        type=int,
+        default=0,
+        metavar="N",
+        help="keep the last N requests at /_emulator/requests (off by default; costs ~5%% throughput)",
+    )
     serve.add_argument("--log-level", default="warning")
     fault = sub.add_parser("fault", help="inject a fault into a running emulator (see /_emulator/faults)")
     fault.add_argument("--url", default=os.environ.get("NEMO_API_URL", "http://127.0.0.1:8765"))
@@ -110,7 +117,13 @@ def settings_from_args(args: argparse.Namespace) -> Settings:
             overrides[key] = raw
     if args.time_scale <= 0:
         raise SystemExit("--time-scale must be positive")
-    base = Settings(seed=args.seed, state_dir=args.state_dir, clock_mode=args.clock, time_scale=args.time_scale)
+    base = Settings(
+        seed=args.seed,
+        state_dir=args.state_dir,
+        clock_mode=args.clock,
+        time_scale=args.time_scale,
+        journal_size=args.journal,
+    )
     try:
         return base.replace(**overrides)
     except TypeError as exc:

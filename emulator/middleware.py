@@ -48,10 +48,10 @@ class ControlLayer:
         self.app = app
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
-        if scope["type"] != "http":
+        store = scope["app"].state.store if scope["type"] == "http" else None
+        if store is None or not (store.faults.rules or store.journal.enabled):
             await self.app(scope, receive, send)
             return
-        store = scope["app"].state.store
         if store.faults.rules and not scope["path"].startswith("/_emulator/"):
             fault = store.faults.take(
                 ("error", "latency"), scope["method"], scope["path"], client_id=_header(scope, b"x-client-id")
@@ -63,7 +63,7 @@ class ControlLayer:
                 await error_response(Request(scope), exc)(scope, receive, send)
                 return
         if not store.journal.enabled or scope["path"].startswith("/_emulator/"):
-            await _run(self.app, scope, receive, send)
+            await self.app(scope, receive, send)
             return
         entry: dict[str, Any] = {
             "method": scope["method"],
@@ -88,23 +88,28 @@ class ControlLayer:
             await send(message)
 
         store.journal.entries.append(entry)
-        await _run(self.app, scope, counting_receive, recording_send)
+        await self.app(scope, counting_receive, recording_send)
 
 
 class StreamDropped(Exception):
     """Raised by a stream to cut its connection mid-response (an injected network drop)."""
 
 
-async def _run(app: ASGIApp, scope: Scope, receive: Receive, send: Send) -> None:
-    """Call the app; an injected drop ends the response unfinished, so the client sees the connection break."""
-    try:
-        await app(scope, receive, send)
-    except StreamDropped:
-        return
-    except BaseExceptionGroup as group:
-        rest = group.subgroup(lambda e: not isinstance(e, StreamDropped | BaseExceptionGroup))
-        if rest is not None:
-            raise
+class Droppable:
+    """Wraps a streaming response: an injected drop ends it unfinished, so the client sees the connection break."""
+
+    def __init__(self, response: ASGIApp) -> None:
+        self.response = response
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        try:
+            await self.response(scope, receive, send)
+        except StreamDropped:
+            return
+        except BaseExceptionGroup as group:
+            rest = group.subgroup(lambda e: not isinstance(e, StreamDropped | BaseExceptionGroup))
+            if rest is not None:
+                raise
 
 
 def _header(scope: Scope, name: bytes) -> str | None:

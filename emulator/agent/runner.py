@@ -68,12 +68,13 @@ class Turn:
     user: User
     base_url: str
     plan: Plan
-    rng: random.Random
+    seed: int
+    """Seeds the turn's ids (drawn from the turn's RNG once planning is done)."""
     queue: asyncio.Queue[ServerSentEvent | None] = field(default_factory=asyncio.Queue)
     stall_heartbeats: bool = False
 
     def __post_init__(self) -> None:
-        self.ids = TurnIds(self.rng)
+        self.ids = TurnIds(self.seed)
         self.events = EventFactory(self.ids, self.store.settings.agent_author)
         self.clock = self.store.clock
         self.last_sent = self.clock.now()

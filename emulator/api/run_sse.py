@@ -13,7 +13,7 @@ from client.codes import Code
 from emulator.api._body import field, read_json
 from emulator.auth import authenticate, store_of
 from emulator.errors import ApiError
-from emulator.middleware import StreamDropped
+from emulator.middleware import Droppable, StreamDropped
 
 
 def _message_text(body: dict[str, object]) -> str:
@@ -49,7 +49,7 @@ async def run_sse(request: Request) -> Response:
     from emulator.agent.runner import Turn, prepare  # the agent loads on the first turn, not at start-up
 
     plan, rng = prepare(store, session, user, text)
-    turn = Turn(store, session, user, str(request.base_url).rstrip("/"), plan, rng)
+    turn = Turn(store, session, user, str(request.base_url).rstrip("/"), plan, rng.getrandbits(64))
     fault = store.faults.take(("drop_stream", "stall_heartbeats"), "POST", "/run_sse", session_id=session.id)
     turn.stall_heartbeats = fault is not None and fault.kind == "stall_heartbeats"
     drop_after = fault.after_events if fault is not None and fault.kind == "drop_stream" else None
@@ -67,7 +67,8 @@ async def run_sse(request: Request) -> Response:
             if not store.settings.continue_on_disconnect and not task.done():
                 task.cancel()
 
-    return EventSourceResponse(frames(), ping=0, sep="\n", headers={"Cache-Control": "no-cache"})
+    response = EventSourceResponse(frames(), ping=0, sep="\n", headers={"Cache-Control": "no-cache"})
+    return Droppable(response) if drop_after is not None else response  # type: ignore[return-value]
 
 
 routes = [Route("/run_sse", run_sse, methods=["POST"])]

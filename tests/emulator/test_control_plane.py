@@ -128,7 +128,9 @@ def test_latency_fault_holds_the_request(http: httpx.Client) -> None:
     assert r.status_code == 200 and r.elapsed.total_seconds() >= 0.3
 
 
-def test_journal_records_requests_with_tokens_redacted(http: httpx.Client) -> None:
+def test_journal_records_requests_with_tokens_redacted(server_factory) -> None:
+    srv = server_factory(journal_size=100)
+    http = httpx.Client(base_url=srv.url)
     h = anon(http)
     sid = new_session(http, h)
     upload(http, h, sid, "fixtures/media/sample.png")
@@ -146,6 +148,12 @@ def test_journal_records_requests_with_tokens_redacted(http: httpx.Client) -> No
         .startswith("/api/upload-video")
     )
     assert http.get("/_emulator/requests", params={"limit": "x"}).status_code == 400
+    http.close()
+
+
+def test_journal_is_off_by_default(http: httpx.Client) -> None:
+    http.get("/api/credits/balance/simple")
+    assert http.get("/_emulator/requests").json() == {"requests": [], "enabled": False}
 
 
 def test_journal_is_capped(server_factory) -> None:
