@@ -60,6 +60,7 @@ async def clock(request: Request) -> Response:
             store.clock.advance(float(advance))
         else:
             store.clock.set(float(target))
+        store.commit()
     return JSONResponse(_clock_view(request))
 
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 import random
 import string
 import uuid
+from typing import Any
 
 _URLSAFE = string.ascii_letters + string.digits + "-_"
 _ALNUM = string.ascii_letters + string.digits
@@ -15,6 +16,14 @@ class Ids:
 
     def __init__(self, seed: int | str) -> None:
         self._rng = random.Random(f"ids:{seed}")
+
+    def getstate(self) -> list[Any]:
+        """The generator state, so ids keep not colliding after a restart."""
+        version, internal, gauss = self._rng.getstate()
+        return [version, list(internal), gauss]
+
+    def setstate(self, state: list[Any]) -> None:
+        self._rng.setstate((state[0], tuple(state[1]), state[2]))
 
     def _chars(self, alphabet: str, n: int) -> str:
         return "".join(self._rng.choice(alphabet) for _ in range(n))

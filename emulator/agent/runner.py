@@ -154,6 +154,7 @@ class Turn:
         finally:
             if step.cost:
                 self.store.accounts.settle(self.user, step.cost, charge=charged)
+            self.store.commit()
         self._emit(frame(self.events.response(call_id, step.name, response, self.clock.now(), delta)))
         return True
 

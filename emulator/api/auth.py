@@ -22,6 +22,7 @@ async def anonymous_token(request: Request) -> Response:
     if len(client_id) > store.settings.max_client_id_len:
         raise ApiError(Code.BAD_REQUEST, f"X-Client-Id longer than {store.settings.max_client_id_len} characters")
     token, user = store.accounts.issue_anonymous(client_id, client_ip(request))
+    store.commit()
     data = {
         "token": token.value,
         "user_id": user.id,
@@ -40,6 +41,7 @@ async def claim_token(request: Request) -> Response:
     if session.task_id != task_id:
         raise ApiError(Code.SESSION_NOT_FOUND, "task_id does not belong to that session")
     value = store.accounts.issue_claim(user, task_id, session.id)
+    store.commit()
     return ok(request, {"claim_token": value, "expires_in": store.settings.claim_token_ttl_s})
 
 

@@ -67,6 +67,7 @@ async def submit(request: Request) -> Response:
     job = store.renders.submit(render_id, user.id, session, draft, output, store.uploads, str(request.base_url))
     if store.faults.take(("fail_render",), "POST", request.url.path, session_id=session.id) is not None:
         job.fail_at = job.finishes_at
+    store.commit()
     now = store.clock.now()
     return success({"id": job.id, "status": job.status(now), "progress": job.progress(now)})
 
@@ -113,6 +114,7 @@ async def cancel(request: Request) -> Response:
     user = authenticate(request)
     job = store.renders.get(request.path_params["render_id"], user.id)
     store.renders.cancel(job)
+    store.commit()
     return success({"id": job.id, "status": job.status(store.clock.now())})
 
 

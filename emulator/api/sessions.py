@@ -32,6 +32,7 @@ async def create_session(request: Request) -> Response:
     if len(task_name) > 200:
         raise ApiError(Code.BAD_REQUEST, "task_name longer than 200 characters")
     session = store.sessions.create(user.id, task_name, language, store.clock.now())
+    store.commit()
     data = {"task_id": session.task_id, "session_id": session.id, "user_id": user.id}
     return ok(request, data)
 

@@ -196,12 +196,14 @@ async def upload(request: Request) -> Response:
     base = str(request.base_url)
     infos = [up.info(base) for up in accepted]
     analyses = {up.id: up.probe.analysis for up in accepted if up.probe.analysis}
-    session.apply_delta(
-        {
-            "video_infos": [*session.state.get("video_infos", []), *infos],
-            "video_analyses": {**session.state.get("video_analyses", {}), **analyses},
-        }
-    )
+    async with session.edit_lock:  # a turn's tool may be writing the same state
+        session.apply_delta(
+            {
+                "video_infos": [*session.state.get("video_infos", []), *infos],
+                "video_analyses": {**session.state.get("video_analyses", {}), **analyses},
+            }
+        )
+    store.commit()
     return ok(request, {"files": infos, "session_state_applied": True})
 
 

@@ -107,13 +107,19 @@ class Renders:
         job = RenderJob(
             render_id, user_id, session.id, draft, output, self.clock.now(), duration, self.root / f"{render_id}.mp4"
         )
+        self.start_encode(job, uploads, dict(session.state.get("video_analyses", {})))
+        self.by_id[render_id] = job
+        return job
+
+    def start_encode(self, job: RenderJob, uploads: Uploads, analyses: JSON) -> None:
+        """Encode the job's MP4 in the worker pool (also used to resume jobs after a restart)."""
+        output = job.output
         height = min(
             HEIGHTS.get(str(output.get("resolution") or output.get("quality")), 1080), self.settings.render_max_height
         )
         from emulator.media.render import render
 
-        resolve = _resolver(user_id, uploads, self.root.parent / "generated")
-        analyses = dict(session.state.get("video_analyses", {}))
+        resolve = _resolver(job.user_id, uploads, self.root.parent / "generated")
 
         def cuts(src: str) -> list[float]:
             for key, analysis in analyses.items():
@@ -122,10 +128,8 @@ class Renders:
             return []
 
         self.root.mkdir(parents=True, exist_ok=True)
-        job.encode = self.pool.submit(render, draft, job.path, resolve, max_short=height, cuts=cuts)
+        job.encode = self.pool.submit(render, job.draft, job.path, resolve, max_short=height, cuts=cuts)
         job.encode.add_done_callback(self._record_crash)
-        self.by_id[render_id] = job
-        return job
 
     def _record_crash(self, fut: concurrent.futures.Future[JSON]) -> None:
         if not fut.cancelled() and (exc := fut.exception()) is not None:

@@ -13,6 +13,7 @@ from emulator.clock import VirtualClock
 from emulator.ids import Ids
 from emulator.middleware import Journal
 from emulator.settings import Settings
+from emulator.state import persist
 from emulator.state.accounts import Accounts
 from emulator.state.faults import Faults
 from emulator.state.renders import Renders
@@ -30,6 +31,11 @@ class Store:
         self.clock = VirtualClock(self.settings.clock_mode, self.settings.start_time, self.settings.time_scale)
         self.pool = concurrent.futures.ThreadPoolExecutor(self.settings.render_workers, thread_name_prefix="render")
         self._init_state()
+        self.durable = not self._own_dir
+        """With a user-given --state-dir, every change is saved before it is acknowledged."""
+        if self.durable:
+            self.root.mkdir(parents=True, exist_ok=True)
+            persist.load(self)
 
     def _init_state(self) -> None:
         s = self.settings
@@ -54,6 +60,12 @@ class Store:
             shutil.rmtree(self.root / sub, ignore_errors=True)
         self.clock = VirtualClock(self.settings.clock_mode, self.settings.start_time, self.settings.time_scale)
         self._init_state()
+        self.commit()
+
+    def commit(self) -> None:
+        """Make the latest change durable (a no-op without --state-dir)."""
+        if self.durable:
+            persist.save(self)
 
     def spawn(self, coro: Any) -> asyncio.Task[Any]:
         """Run work that must outlive the request (agent turns), keeping a reference until it ends."""
