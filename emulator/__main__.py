@@ -62,6 +62,16 @@ def build_parser() -> argparse.ArgumentParser:
         help="keep the last N requests at /_emulator/requests (off by default; costs ~5%% throughput)",
     )
     serve.add_argument("--log-level", default="warning")
+    rec = sub.add_parser("record", help="proxy to a real NEMO host and write every exchange to a cassette")
+    rec.add_argument("--upstream", required=True, help="e.g. https://mega-api-prod.nemovideo.ai")
+    rec.add_argument("--cassette", type=Path, required=True, help="JSON Lines file to append to")
+    rec.add_argument("--host", default="127.0.0.1")
+    rec.add_argument("--port", type=int, default=8766)
+    rep = sub.add_parser("replay", help="serve a recorded cassette")
+    rep.add_argument("cassette", type=Path)
+    rep.add_argument("--host", default="127.0.0.1")
+    rep.add_argument("--port", type=int, default=8765)
+    rep.add_argument("--speed", type=float, default=0.0, help="1 replays streams with their recorded timing")
     fault = sub.add_parser("fault", help="inject a fault into a running emulator (see /_emulator/faults)")
     fault.add_argument("--url", default=os.environ.get("NEMO_API_URL", "http://127.0.0.1:8765"))
     fault.add_argument(
@@ -165,6 +175,20 @@ def main(argv: list[str] | None = None) -> None:
         serve(args)
     elif args.command == "fault":
         fault_command(args)
+    elif args.command in ("record", "replay"):
+        import uvicorn
+
+        from emulator import recording
+
+        if args.command == "record":
+            app = recording.record_app(args.upstream, args.cassette)
+            print(f"recording {args.upstream} to {args.cassette}; point clients at http://{args.host}:{args.port}")
+        else:
+            if not args.cassette.exists():
+                raise SystemExit(f"no such cassette: {args.cassette}")
+            app = recording.replay_app(args.cassette, speed=args.speed)
+            print(f"replaying {args.cassette} on http://{args.host}:{args.port}")
+        uvicorn.run(app, host=args.host, port=args.port, log_level="warning", access_log=False)
     else:
         build_parser().print_help()
 

@@ -31,9 +31,8 @@ class Server:
         self.store.close()
 
 
-def start_server(settings: Settings) -> Server:
-    store = Store(settings)
-    app = create_app(store=store)
+def serve_app(app: Any) -> tuple[str, uvicorn.Server, threading.Thread]:
+    """Run any ASGI app with uvicorn in a thread on a free port."""
     sock = socket.socket()
     sock.bind(("127.0.0.1", 0))
     port = sock.getsockname()[1]
@@ -41,18 +40,18 @@ def start_server(settings: Settings) -> Server:
     server = uvicorn.Server(config)
     thread = threading.Thread(target=server.run, kwargs={"sockets": [sock]}, daemon=True)
     thread.start()
-    started = threading.Event()
+    for _ in range(500):
+        if server.started:
+            break
+        threading.Event().wait(0.01)  # real-time: waiting for a thread to bind, not for virtual time
+    assert server.started, "uvicorn did not start"
+    return f"http://127.0.0.1:{port}", server, thread
 
-    def wait_started() -> None:
-        for _ in range(500):
-            if server.started:
-                started.set()
-                return
-            threading.Event().wait(0.01)  # real-time: waiting for a thread to bind, not for virtual time
 
-    wait_started()
-    assert started.is_set(), "uvicorn did not start"
-    return Server(f"http://127.0.0.1:{port}", store, thread, server)
+def start_server(settings: Settings) -> Server:
+    store = Store(settings)
+    url, server, thread = serve_app(create_app(store=store))
+    return Server(url, store, thread, server)
 
 
 @pytest.fixture(scope="session")
