@@ -1,0 +1,78 @@
+"""schemathesis, driven by our own /openapi.json, finds no server error in the emulator."""
+
+from __future__ import annotations
+
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+import httpx
+import pytest
+
+
+@pytest.mark.slow
+def test_schemathesis_finds_no_server_errors(tmp_path: Path) -> None:
+    cli = shutil.which("schemathesis", path=str(Path(sys.executable).parent))
+    assert cli, "schemathesis is a dev dependency"
+    proc = subprocess.Popen(
+        [
+            sys.executable,
+            "-m",
+            "emulator",
+            "serve",
+            "--port",
+            "0",
+            "--clock",
+            "realtime",
+            "--time-scale",
+            "1000",
+            "--set",
+            "anon_per_ip_limit=1000000",
+            "--set",
+            "render_max_height=64",
+        ],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.DEVNULL,
+        text=True,
+    )
+    try:
+        assert proc.stdout is not None
+        url = proc.stdout.readline().split("listening on ", 1)[1].split()[0]
+        token = httpx.post(f"{url}/api/auth/anonymous-token", headers={"X-Client-Id": "schemathesis"}).json()
+        result = subprocess.run(
+            [
+                cli,
+                "--no-color",
+                "run",
+                f"{url}/openapi.json",
+                "-H",
+                f"Authorization: Bearer {token['data']['token']}",
+                "--checks",
+                "not_a_server_error",
+                "--max-examples",
+                "25",
+                "--exclude-path-regex",
+                "^/_emulator",
+                "--seed",
+                "1",
+                "--generation-deterministic",
+            ],
+            capture_output=True,
+            text=True,
+            timeout=600,
+            cwd=tmp_path,
+        )
+        assert result.returncode == 0, result.stdout[-4000:]
+        import re
+
+        cases = re.search(r"(\d+) generated, (\d+) passed", result.stdout)
+        assert cases and cases.group(1) == cases.group(2) and int(cases.group(1)) > 500, result.stdout[-2000:]
+        assert "Authentication failed" not in result.stdout
+        errors = httpx.get(f"{url}/_emulator/errors").json()["errors"]
+        assert errors == []
+    finally:
+        proc.terminate()
+        proc.wait(10)
+        if proc.stdout is not None:
+            proc.stdout.close()
