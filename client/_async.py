@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import asyncio
-import contextlib
 from collections.abc import AsyncIterator, Awaitable, Callable
 from pathlib import Path
 from typing import Any
@@ -11,7 +10,7 @@ from typing import Any
 import httpx
 
 from client import _errors as errors
-from client._client import Progress, UploadItem, _open_items, _ProgressReader, transport_errors
+from client._client import Progress, UploadItem, multipart_files, transport_errors
 from client._core import Attempt, Call, Core, render_job
 from client._stream import TurnEvent, TurnResult, aevents_from_lines
 from client._types import AnonymousToken, Balance, ClaimToken, RenderJob, SessionInfo, StateSnapshot, UploadResult
@@ -80,24 +79,11 @@ class AsyncNemoClient(Core):
     async def upload(
         self, *items: UploadItem, session_id: str | None = None, progress: Progress | None = None
     ) -> UploadResult:
-        sid = self._sid(session_id)
-        with contextlib.ExitStack() as stack:
-            opened = _open_items(items, stack)
-            total = sum(size for _, _, size in opened)
-            sent = 0
-
-            def report(n: int) -> None:
-                nonlocal sent
-                sent += n
-                if progress is not None:
-                    progress(sent, total)
-
-            files = [("files", (name, _ProgressReader(fh, size, report))) for name, fh, size in opened]
-            call = Call("POST", self.upload_path(sid))
-            with transport_errors():
-                response = await self.http.post(call.path, files=files, headers=self.headers(call))  # type: ignore[arg-type]
-            data: UploadResult = self.decide(call, response, Attempt(True, True)).value
-            return data
+        call = Call("POST", self.upload_path(self._sid(session_id)))
+        with multipart_files(items, progress) as files, transport_errors():
+            response = await self.http.post(call.path, files=files, headers=self.headers(call))
+        data: UploadResult = self.decide(call, response, Attempt(True, True)).value
+        return data
 
     async def upload_urls(self, *urls: str, session_id: str | None = None) -> UploadResult:
         data: UploadResult = await self._send(self.upload_urls_call(self._sid(session_id), list(urls)))

@@ -41,19 +41,30 @@ def transport_errors() -> Iterator[None]:
         raise errors.TransportError(f"{type(exc).__name__}: {exc or 'connection failed'}") from exc
 
 
-def _open_items(items: Sequence[UploadItem], stack: contextlib.ExitStack) -> list[tuple[str, IO[bytes], int]]:
-    opened = []
-    for item in items:
-        if isinstance(item, str | Path):
-            path = Path(item)
-            fh: IO[bytes] = stack.enter_context(path.open("rb"))
-            opened.append((path.name, fh, path.stat().st_size))
-        elif isinstance(item, tuple):
-            name, fh = item
-            opened.append((name, fh, _size(fh)))
-        else:
-            opened.append((Path(getattr(item, "name", "upload")).name, item, _size(item)))
-    return opened
+@contextlib.contextmanager
+def multipart_files(items: Sequence[UploadItem], progress: Progress | None) -> Iterator[list[tuple[str, Any]]]:
+    """The `files` parts for httpx: each item opened (paths) and wrapped to report bytes as httpx reads them."""
+    with contextlib.ExitStack() as stack:
+        opened: list[tuple[str, IO[bytes], int]] = []
+        for item in items:
+            if isinstance(item, str | Path):
+                path = Path(item)
+                opened.append((path.name, stack.enter_context(path.open("rb")), path.stat().st_size))
+            elif isinstance(item, tuple):
+                name, fh = item
+                opened.append((name, fh, _size(fh)))
+            else:
+                opened.append((Path(getattr(item, "name", "upload")).name, item, _size(item)))
+        total = sum(size for _, _, size in opened)
+        sent = 0
+
+        def report(n: int) -> None:
+            nonlocal sent
+            sent += n
+            if progress is not None:
+                progress(sent, total)
+
+        yield [("files", (name, _ProgressReader(fh, size, report))) for name, fh, size in opened]
 
 
 def _size(fh: IO[bytes]) -> int:
@@ -137,24 +148,11 @@ class NemoClient(Core):
         self, *items: UploadItem, session_id: str | None = None, progress: Progress | None = None
     ) -> UploadResult:
         """Upload files (paths or binary file objects), streamed from disk in one multipart request."""
-        sid = self._sid(session_id)
-        with contextlib.ExitStack() as stack:
-            opened = _open_items(items, stack)
-            total = sum(size for _, _, size in opened)
-            sent = 0
-
-            def report(n: int) -> None:
-                nonlocal sent
-                sent += n
-                if progress is not None:
-                    progress(sent, total)
-
-            files = [("files", (name, _ProgressReader(fh, size, report))) for name, fh, size in opened]
-            call = Call("POST", self.upload_path(sid))
-            with transport_errors():
-                response = self.http.post(call.path, files=files, headers=self.headers(call))  # type: ignore[arg-type]
-            data: UploadResult = self.decide(call, response, Attempt(True, True)).value
-            return data
+        call = Call("POST", self.upload_path(self._sid(session_id)))
+        with multipart_files(items, progress) as files, transport_errors():
+            response = self.http.post(call.path, files=files, headers=self.headers(call))
+        data: UploadResult = self.decide(call, response, Attempt(True, True)).value
+        return data
 
     def upload_urls(self, *urls: str, session_id: str | None = None) -> UploadResult:
         data: UploadResult = self._send(self.upload_urls_call(self._sid(session_id), list(urls)))

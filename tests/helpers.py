@@ -86,3 +86,30 @@ def state(http: httpx.Client, headers: dict[str, str], session_id: str) -> dict:
     r = http.get(f"/api/state/nemo_agent/me/{session_id}/latest", headers=headers)
     assert r.status_code == 200, r.text
     return r.json()["data"]["state"]
+
+
+def spawn_emulator(*args: str):
+    """`python -m emulator serve --port 0 ARGS` as a subprocess; (process, base URL). Stop with `stop_emulator`."""
+    import subprocess
+    import sys
+
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "emulator", "serve", "--port", "0", *args],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.DEVNULL,
+        text=True,
+    )
+    assert proc.stdout is not None
+    line = proc.stdout.readline()
+    assert "listening on " in line, line
+    return proc, line.split("listening on ", 1)[1].split()[0]
+
+
+def stop_emulator(proc, *, kill: bool = False) -> None:
+    if kill:
+        proc.kill()
+    else:
+        proc.terminate()
+    proc.wait(10)
+    if proc.stdout is not None:
+        proc.stdout.close()

@@ -10,6 +10,8 @@ from pathlib import Path
 import httpx
 import pytest
 
+from tests.helpers import stop_emulator
+
 
 @pytest.mark.slow
 def test_schemathesis_finds_no_server_errors(tmp_path: Path) -> None:
@@ -72,7 +74,4 @@ def test_schemathesis_finds_no_server_errors(tmp_path: Path) -> None:
         errors = httpx.get(f"{url}/_emulator/errors").json()["errors"]
         assert errors == []
     finally:
-        proc.terminate()
-        proc.wait(10)
-        if proc.stdout is not None:
-            proc.stdout.close()
+        stop_emulator(proc)

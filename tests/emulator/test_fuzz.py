@@ -140,9 +140,14 @@ def test_random_requests_never_break_the_server() -> None:
         one()
     finally:
         loop.run_until_complete(client.aclose())
-        for task in list(store.tasks):
+        pending = list(store.tasks)
+        for task in pending:
             task.cancel()
-        loop.run_until_complete(asyncio.sleep(0))
+
+        async def drain() -> None:
+            await asyncio.gather(*pending, return_exceptions=True)
+
+        loop.run_until_complete(drain())
         loop.close()
         store.close()
     assert seen["count"] >= 4500

@@ -2,10 +2,7 @@
 
 from __future__ import annotations
 
-import os
-import signal
 import subprocess
-import sys
 from pathlib import Path
 
 import httpx
@@ -13,35 +10,15 @@ import pytest
 
 from client import NemoClient
 from emulator import Settings, Store
+from tests.helpers import spawn_emulator, stop_emulator
 
 SAMPLE = Path("fixtures/media/sample.mp4")
 
 
 def _start(state_dir: Path) -> tuple[subprocess.Popen[str], str]:
-    proc = subprocess.Popen(
-        [
-            sys.executable,
-            "-m",
-            "emulator",
-            "serve",
-            "--port",
-            "0",
-            "--clock",
-            "realtime",
-            "--time-scale",
-            "100000",
-            "--state-dir",
-            str(state_dir),
-            "--set",
-            "render_max_height=120",
-        ],
-        stdout=subprocess.PIPE,
-        stderr=subprocess.DEVNULL,
-        text=True,
+    return spawn_emulator(
+        "--clock", "realtime", "--time-scale", "100000", "--state-dir", str(state_dir), "--set", "render_max_height=120"
     )
-    assert proc.stdout is not None
-    line = proc.stdout.readline()
-    return proc, line.split("listening on ", 1)[1].split()[0]
 
 
 @pytest.mark.slow
@@ -59,9 +36,7 @@ def test_kill_9_mid_workflow_loses_nothing_acknowledged(tmp_path: Path) -> None:
         job = nemo.submit_render(render_id="before-crash")
         balance = nemo.balance()
     finally:
-        os.kill(proc.pid, signal.SIGKILL)
-        proc.wait(10)
-        proc.stdout.close()  # type: ignore[union-attr]
+        stop_emulator(proc, kill=True)
     proc, url2 = _start(state_dir)
     try:
         again = NemoClient(url2, token=token, client_id="durable", config_dir=tmp_path)
@@ -79,9 +54,7 @@ def test_kill_9_mid_workflow_loses_nothing_acknowledged(tmp_path: Path) -> None:
         again.close()
         nemo.close()
     finally:
-        proc.terminate()
-        proc.wait(10)
-        proc.stdout.close()  # type: ignore[union-attr]
+        stop_emulator(proc)
 
 
 def test_without_state_dir_nothing_is_written_outside_the_temp_dir(tmp_path: Path) -> None:
