@@ -110,7 +110,10 @@ class Planner:
         if not m:
             return self._text_plan("help", 'Tell me what to make, e.g. "generate a 10-second city timelapse".')
         if _DESCRIBE.search(m) or m in ("tracks", "timeline", "show tracks"):
-            return self._text_plan("describe", tools.describe(state) + " Open the Timeline panel to see it.")
+            summary = tools.describe(state)
+            if summary.startswith("Timeline ("):
+                summary += " Open the Timeline panel to see it."
+            return self._text_plan("describe", summary)
         if re.search(r"\b(export|download)\b", m) and not _GENERATE.search(m):
             return self._text_plan(
                 "export", "Your video is ready to export! Click the Export button in the top-right corner to save it."
