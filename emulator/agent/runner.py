@@ -16,7 +16,7 @@ from client._json import JSON
 from client.codes import Code
 from emulator.agent import tools
 from emulator.agent.events import EventFactory, frame, heartbeat, stream_error
-from emulator.agent.turns import MOODS_LABEL, Plan, Planner, Say, Tool, find_mood
+from emulator.agent.turns import MOODS_LABEL, Plan, Planner, Say, Tool, Wait, find_mood
 from emulator.errors import ApiError
 from emulator.ids import TurnIds
 from emulator.state.accounts import User
@@ -45,12 +45,12 @@ def prepare(store: Store, session: Session, user: User, message: str) -> tuple[P
         plan.steps = plan.steps[: last_tool + 1]
     elif trailing and plan.kind != "help":
         plan.steps.append(Say(TEMP_ISSUE))
-    tool_time = sum(s.latency for s in plan.steps if isinstance(s, Tool))
+    busy = sum(s.latency for s in plan.steps if isinstance(s, Tool | Wait))
     budget = store.settings.max_turn_s - 1
-    if tool_time > budget:
+    if busy > budget:
         for step in plan.steps:
-            if isinstance(step, Tool):
-                step.latency = step.latency * budget / tool_time
+            if isinstance(step, Tool | Wait):
+                step.latency = step.latency * budget / busy
     if plan.cost and user.available == 0 and store.settings.credits_exhausted_mode == "http_402_before_turn":
         raise ApiError(
             Code.INSUFFICIENT_CREDITS,
@@ -106,7 +106,7 @@ class Turn:
             for step in self.plan.steps:
                 if isinstance(step, Say):
                     self._emit(frame(self.events.text(step.text, self.clock.now())))
-                elif step.name == "":
+                elif isinstance(step, Wait):
                     await self._wait(step.latency)
                 elif not await self._tool(step):
                     break

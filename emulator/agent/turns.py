@@ -47,6 +47,13 @@ class Say:
 
 
 @dataclass(slots=True)
+class Wait:
+    """The agent thinking before it answers (virtual seconds)."""
+
+    latency: float
+
+
+@dataclass(slots=True)
 class Tool:
     name: str
     args: JSON
@@ -58,7 +65,7 @@ class Tool:
 @dataclass
 class Plan:
     kind: str
-    steps: list[Say | Tool] = field(default_factory=list)
+    steps: list[Say | Wait | Tool] = field(default_factory=list)
     silent_eligible: bool = False
 
     @property
@@ -145,7 +152,7 @@ class Planner:
 
     def _text_plan(self, kind: str, text: str) -> Plan:
         wait = _draw(self.rng, self.s.latency_text)
-        return Plan(kind, [Tool("", {}, 0, wait, _noop), Say(text)])
+        return Plan(kind, [Wait(wait), Say(text)])
 
     def _edit_plan(self, kind: str, tool: tuple[Tool, str]) -> Plan:
         step, done_text = tool
@@ -155,7 +162,7 @@ class Planner:
         seconds = self._duration(m, default=10.0, cap=15.0)
         upload = _last_video(state) if _UPLOAD.search(m) else None
         title = self._title_from(message) or self._title_guess(message)
-        steps: list[Say | Tool] = []
+        steps: list[Say | Wait | Tool] = []
         if upload is not None:
             seconds = min(seconds, upload["duration"]) if _SECONDS.search(m) else upload["duration"]
             steps.append(Say(f'Sure! I\'ll turn your upload "{upload["filename"]}" into a finished video.'))
@@ -226,7 +233,7 @@ class Planner:
         if volume is None:
             volume = self._current_volume(state) if has_bgm else 0.8
         requested = _SECONDS.search(m)
-        steps: list[Say | Tool] = []
+        steps: list[Say | Wait | Tool] = []
         if _draft_video_src(state) is None and (upload := _last_video(state)) is not None:
             steps.append(self._place_upload(upload, upload["duration"]))
         steps.append(
@@ -425,10 +432,6 @@ _STOP = {
     "music",
 }
 MOODS_LABEL = {name: name.replace("-", " ").title().replace("Lo Fi", "Lo-fi") for name in MOODS}
-
-
-def _noop(ctx: Any, state: JSON) -> tuple[JSON, JSON]:
-    return {}, {}
 
 
 @dataclass(slots=True)
