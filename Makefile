@@ -28,7 +28,7 @@ test: $(VENV)/.dev
 	$(BIN)/python -m pytest -q conformance --nemo-report=.conformance
 
 lint: $(VENV)/.dev
-	$(BIN)/ruff check emulator client conformance tests bench
+	$(BIN)/ruff check emulator client conformance tests bench fixtures
 	$(BIN)/mypy
 
 conformance: $(VENV)/.dev

@@ -146,7 +146,10 @@ def serve(args: argparse.Namespace) -> None:
     from emulator.app import create_app
 
     settings = settings_from_args(args)
-    app = create_app(settings)
+    try:
+        app = create_app(settings)
+    except (RuntimeError, OSError) as exc:
+        raise SystemExit(f"nemo-emulator: {exc}") from None
     sock = socket.socket(socket.AF_INET6 if ":" in args.host else socket.AF_INET)
     sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
     try:

@@ -35,7 +35,13 @@ class Store:
         """With a user-given --state-dir, every change is saved before it is acknowledged."""
         if self.durable:
             self.root.mkdir(parents=True, exist_ok=True)
-            persist.load(self)
+            try:
+                persist.load(self)
+            except (ValueError, KeyError, TypeError) as exc:
+                raise RuntimeError(
+                    f"{self.root / persist.SNAPSHOT} is not a state snapshot this emulator can read "
+                    f"({type(exc).__name__}: {exc}); move it away to start empty"
+                ) from exc
 
     def _init_state(self) -> None:
         s = self.settings

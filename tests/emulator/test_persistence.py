@@ -82,3 +82,9 @@ def test_store_round_trips_through_its_snapshot(tmp_path: Path) -> None:
     assert second.clock.now() == first.clock.now()
     assert second.ids.session() != session.id
     second.close()
+
+
+def test_unreadable_snapshot_is_a_clear_error(tmp_path: Path) -> None:
+    (tmp_path / "state.json").write_text("{not json")
+    with pytest.raises(RuntimeError, match="move it away"):
+        Store(Settings(clock_mode="manual", state_dir=tmp_path))
