@@ -3,8 +3,8 @@
 from __future__ import annotations
 
 from collections.abc import AsyncIterator
+from typing import TYPE_CHECKING
 
-from sse_starlette import EventSourceResponse, ServerSentEvent
 from starlette.requests import Request
 from starlette.responses import Response
 from starlette.routing import Route
@@ -14,6 +14,9 @@ from emulator.api._body import field, read_json
 from emulator.auth import authenticate, store_of
 from emulator.errors import ApiError
 from emulator.middleware import Droppable, StreamDropped
+
+if TYPE_CHECKING:
+    from sse_starlette import ServerSentEvent
 
 
 def _message_text(body: dict[str, object]) -> str:
@@ -46,7 +49,9 @@ async def run_sse(request: Request) -> Response:
         raise ApiError(Code.SESSION_NOT_FOUND, f"Session not found: {session_id[:40]}")
     session = store.sessions.owned(session_id, user.id)
     text = _message_text(body)
-    from emulator.agent.runner import Turn, prepare  # the agent loads on the first turn, not at start-up
+    from sse_starlette import EventSourceResponse  # the agent and SSE load on the first turn, not at start-up
+
+    from emulator.agent.runner import Turn, prepare
 
     plan, rng = prepare(store, session, user, text)
     turn = Turn(store, session, user, str(request.base_url).rstrip("/"), plan, rng.getrandbits(64))

@@ -11,7 +11,6 @@ from pathlib import Path
 from typing import Any
 from urllib.parse import unquote, urlsplit
 
-from python_multipart.multipart import MultipartParser, parse_options_header
 from starlette.requests import ClientDisconnect, Request
 from starlette.responses import Response
 from starlette.routing import Route
@@ -57,6 +56,8 @@ class _Receiver:
         self._field = self._value = b""
 
     def on_headers_finished(self) -> None:
+        from python_multipart.multipart import parse_options_header
+
         _, params = parse_options_header(self._headers.get(b"content-disposition", b""))
         name = params.get(b"name", b"").decode("utf-8", "replace")
         filename = params.get(b"filename")
@@ -86,6 +87,8 @@ class _Receiver:
 
 
 async def _receive_multipart(request: Request, store: Store) -> list[UploadSink]:
+    from python_multipart.multipart import MultipartParser, parse_options_header
+
     _, params = parse_options_header(request.headers.get("content-type", ""))
     boundary = params.get(b"boundary")
     if not boundary:

@@ -13,7 +13,6 @@ from emulator.clock import VirtualClock
 from emulator.ids import Ids
 from emulator.middleware import Journal
 from emulator.settings import Settings
-from emulator.state import persist
 from emulator.state.accounts import Accounts
 from emulator.state.faults import Faults
 from emulator.state.renders import Renders
@@ -34,6 +33,8 @@ class Store:
         self.durable = not self._own_dir
         """With a user-given --state-dir, every change is saved before it is acknowledged."""
         if self.durable:
+            from emulator.state import persist
+
             self.root.mkdir(parents=True, exist_ok=True)
             try:
                 persist.load(self)
@@ -71,6 +72,8 @@ class Store:
     def commit(self) -> None:
         """Make the latest change durable (a no-op without --state-dir)."""
         if self.durable:
+            from emulator.state import persist
+
             persist.save(self)
 
     def spawn(self, coro: Any) -> asyncio.Task[Any]:
