@@ -158,20 +158,10 @@ class AsyncNemoClient(Core):
         waited = 0.0
         while True:
             job = await self.render_status(render_id)
-            if job["status"] == "completed":
+            if self.render_finished(job, waited, timeout):
                 return job
-            if job["status"] in ("failed", "cancelled"):
-                raise errors.RenderFailed(job)
-            if waited >= timeout:
-                raise errors.RenderTimeout(f"render {render_id} still {job['status']} after {timeout:g} s")
             await self.sleep(interval)
             waited += interval
-
-    def _sid(self, session_id: str | None) -> str:
-        sid = session_id or self.session_id
-        if not sid:
-            raise errors.SessionNotFound(1002, "no session; call create_session() first", 404)
-        return sid
 
 
 __all__ = ["AsyncNemoClient"]

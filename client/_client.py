@@ -275,17 +275,7 @@ class NemoClient(Core):
             job = self.render_status(render_id)
             if on_progress is not None:
                 on_progress(job)
-            if job["status"] == "completed":
+            if self.render_finished(job, waited, timeout):
                 return job
-            if job["status"] in ("failed", "cancelled"):
-                raise errors.RenderFailed(job)
-            if waited >= timeout:
-                raise errors.RenderTimeout(f"render {render_id} still {job['status']} after {timeout:g} s")
             wait(interval)
             waited += interval
-
-    def _sid(self, session_id: str | None) -> str:
-        sid = session_id or self.session_id
-        if not sid:
-            raise errors.SessionNotFound(1002, "no session; call create_session() first", 404)
-        return sid

@@ -105,6 +105,23 @@ class Core:
             raise errors.MissingClientId(error.code, error.message, error.status, error.response)
         raise error
 
+    def _sid(self, session_id: str | None) -> str:
+        sid = session_id or self.session_id
+        if not sid:
+            raise errors.SessionNotFound(1002, "no session; call create_session() first", 404)
+        return sid
+
+    @staticmethod
+    def render_finished(job: RenderJob, waited: float, timeout: float) -> bool:
+        """Polling rule: True once completed, raise if failed/cancelled or out of time, else keep polling."""
+        if job["status"] == "completed":
+            return True
+        if job["status"] in ("failed", "cancelled"):
+            raise errors.RenderFailed(job)
+        if waited >= timeout:
+            raise errors.RenderTimeout(f"render {job.get('id')} still {job['status']} after {timeout:g} s")
+        return False
+
     def remember_token(self, data: Mapping[str, Any]) -> None:
         self.token = str(data["token"])
         self.user_id = data.get("user_id") or self.user_id

@@ -71,12 +71,15 @@ async def _http_error(request: Request, exc: Exception) -> Response:
     return error_response(request, ApiError(code, message, status=exc.status_code, headers=dict(exc.headers or {})))
 
 
+def crash_record(where: str, exc: BaseException, **extra: str) -> dict[str, Any]:
+    """How an unexpected exception is kept for /_emulator/errors (and for the tests that check it stays empty)."""
+    return {"path": where, **extra, "error": repr(exc), "traceback": "".join(traceback.format_exception(exc))}
+
+
 async def _unexpected(request: Request, exc: Exception) -> Response:
     """Answer in the envelope, and keep the traceback where tests and /_emulator/errors can see it."""
     store = request.app.state.store
-    store.unexpected_errors.append(
-        {"path": request.url.path, "method": request.method, "error": repr(exc), "traceback": traceback.format_exc()}
-    )
+    store.unexpected_errors.append(crash_record(request.url.path, exc, method=request.method))
     return error_response(request, ApiError(Code.INTERNAL, "internal emulator error; see GET /_emulator/errors"))
 
 

@@ -10,37 +10,24 @@ from pathlib import Path
 import httpx
 import pytest
 
-from tests.helpers import stop_emulator
+from tests.helpers import spawn_emulator, stop_emulator
 
 
 @pytest.mark.slow
 def test_schemathesis_finds_no_server_errors(tmp_path: Path) -> None:
     cli = shutil.which("schemathesis", path=str(Path(sys.executable).parent))
     assert cli, "schemathesis is a dev dependency"
-    proc = subprocess.Popen(
-        [
-            sys.executable,
-            "-m",
-            "emulator",
-            "serve",
-            "--port",
-            "0",
-            "--clock",
-            "realtime",
-            "--time-scale",
-            "1000",
-            "--set",
-            "anon_per_ip_limit=1000000",
-            "--set",
-            "render_max_height=64",
-        ],
-        stdout=subprocess.PIPE,
-        stderr=subprocess.DEVNULL,
-        text=True,
+    proc, url = spawn_emulator(
+        "--clock",
+        "realtime",
+        "--time-scale",
+        "1000",
+        "--set",
+        "anon_per_ip_limit=1000000",
+        "--set",
+        "render_max_height=64",
     )
     try:
-        assert proc.stdout is not None
-        url = proc.stdout.readline().split("listening on ", 1)[1].split()[0]
         token = httpx.post(f"{url}/api/auth/anonymous-token", headers={"X-Client-Id": "schemathesis"}).json()
         result = subprocess.run(
             [

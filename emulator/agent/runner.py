@@ -16,11 +16,11 @@ from client._json import JSON
 from client.codes import Code
 from emulator.agent import tools
 from emulator.agent.events import EventFactory, frame, heartbeat, stream_error
-from emulator.agent.turns import MOODS_LABEL, Plan, Planner, Say, Tool, Wait, find_mood
-from emulator.errors import ApiError
+from emulator.agent.turns import MOODS_LABEL, Plan, Planner, Say, Tool, Wait, draft_video_src, find_mood
+from emulator.errors import ApiError, crash_record
 from emulator.ids import TurnIds
 from emulator.state.accounts import User
-from emulator.state.sessions import Session
+from emulator.state.sessions import Session, analysis_for
 from emulator.state.store import Store
 
 TEMP_ISSUE = "I encountered a temporary issue. Please try again later."
@@ -113,11 +113,7 @@ class Turn:
         except asyncio.CancelledError:
             raise
         except Exception as exc:
-            import traceback
-
-            self.store.unexpected_errors.append(
-                {"path": "/run_sse", "error": repr(exc), "traceback": traceback.format_exc()}
-            )
+            self.store.unexpected_errors.append(crash_record("/run_sse", exc))
             self._emit(stream_error(f"internal agent error: {exc}"))
         finally:
             self.session.running -= 1
@@ -187,7 +183,7 @@ class Turn:
         from emulator.media.music import compose, write_wav
 
         length = int(tools.video_length_ms(state) or requested_ms or 10000)
-        analysis = self._analysis_of_draft_video(state)
+        analysis = analysis_for(state.get("video_analyses", {}), draft_video_src(state) or "")
         chosen = mood or analysis.get("mood") or "lo-fi"
         cuts = [c for c in analysis.get("scene_cuts", []) if c * 1000 < length]
         media_id = self.ids.media()
@@ -207,14 +203,3 @@ class Turn:
         }
         delta["generated_media"] = [*state.get("generated_media", []), entry]
         return {**response, "media_id": media_id}, delta
-
-    @staticmethod
-    def _analysis_of_draft_video(state: JSON) -> JSON:
-        analyses: JSON = state.get("video_analyses", {})
-        for track in (state.get("draft") or {}).get("t", []):
-            if track.get("tt") == 0 and track.get("sg"):
-                src = track["sg"][0].get("src", "")
-                for key, analysis in analyses.items():
-                    if key in src:
-                        return dict(analysis)
-        return {}

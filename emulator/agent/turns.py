@@ -93,7 +93,7 @@ def _last_video(state: JSON) -> JSON | None:
     return videos[-1] if videos else None
 
 
-def _draft_video_src(state: JSON) -> str | None:
+def draft_video_src(state: JSON) -> str | None:
     for track in (state.get("draft") or {}).get("t", []):
         if track.get("tt") == VIDEO and track.get("sg"):
             src: str = track["sg"][0].get("src", "")
@@ -234,7 +234,7 @@ class Planner:
             volume = self._current_volume(state) if has_bgm else 0.8
         requested = _SECONDS.search(m)
         steps: list[Say | Wait | Tool] = []
-        if _draft_video_src(state) is None and (upload := _last_video(state)) is not None:
+        if draft_video_src(state) is None and (upload := _last_video(state)) is not None:
             steps.append(self._place_upload(upload, upload["duration"]))
         steps.append(
             self._music_tool(

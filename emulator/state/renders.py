@@ -17,9 +17,9 @@ from urllib.parse import unquote, urlsplit
 from client._json import JSON
 from client.codes import Code
 from emulator.clock import VirtualClock
-from emulator.errors import ApiError
+from emulator.errors import ApiError, crash_record
 from emulator.settings import Settings
-from emulator.state.sessions import Session
+from emulator.state.sessions import Session, analysis_for
 from emulator.state.uploads import Uploads
 
 Status = Literal["pending", "processing", "completed", "failed", "cancelled"]
@@ -122,10 +122,7 @@ class Renders:
         resolve = _resolver(job.user_id, uploads, self.root.parent / "generated")
 
         def cuts(src: str) -> list[float]:
-            for key, analysis in analyses.items():
-                if key in src:
-                    return list(analysis.get("scene_cuts", []))
-            return []
+            return list(analysis_for(analyses, src).get("scene_cuts", []))
 
         self.root.mkdir(parents=True, exist_ok=True)
         job.encode = self.pool.submit(render, job.draft, job.path, resolve, max_short=height, cuts=cuts)
@@ -133,11 +130,7 @@ class Renders:
 
     def _record_crash(self, fut: concurrent.futures.Future[JSON]) -> None:
         if not fut.cancelled() and (exc := fut.exception()) is not None:
-            import traceback
-
-            self.errors.append(
-                {"path": "render", "error": repr(exc), "traceback": "".join(traceback.format_exception(exc))}
-            )
+            self.errors.append(crash_record("render", exc))
 
     def cancel(self, job: RenderJob) -> None:
         status = job.status(self.clock.now())

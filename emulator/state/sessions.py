@@ -22,6 +22,14 @@ def empty_state() -> JSON:
     }
 
 
+def analysis_for(analyses: JSON, src: str) -> JSON:
+    """The analysis of the asset a segment `src` points at (analyses are keyed by upload or media id)."""
+    for key, analysis in analyses.items():
+        if key in src:
+            return dict(analysis)
+    return {}
+
+
 @dataclass
 class Session:
     """One project = one ADK session; `state` is what /state returns and tools change."""
