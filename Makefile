@@ -6,7 +6,7 @@ HOST ?= 127.0.0.1
 PORT ?= 8765
 URL ?=
 
-.PHONY: run test lint bench conformance fixtures clean
+.PHONY: run test lint bench conformance fixtures clean bytecode
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -20,10 +20,15 @@ $(VENV)/.dev: pyproject.toml | $(BIN)/python
 	$(BIN)/pip install -q -e '.[dev]'
 	touch $(VENV)/.installed $@
 
-run: $(VENV)/.installed
+# Our modules' bytecode, written even where PYTHONDONTWRITEBYTECODE is set: without it every start of the
+# emulator recompiles them (~40 ms of its ~0.3 s start-up). Only changed files are recompiled.
+bytecode: | $(BIN)/python
+	@$(BIN)/python -m compileall -q emulator client conformance bench
+
+run: $(VENV)/.installed bytecode
 	$(BIN)/nemo-emulator serve --host $(HOST) --port $(PORT)
 
-test: $(VENV)/.dev
+test: $(VENV)/.dev bytecode
 	$(BIN)/python -m pytest -q tests
 	$(BIN)/python -m pytest -q conformance --nemo-report=.conformance
 
@@ -31,13 +36,13 @@ lint: $(VENV)/.dev
 	$(BIN)/ruff check emulator client conformance tests bench fixtures
 	$(BIN)/mypy
 
-conformance: $(VENV)/.dev
+conformance: $(VENV)/.dev bytecode
 	$(BIN)/python -m pytest -q conformance $(if $(URL),--nemo-base-url=$(URL)) --nemo-report=.conformance
 
 fixtures: $(VENV)/.installed
 	$(BIN)/python fixtures/make_media.py
 
-bench: $(VENV)/.dev
+bench: $(VENV)/.dev bytecode
 	$(BIN)/python bench/run.py
 
 clean:

@@ -9,7 +9,7 @@ from starlette.requests import Request
 
 from client.codes import Code
 from emulator.errors import ApiError
-from emulator.state.accounts import Attribution, User
+from emulator.state.accounts import NO_ATTRIBUTION, Attribution, User
 from emulator.state.store import Store
 
 _SKILL = {b"x-skill-source": 0, b"x-skill-version": 1, b"x-skill-platform": 2}
@@ -17,25 +17,29 @@ _SKILL = {b"x-skill-source": 0, b"x-skill-version": 1, b"x-skill-platform": 2}
 
 def store_of(request: Request) -> Store:
     """The Store of the app serving `request`."""
-    store: Store = request.scope["app"].state.store
+    store: Store = request.scope["nemo.store"]
     return store
 
 
 def _read(request: Request, store: Store) -> tuple[bytes | None, Attribution]:
-    cached = request.scope.get("nemo.auth")
+    scope = request.scope
+    cached = scope.get("nemo.auth")
     if cached is not None:
         return cached  # type: ignore[no-any-return]
     auth: bytes | None = None
-    skill: list[str | None] = [None, None, None]
-    for name, value in request.scope["headers"]:
+    skill: list[str | None] | None = None
+    for name, value in scope["headers"]:
         if name == b"authorization":
             auth = value
-        elif (i := _SKILL.get(name)) is not None:
-            skill[i] = value.decode("latin-1")
-    attr = Attribution(*skill)
-    store.accounts.attribution_seen[(attr.source, attr.version, attr.platform)] += 1
-    request.scope["nemo.auth"] = (auth, attr)
-    return auth, attr
+        elif name in _SKILL:
+            skill = skill or [None, None, None]
+            skill[_SKILL[name]] = value.decode("latin-1")
+    if skill is None:
+        cached = scope["nemo.auth"] = (auth, NO_ATTRIBUTION)
+        return cached
+    store.accounts.attribution_seen[(skill[0], skill[1], skill[2])] += 1
+    cached = scope["nemo.auth"] = (auth, Attribution(*skill))
+    return cached
 
 
 def attribution(request: Request) -> Attribution:
@@ -49,11 +53,11 @@ def authenticate(request: Request) -> User:
     header = _read(request, store)[0]
     if not header:
         raise ApiError(Code.BAD_TOKEN, "missing Authorization header; send 'Authorization: Bearer nmv_usr_…'")
-    scheme, _, value = header.decode("latin-1").partition(" ")
+    scheme, _, value = header.partition(b" ")
     value = value.strip()
-    if scheme.lower() != "bearer" or not value:
+    if scheme.lower() != b"bearer" or not value:
         raise ApiError(Code.BAD_TOKEN, "Authorization must be 'Bearer <token>'")
-    return store.accounts.authenticate(value)
+    return store.accounts.authenticate(value.decode("latin-1"))
 
 
 def client_ip(request: Request) -> str:

@@ -1,18 +1,21 @@
-"""One pure-ASGI layer in front of the routes: injected request faults and the request journal.
+"""The control layer in front of the app: injected request faults and the request journal.
 
-With no faults and the journal off it costs one attribute check per request.
+The app enters it only while a fault is set or the journal is on (emulator/app.py).
 """
 
 from __future__ import annotations
 
 from collections import deque
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from starlette.requests import Request
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from client.codes import Code
 from emulator.errors import ApiError, error_response
+
+if TYPE_CHECKING:
+    from emulator.state.store import Store
 
 _REDACT = {b"authorization", b"cookie", b"x-api-key"}
 
@@ -44,12 +47,13 @@ def _headers(scope: Scope) -> dict[str, str]:
 
 
 class ControlLayer:
-    def __init__(self, app: ASGIApp) -> None:
+    def __init__(self, app: ASGIApp, store: Store) -> None:
         self.app = app
+        self.store = store
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
-        store = scope["app"].state.store if scope["type"] == "http" else None
-        if store is None or not (store.faults.rules or store.journal.enabled):
+        store = self.store
+        if scope["type"] != "http" or not (store.faults.rules or store.journal.enabled):
             await self.app(scope, receive, send)
             return
         if store.faults.rules and not scope["path"].startswith("/_emulator/"):
@@ -59,7 +63,7 @@ class ControlLayer:
             if fault is not None and fault.kind == "latency":
                 await store.clock.wall_sleep(fault.latency_s)
             elif fault is not None:
-                exc = ApiError(Code(fault.code), fault.message or f"injected fault {fault.id}")
+                exc = ApiError(Code(fault.code or Code.INTERNAL), fault.message or f"injected fault {fault.id}")
                 await error_response(Request(scope), exc)(scope, receive, send)
                 return
         if not store.journal.enabled or scope["path"].startswith("/_emulator/"):

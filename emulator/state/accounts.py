@@ -35,13 +35,16 @@ class Token:
     revoked: bool = False
 
 
-@dataclass(slots=True)
+@dataclass(frozen=True, slots=True)
 class Attribution:
     """The X-Skill-* headers a request carried (what the backend uses to recognise skill traffic)."""
 
     source: str | None = None
     version: str | None = None
     platform: str | None = None
+
+
+NO_ATTRIBUTION = Attribution()
 
 
 @dataclass
@@ -60,6 +63,7 @@ class Accounts:
     attribution_seen: dict[tuple[str | None, str | None, str | None], int] = field(
         default_factory=lambda: defaultdict(int)
     )
+    """Requests that carried X-Skill-* headers, per (source, version, platform)."""
 
     def issue_anonymous(self, client_id: str, ip: str) -> tuple[Token, User]:
         """A new anonymous user and token, within the per-client and per-IP limits (§3.1)."""

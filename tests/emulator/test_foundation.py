@@ -237,3 +237,16 @@ def test_same_seed_gives_same_ids() -> None:
         tokens.append(store.accounts.issue_anonymous("c", "ip")[0].value)
         store.close()
     assert tokens[0] == tokens[1]
+
+
+def test_response_json_is_compact_utf8_and_survives_values_orjson_refuses() -> None:
+    import json
+
+    from emulator.envelope import dumps
+
+    assert dumps({"a": 1, "é": ["ü", None, True, 1.5]}) == '{"a":1,"é":["ü",null,true,1.5]}'.encode()
+    odd = {"big": 2**70, "lone": json.loads('"\\ud800"'), "n": -(2**80)}
+    text = dumps(odd)
+    assert text.isascii()
+    assert json.loads(text) == odd
+    assert json.loads(dumps({1: "int key"})) == {"1": "int key"}
