@@ -12,6 +12,7 @@ from typing import Any
 from sse_starlette import ServerSentEvent
 
 from client._json import JSON
+from emulator.envelope import dumps
 from emulator.ids import TurnIds
 
 
@@ -52,8 +53,9 @@ class EventFactory:
 
 
 def frame(event: JSON) -> ServerSentEvent:
-    """One event = one `data:` line of compact JSON."""
-    return ServerSentEvent(data=json.dumps(event, ensure_ascii=False, separators=(",", ":")), sep="\n")
+    """One event = one `data:` line of compact JSON (the responses' encoder: never a raw newline, and text the
+    user sent with lone surrogates in it goes out escaped instead of breaking the stream)."""
+    return ServerSentEvent(data=dumps(event).decode(), sep="\n")
 
 
 def heartbeat(style: str) -> ServerSentEvent:

@@ -35,10 +35,16 @@ segment = st.one_of(
     st.just("me"), st.just("SID"), st.just("nemo_agent"), st.text(alphabet="abcXYZ019_-.%", min_size=1, max_size=30)
 )
 json_values = st.recursive(
-    st.none() | st.booleans() | st.integers() | st.floats(allow_nan=False) | st.text(max_size=20),
+    st.none()
+    | st.booleans()
+    | st.integers()
+    | st.floats()  # NaN and infinities travel as the NaN/Infinity literals Python's json accepts
+    | st.text(max_size=20)
+    | st.sampled_from(["\ud800", "a\udfffb"]),  # lone surrogates, legal as JSON escapes
     lambda kids: st.lists(kids, max_size=4) | st.dictionaries(st.text(max_size=10), kids, max_size=4),
     max_leaves=12,
 )
+edits = st.sampled_from(["add title 'Big \ud800 day' 0-2s", "add upbeat music", "trim to 1s", "title \udfff"])
 run_bodies = st.fixed_dictionaries(
     {"app_name": st.sampled_from(["nemo_agent", "x"]), "session_id": st.just("SID")},
     optional={
@@ -46,7 +52,7 @@ run_bodies = st.fixed_dictionaries(
         "new_message": st.one_of(
             json_values,
             st.fixed_dictionaries(
-                {"parts": st.lists(st.fixed_dictionaries({"text": st.text(max_size=80)}), max_size=3)}
+                {"parts": st.lists(st.fixed_dictionaries({"text": st.text(max_size=80) | edits}), max_size=3)}
             ),
         ),
     },

@@ -147,6 +147,20 @@ def test_edits_title_trim_ratio_remove_and_describe(http: httpx.Client, server: 
     assert sorted(tracks(state(http, h, sid))) == [0, 7]
 
 
+def test_text_with_a_lone_surrogate_streams_and_is_kept_escaped(http: httpx.Client, server: Server) -> None:
+    h = anon(http)
+    sid = new_session(http, h)
+    body = json.dumps(message_body(sid, "add title 'Urban \ud800 Dreams' 0-2s"))  # a legal JSON escape
+    with (
+        ClockDriver(server.store.clock),
+        http.stream("POST", "/run_sse", content=body, headers={**h, "Content-Type": "application/json"}) as r,
+    ):
+        lines = list(r.iter_lines())
+    assert any("Urban \\ud800 Dreams" in t for t in lines), lines
+    assert calls(lines) and server.store.unexpected_errors == []
+    assert tracks(state(http, h, sid))[7][0]["tx"] == "Urban \ud800 Dreams"
+
+
 def test_unknown_request_gets_helpful_text(http: httpx.Client, server: Server) -> None:
     h = anon(http)
     sid = new_session(http, h)
