@@ -16,7 +16,8 @@ from client._json import JSON
 from client.codes import Code
 from emulator.agent import tools
 from emulator.agent.events import EventFactory, frame, heartbeat, stream_error
-from emulator.agent.turns import MOODS_LABEL, Plan, Planner, Say, Tool, Wait, draft_video_src, find_mood
+from emulator.agent.phrases import find_mood
+from emulator.agent.turns import MOODS_LABEL, Plan, Planner, Say, Tool, Wait, draft_video_src
 from emulator.errors import ApiError, crash_record
 from emulator.ids import TurnIds
 from emulator.state.accounts import User

@@ -3,6 +3,7 @@
 Understands generation (from text or an upload), background music (generate, volume, style, remove),
 titles and text overlays with time ranges, trims, track removal, aspect ratio and "show tracks".
 Anything else gets a helpful answer. Replies are phrased for a GUI, as the real backend's are.
+What counts as asking for each is in phrases.py.
 """
 
 from __future__ import annotations
@@ -14,31 +15,13 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from client._json import JSON
-from emulator.agent import tools
-from emulator.media.draft import AUDIO, TEXT, VIDEO
-from emulator.media.moods import MOODS, mood_name
+from emulator.agent import phrases, tools
+from emulator.media.draft import AUDIO, VIDEO
+from emulator.media.moods import MOODS
 from emulator.settings import Latency, Settings
 
 Effect = Callable[["Any", JSON], tuple[JSON, JSON]]
 """(turn context, current session state) -> (tool response, stateDelta)."""
-
-_QUOTED = re.compile(r"[\"“‘']([^\"”’']{1,200})[\"”’']")
-_RANGE = re.compile(
-    r"(\d+(?:\.\d+)?)\s*(?:s|sec|secs|seconds)?\s*(?:-|–|to)\s*(\d+(?:\.\d+)?)\s*(?:s|sec|secs|seconds)\b"
-)
-_SECONDS = re.compile(r"(\d+(?:\.\d+)?)\s*(?:-\s*)?(?:s|sec|secs|second|seconds)\b")
-_PERCENT = re.compile(r"(\d{1,3})\s*%")
-_RATIO = re.compile(r"\b(16\s*:\s*9|9\s*:\s*16|1\s*:\s*1|4\s*:\s*5|4\s*:\s*3)\b")
-_MUSIC = re.compile(r"\b(music|bgm|soundtrack|song|score|background track|beat)\b")
-_TEXT = re.compile(r"\b(title|text|caption|subtitle|overlay|headline)s?\b")
-_GENERATE = re.compile(r"\b(generate|create|make|produce|render me)\b")
-_VIDEO_WORD = re.compile(r"\b(video|clip|footage|timelapse|time-lapse|animation|film|movie|reel)s?\b")
-_REMOVE = re.compile(r"\b(remove|delete|drop|get rid of|take out|no more)\b")
-_DESCRIBE = re.compile(
-    r"\b(show|list|describe|what'?s|what is|display|summari[sz]e)\b.*\b(tracks?|timeline|draft|project)\b"
-)
-_TRACK_N = re.compile(r"\btrack\s*#?\s*(\d+)\b")
-_UPLOAD = re.compile(r"\b(upload(ed)?|my (video|clip|footage|file)|the (video|clip) i)\b")
 
 
 @dataclass(slots=True)
@@ -77,17 +60,6 @@ def _draw(rng: random.Random, latency: Latency) -> float:
     return round(rng.uniform(latency.low, latency.high), 3)
 
 
-def _seconds(value: str) -> int:
-    return int(round(float(value) * 1000))
-
-
-def find_mood(text: str) -> str | None:
-    for word in re.findall(r"[a-z\-]+", text.lower()):
-        if (name := mood_name(word)) is not None:
-            return name
-    return None
-
-
 def _last_video(state: JSON) -> JSON | None:
     videos = [v for v in state.get("video_infos", []) if v.get("file_type") == "video"]
     return videos[-1] if videos else None
@@ -116,29 +88,31 @@ class Planner:
         m = " ".join(message.lower().split())
         if not m:
             return self._text_plan("help", 'Tell me what to make, e.g. "generate a 10-second city timelapse".')
-        if _DESCRIBE.search(m) or m in ("tracks", "timeline", "show tracks"):
+        if phrases.DESCRIBE.search(m) or m in ("tracks", "timeline", "show tracks"):
             summary = tools.describe(state)
             if summary.startswith("Timeline ("):
                 summary += " Open the Timeline panel to see it."
             return self._text_plan("describe", summary)
-        if re.search(r"\b(export|download)\b", m) and not _GENERATE.search(m):
+        if re.search(r"\b(export|download)\b", m) and not phrases.GENERATE.search(m):
             return self._text_plan(
                 "export", "Your video is ready to export! Click the Export button in the top-right corner to save it."
             )
-        if _REMOVE.search(m) and (target := self._removal_target(m)) is not None:
+        if phrases.REMOVE.search(m) and (target := phrases.removal_target(m)) is not None:
             return self._edit_plan("remove", self._remove_tool(*target))
-        wants_video = bool(_GENERATE.search(m) and _VIDEO_WORD.search(m))
-        if _MUSIC.search(m) or (find_mood(m) and not wants_video and (_PERCENT.search(m) or _has_track(state, AUDIO))):
+        wants_video = bool(phrases.GENERATE.search(m) and phrases.VIDEO_WORD.search(m))
+        if phrases.MUSIC.search(m) or (
+            phrases.find_mood(m) and not wants_video and (phrases.PERCENT.search(m) or _has_track(state, AUDIO))
+        ):
             return self._music_plan(m, state)
-        if _TEXT.search(m) and _QUOTED.search(message):
+        if phrases.TEXT_WORD.search(m) and phrases.QUOTED.search(message):
             return self._edit_plan("text", self._text_tool(message, m, state))
         if re.search(r"\b(trim|shorten|cut)\b", m):
             tool = self._trim_tool(m, state)
             if tool is not None:
                 return self._edit_plan("trim", tool)
-        if _GENERATE.search(m) and (_VIDEO_WORD.search(m) or "from" in m):
+        if phrases.GENERATE.search(m) and (phrases.VIDEO_WORD.search(m) or "from" in m):
             return self._generate_plan(message, m, state)
-        ratio = self._ratio(m)
+        ratio = phrases.ratio(m)
         if ratio is not None:
             return self._edit_plan("ratio", self._ratio_tool(ratio, state))
         return self._text_plan(
@@ -159,17 +133,17 @@ class Planner:
         return Plan(kind, [step, Say(done_text)], silent_eligible=True)
 
     def _generate_plan(self, message: str, m: str, state: JSON) -> Plan:
-        seconds = self._duration(m, default=10.0, cap=15.0)
-        upload = _last_video(state) if _UPLOAD.search(m) else None
-        title = self._title_from(message) or self._title_guess(message)
+        seconds = phrases.duration(m, default=10.0, cap=15.0)
+        upload = _last_video(state) if phrases.UPLOAD.search(m) else None
+        title = phrases.title_from(message) or phrases.title_guess(message)
         steps: list[Say | Wait | Tool] = []
         if upload is not None:
-            seconds = min(seconds, upload["duration"]) if _SECONDS.search(m) else upload["duration"]
+            seconds = min(seconds, upload["duration"]) if phrases.SECONDS.search(m) else upload["duration"]
             steps.append(Say(f'Sure! I\'ll turn your upload "{upload["filename"]}" into a finished video.'))
             steps.append(self._place_upload(upload, seconds))
             steps.append(Say("Your clip is on the timeline! Preview it in the Timeline panel while I add music."))
         else:
-            prompt = _subject(message)
+            prompt = phrases.subject(message)
             steps.append(Say(f"Sure! I'll generate a {seconds:g}-second video: {prompt}. This may take a few minutes."))
             steps.append(
                 Tool(
@@ -177,17 +151,17 @@ class Planner:
                     {"prompt": prompt, "duration": seconds},
                     self.s.cost_generate_video,
                     _draw(self.rng, self.s.latency_generate),
-                    _GenerateVideo(prompt, seconds, find_mood(m)),
+                    _GenerateVideo(prompt, seconds, phrases.find_mood(m)),
                 )
             )
             steps.append(
                 Say("Your raw video is ready! Preview it in the Timeline panel. Adding music and a title now…")
             )
-        if (ratio := self._ratio(m)) is not None:
+        if (ratio := phrases.ratio(m)) is not None:
             step, _ = self._ratio_tool(ratio, state)
             step.cost = 0
             steps.append(step)
-        mood = find_mood(m)
+        mood = phrases.find_mood(m)
         steps.append(self._music_tool(mood, 0.35, cost=0, requested_ms=None))
         end = min(3000, int(seconds * 1000))
         steps.append(
@@ -208,9 +182,9 @@ class Planner:
         return Plan("generate", steps)
 
     def _music_plan(self, m: str, state: JSON) -> Plan:
-        pct = _PERCENT.search(m)
+        pct = phrases.PERCENT.search(m)
         volume = min(100, int(pct.group(1))) / 100 if pct else None
-        mood = find_mood(m)
+        mood = phrases.find_mood(m)
         has_bgm = _has_track(state, AUDIO)
         if has_bgm and mood is None and volume is None and (step := re.search(r"\b(louder|quieter|softer)\b", m)):
             volume = min(1.0, self._current_volume(state) + (0.2 if step.group(1) == "louder" else -0.2))
@@ -232,7 +206,7 @@ class Planner:
             )
         if volume is None:
             volume = self._current_volume(state) if has_bgm else 0.8
-        requested = _SECONDS.search(m)
+        requested = phrases.SECONDS.search(m)
         steps: list[Say | Wait | Tool] = []
         if draft_video_src(state) is None and (upload := _last_video(state)) is not None:
             steps.append(self._place_upload(upload, upload["duration"]))
@@ -241,7 +215,7 @@ class Planner:
                 mood,
                 volume,
                 cost=self.s.cost_generate_music,
-                requested_ms=_seconds(requested.group(1)) if requested else None,
+                requested_ms=phrases.ms(requested.group(1)) if requested else None,
             )
         )
         label = MOODS_LABEL[mood] if mood else "music matched to your video's mood"
@@ -283,11 +257,13 @@ class Planner:
         return 0.8
 
     def _text_tool(self, message: str, m: str, state: JSON) -> tuple[Tool, str]:
-        text = self._title_from(message) or "Title"
-        rng_match = _RANGE.search(m)
+        text = phrases.title_from(message) or "Title"
+        rng_match = phrases.RANGE.search(m)
         length = tools.video_length_ms(state) or 10000
         start, end = (
-            (_seconds(rng_match.group(1)), _seconds(rng_match.group(2))) if rng_match else (0, min(3000, int(length)))
+            (phrases.ms(rng_match.group(1)), phrases.ms(rng_match.group(2)))
+            if rng_match
+            else (0, min(3000, int(length)))
         )
         if end <= start:
             start, end = end, start + 1000 if end == start else start
@@ -307,14 +283,14 @@ class Planner:
 
     def _trim_tool(self, m: str, state: JSON) -> tuple[Tool, str] | None:
         length = int(tools.video_length_ms(state) or (state.get("draft") or {}).get("d", 0) or 0)
-        if rng_match := _RANGE.search(m):
-            a, b = _seconds(rng_match.group(1)), _seconds(rng_match.group(2))
-        elif ((first := re.search(r"first\s+(\d+(?:\.\d+)?)\s*(?:s|sec|seconds)", m)) and _REMOVE.search(m)) or (
+        if rng_match := phrases.RANGE.search(m):
+            a, b = phrases.ms(rng_match.group(1)), phrases.ms(rng_match.group(2))
+        elif ((first := re.search(r"first\s+(\d+(?:\.\d+)?)\s*(?:s|sec|seconds)", m)) and phrases.REMOVE.search(m)) or (
             first := re.search(r"(?:remove|cut|trim)\s+(?:off\s+)?(?:the\s+)?first\s+(\d+(?:\.\d+)?)", m)
         ):
-            a, b = _seconds(first.group(1)), length
-        elif sec := _SECONDS.search(m):
-            a, b = 0, _seconds(sec.group(1))
+            a, b = phrases.ms(first.group(1)), length
+        elif sec := phrases.SECONDS.search(m):
+            a, b = 0, phrases.ms(sec.group(1))
         else:
             return None
         b = min(b, length) if length else b
@@ -332,17 +308,6 @@ class Planner:
             f"Trimmed the video to {a / 1000:g}-{b / 1000:g}s ({(b - a) / 1000:g}s). Check it in the Timeline panel.",
         )
 
-    def _removal_target(self, m: str) -> tuple[int | None, int | None, str] | None:
-        if n := _TRACK_N.search(m):
-            return None, int(n.group(1)) - 1, f"track {n.group(1)}"
-        if _MUSIC.search(m) or re.search(r"\baudio\b", m):
-            return AUDIO, None, "the background music"
-        if _TEXT.search(m):
-            return TEXT, None, "the text"
-        if _VIDEO_WORD.search(m):
-            return VIDEO, None, "the video track"
-        return None
-
     def _remove_tool(self, tt: int | None, index: int | None, label: str) -> tuple[Tool, str]:
         step = Tool(
             "edit_multitrack",
@@ -352,17 +317,6 @@ class Planner:
             lambda ctx, st: tools.remove_tracks(st, tt, index),
         )
         return step, f"Removed {label}. Open the Timeline panel to review your tracks."
-
-    def _ratio(self, m: str) -> str | None:
-        if r := _RATIO.search(m):
-            return r.group(1).replace(" ", "")
-        if re.search(r"\b(vertical|portrait|tiktok|reels?|shorts)\b", m):
-            return "9:16"
-        if re.search(r"\bsquare\b", m):
-            return "1:1"
-        if re.search(r"\b(landscape|widescreen|horizontal)\b", m):
-            return "16:9"
-        return None
 
     def _ratio_tool(self, ratio: str, state: JSON) -> tuple[Tool, str]:
         step = Tool(
@@ -377,60 +331,7 @@ class Planner:
             "regenerate. Preview it in the player."
         )
 
-    # -- helpers -----------------------------------------------------------------------------------------
 
-    @staticmethod
-    def _duration(m: str, *, default: float, cap: float) -> float:
-        sec = _SECONDS.search(m)
-        return max(1.0, min(cap, float(sec.group(1)))) if sec else default
-
-    @staticmethod
-    def _title_from(message: str) -> str | None:
-        q = _QUOTED.search(message)
-        return q.group(1).strip() if q else None
-
-    @staticmethod
-    def _title_guess(message: str) -> str:
-        words = [w for w in re.findall(r"[A-Za-z]+", message) if len(w) > 3 and w.lower() not in _STOP]
-        return " ".join(w.capitalize() for w in words[-2:]) or "My Video"
-
-
-_LEAD = re.compile(
-    r"^\s*(please\s+)?(can you\s+)?(generate|create|make|produce)\s+(me\s+)?(an?\s+)?"
-    r"(\d+(\.\d+)?[- ]?(s|sec|second)s?\s+)?(long\s+)?((video|clip)\s+(of|about|showing|with)\s+)?",
-    re.IGNORECASE,
-)
-
-
-def _subject(message: str) -> str:
-    """What to generate, without the request's leading verb ("generate a 10-second …")."""
-    subject = _LEAD.sub("", message.strip()).strip(" .!")
-    return (subject or message.strip())[:500]
-
-
-_STOP = {
-    "generate",
-    "create",
-    "make",
-    "video",
-    "second",
-    "seconds",
-    "with",
-    "from",
-    "that",
-    "this",
-    "about",
-    "please",
-    "clip",
-    "produce",
-    "some",
-    "into",
-    "long",
-    "upload",
-    "uploaded",
-    "timelapse",
-    "music",
-}
 MOODS_LABEL = {name: name.replace("-", " ").title().replace("Lo Fi", "Lo-fi") for name in MOODS}
 
 
