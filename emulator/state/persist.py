@@ -36,6 +36,7 @@ _JOB_FIELDS = (
     "error",
     "fail_at",
     "result",
+    "encoded_at",
 )
 
 
@@ -123,7 +124,10 @@ def load(store: Store) -> bool:
             store.uploads.by_id[upload.id] = upload
     for j in data["renders"]:
         job = RenderJob(
-            **{f: j[f] for f in _JOB_FIELDS if f != "result"}, path=store.root / j["path"], result=j.get("result") or {}
+            **{f: j[f] for f in _JOB_FIELDS if f not in ("result", "encoded_at")},
+            path=store.root / j["path"],
+            result=j.get("result") or {},
+            encoded_at=j.get("encoded_at"),
         )
         store.renders.by_id[job.id] = job
         if job.cancelled_at is None and job.error is None:

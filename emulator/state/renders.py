@@ -1,12 +1,14 @@
 """Render jobs: status and progress derived from the virtual clock; the MP4 is encoded by a worker.
 
 A job belongs to its user, not its session: it keeps rendering when the session or token goes away
-(§7.5) and is forgotten `render_retention_s` after it finishes.
+(§7.5) and is forgotten `render_retention_s` after it finishes. It finishes when its virtual render time is
+up and the worker is done with its MP4, whichever is later.
 """
 
 from __future__ import annotations
 
 import concurrent.futures
+import math
 import random
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -40,11 +42,20 @@ class RenderJob:
     error: str | None = None
     fail_at: float | None = None
     result: JSON = field(default_factory=dict)
+    encoded_at: float | None = None
+    """Virtual time the worker was done with the MP4 (written, failed or cancelled); real-time clocks only."""
     encode: concurrent.futures.Future[JSON] | None = field(default=None, repr=False)
 
     @property
     def finishes_at(self) -> float:
         return self.submitted_at + self.duration
+
+    @property
+    def done_at(self) -> float:
+        """When the job stops changing: the later of its render time and its encode (inf while encoding)."""
+        if self.encode is not None and not self.encode.done():
+            return math.inf
+        return max(self.finishes_at, self.encoded_at or 0.0)
 
     def status(self, now: float) -> Status:
         if self.cancelled_at is not None:
@@ -88,7 +99,7 @@ class Renders:
     def get(self, render_id: str, user_id: str) -> RenderJob:
         """The user's job, unless unknown, expired after retention, or someone else's (all look the same)."""
         job = self.by_id.get(render_id)
-        if job is not None and self.clock.now() > job.finishes_at + self.settings.render_retention_s:
+        if job is not None and self.clock.now() > job.done_at + self.settings.render_retention_s:
             self.by_id.pop(render_id, None)
             job.path.unlink(missing_ok=True)
             job = None
@@ -126,6 +137,8 @@ class Renders:
 
         self.root.mkdir(parents=True, exist_ok=True)
         job.encode = self.pool.submit(render, job.draft, job.path, resolve, max_short=height, cuts=cuts)
+        if self.clock.mode != "manual":  # manual time treats the encode as instant: no status depends on CPU speed
+            job.encode.add_done_callback(lambda _: setattr(job, "encoded_at", self.clock.now()))
         job.encode.add_done_callback(self._record_crash)
 
     def _record_crash(self, fut: concurrent.futures.Future[JSON]) -> None:

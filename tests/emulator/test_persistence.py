@@ -46,7 +46,7 @@ def test_kill_9_mid_workflow_loses_nothing_acknowledged(tmp_path: Path) -> None:
         assert snap["state"]["video_infos"][0]["hash"] == info["hash"]
         assert again.balance() == balance
         assert httpx.get(info["cdn_url"].replace(url, url2)).content == SAMPLE.read_bytes()
-        done = again.wait_for_render(job["id"], interval=1, timeout=600, between_polls=lambda s: None)
+        done = again.wait_for_render(job["id"], interval=0.05, timeout=600, between_polls=lambda s: None)
         assert done["status"] == "completed"
         with pytest.raises(Exception, match="duplicate"):
             again.submit_render(render_id="before-crash")

@@ -212,3 +212,37 @@ def test_render_status_shape_setting(server_factory, shape: str) -> None:
         body = http.get("/api/render/proxy/lambda/render_1", headers=h).json()
         assert body["status"] == "pending"
         assert ("taskId" in body) == (shape == "flat") and ("success" in body) == (shape == "both")
+
+
+def test_real_time_poll_answers_at_once_while_the_encode_is_late_and_the_job_waits_for_it(server_factory) -> None:
+    import threading
+
+    srv = server_factory(clock_mode="realtime", render_workers=1)
+    gate = threading.Event()
+    srv.store.renders.pool.submit(gate.wait)  # the only encoder is busy: this job's MP4 will be late
+    try:
+        with httpx.Client(base_url=srv.url, timeout=10) as http:
+            h = anon(http)
+            sid = new_session(http, h)
+            _submit(http, h, sid, {"t": [{"tt": 7, "sg": [{"d": 500, "tx": "A"}]}]})
+            job = srv.store.renders.by_id["render_1"]
+            srv.store.clock.advance(job.duration + 1)
+            assert _poll(http, h) | {"createdAt": 0} == {
+                "id": "render_1",
+                "status": "processing",
+                "progress": 99,
+                "outputUrl": None,
+                "createdAt": 0,
+                "completedAt": None,
+            }
+            srv.store.clock.advance(2 * srv.store.settings.render_retention_s)
+            assert _poll(http, h)["status"] == "processing"  # retention counts from the end of the encode
+            finished = threading.Event()
+            assert job.encode is not None
+            job.encode.add_done_callback(lambda _: finished.set())  # runs after the emulator's own callbacks
+            gate.set()
+            assert finished.wait(120)
+            done = _poll(http, h)
+            assert done["status"] == "completed" and done["completedAt"] / 1000 > job.finishes_at + 86400
+    finally:
+        gate.set()
