@@ -83,6 +83,13 @@ def nemo_target(pytestconfig: pytest.Config) -> Iterator[Target]:
         if not loopback and not pytestconfig.getoption("--nemo-live"):
             pytest.exit(f"{url} is not local; pass --nemo-live (and --nemo-budget) to test a live API", 2)
         target = Target(url, Control.probe(url), live=not loopback, budget=pytestconfig.getoption("--nemo-budget"))
+        if target.control is not None and int(str(target.control.settings().get("anon_per_ip_limit", 0))) < 1000:
+            target.close()
+            pytest.exit(
+                f"{url} allows only a few anonymous users per IP and the suite plays many; restart it with "
+                "--set anon_per_ip_limit=1000000",
+                2,
+            )
     else:
         target = spawn_emulator(pytestconfig.getoption("--nemo-emulator-arg"))
     yield target

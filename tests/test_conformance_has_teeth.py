@@ -48,3 +48,20 @@ def test_suite_passes_against_the_unbroken_emulator_module() -> None:
         timeout=300,
     )
     assert result.returncode == 0, result.stdout[-3000:]
+
+
+def test_suite_refuses_a_server_that_allows_too_few_anonymous_users() -> None:
+    from tests.helpers import spawn_emulator, stop_emulator
+
+    proc, url = spawn_emulator()  # the protocol's default: ten anonymous users per IP per week
+    try:
+        result = subprocess.run(
+            [sys.executable, "-m", "pytest", "-q", "-p", "no:cacheprovider", "conformance", f"--nemo-base-url={url}"],
+            capture_output=True,
+            text=True,
+            timeout=300,
+        )
+    finally:
+        stop_emulator(proc)
+    assert result.returncode == 2, result.stdout[-3000:]
+    assert "--set anon_per_ip_limit=1000000" in result.stdout + result.stderr
