@@ -13,6 +13,7 @@ import os
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from emulator.envelope import dumps
 from emulator.media.probe import Probe
 from emulator.state.accounts import Token, User
 from emulator.state.renders import RenderJob
@@ -40,14 +41,19 @@ _JOB_FIELDS = (
 )
 
 
+_USER_FIELDS = tuple(f.name for f in dataclasses.fields(User))
+_TOKEN_FIELDS = tuple(f.name for f in dataclasses.fields(Token))
+
+
 def snapshot(store: Store) -> dict[str, Any]:
+    """The store as JSON values. Values are shared with the live store, not copied: it is encoded at once."""
     acc = store.accounts
     return {
         "version": 1,
         "now": store.clock.now(),
         "ids": store.ids.getstate(),
-        "users": [dataclasses.asdict(u) for u in acc.users.values()],
-        "tokens": [dataclasses.asdict(t) for t in acc.tokens.values()],
+        "users": [{f: getattr(u, f) for f in _USER_FIELDS} for u in acc.users.values()],
+        "tokens": [{f: getattr(t, f) for f in _TOKEN_FIELDS} for t in acc.tokens.values()],
         "claims": {k: list(v) for k, v in acc.claims.items()},
         "by_client": {k: [list(x) for x in v] for k, v in acc._by_client.items() if v},
         "by_ip": {k: list(v) for k, v in acc._by_ip.items() if v},
@@ -76,8 +82,8 @@ def save(store: Store) -> None:
     """Write the snapshot atomically: temp file, fsync, rename."""
     path = store.root / SNAPSHOT
     tmp = path.with_suffix(".tmp")
-    data = json.dumps(snapshot(store), separators=(",", ":"))
-    with tmp.open("w") as fh:
+    data = dumps(snapshot(store))
+    with tmp.open("wb") as fh:
         fh.write(data)
         fh.flush()
         os.fsync(fh.fileno())
