@@ -3,6 +3,7 @@
     pytest conformance                                   # starts an emulator on a free port
     pytest conformance --nemo-base-url=http://127.0.0.1:8765
     pytest conformance --nemo-base-url=https://mega-api-prod.nemovideo.ai --nemo-live --nemo-budget=100
+    pytest conformance --nemo-base-url=http://127.0.0.1:8765 --nemo-share-identities   # ten tokens per IP
 
 Also offers `nemo_emulator` (URL of a fresh emulator, reset per test) and `nemo_client` to any project.
 """
@@ -19,6 +20,7 @@ import pytest
 from hypothesis import HealthCheck, Verbosity, settings
 
 from client import NemoClient
+from conformance.identities import Identities
 from conformance.target import Control, Target, spawn_emulator
 
 _SHARED_USER_OK = [HealthCheck.too_slow, HealthCheck.data_too_large, HealthCheck.function_scoped_fixture]
@@ -55,6 +57,18 @@ def pytest_addoption(parser: pytest.Parser) -> None:
     group.addoption("--nemo-live", action="store_true", help="allow testing a live (non-loopback) API")
     group.addoption("--nemo-budget", type=int, default=0, help="credits the suite may spend on a live API")
     group.addoption(
+        "--nemo-share-identities",
+        action="store_true",
+        help="reuse two anonymous identities across checks and runs (always on with --nemo-live, whose API "
+        "issues ten per IP per week)",
+    )
+    group.addoption(
+        "--nemo-identities",
+        type=Path,
+        default=Path.home() / ".config" / "nemo-conformance" / "identities.json",
+        help="where shared identities are kept between runs",
+    )
+    group.addoption(
         "--nemo-emulator-arg",
         action="append",
         default=[],
@@ -67,6 +81,7 @@ def pytest_configure(config: pytest.Config) -> None:
     config.pluginmanager.register(_Reporter(config), "nemo-conformance-reporter")
     config.addinivalue_line("markers", "needs_control: needs the emulator's /_emulator/ plane (skipped on live)")
     config.addinivalue_line("markers", "costs(credits): spends credits; skipped when over the live budget")
+    config.addinivalue_line("markers", "fresh_identity: issues new anonymous tokens; skipped with shared identities")
     if config.getoption("--nemo-live") and config.getoption("--hypothesis-profile", None) in (None, "default"):
         settings.load_profile("live")
     elif os.environ.get("CI") or config.getoption("--hypothesis-profile", None) in (None, "default"):
@@ -83,11 +98,13 @@ def nemo_target(pytestconfig: pytest.Config) -> Iterator[Target]:
         if not loopback and not pytestconfig.getoption("--nemo-live"):
             pytest.exit(f"{url} is not local; pass --nemo-live (and --nemo-budget) to test a live API", 2)
         target = Target(url, Control.probe(url), live=not loopback, budget=pytestconfig.getoption("--nemo-budget"))
-        if target.control is not None and int(str(target.control.settings().get("anon_per_ip_limit", 0))) < 1000:
+        if target.live or pytestconfig.getoption("--nemo-share-identities"):
+            target.identities = Identities(url, pytestconfig.getoption("--nemo-identities"), target.budget)
+        elif target.control is not None and int(str(target.control.settings().get("anon_per_ip_limit", 0))) < 1000:
             target.close()
             pytest.exit(
                 f"{url} allows only a few anonymous users per IP and the suite plays many; restart it with "
-                "--set anon_per_ip_limit=1000000",
+                "--set anon_per_ip_limit=1000000, or pass --nemo-share-identities",
                 2,
             )
     else:
@@ -104,6 +121,8 @@ def _gate(request: pytest.FixtureRequest) -> None:
     target: Target = request.getfixturevalue("nemo_target")
     if request.node.get_closest_marker("needs_control") and target.control is None:
         pytest.skip("needs the emulator control plane (/_emulator/), which this target does not have")
+    if request.node.get_closest_marker("fresh_identity") and target.identities is not None:
+        pytest.skip("issues new anonymous tokens, which shared identities exist to avoid")
     marker = request.node.get_closest_marker("costs")
     if marker and not target.spend(int(marker.args[0])):
         pytest.skip(f"would spend {marker.args[0]} credits, over the --nemo-budget of {target.budget}")
@@ -111,11 +130,18 @@ def _gate(request: pytest.FixtureRequest) -> None:
 
 @pytest.fixture
 def new_client(nemo_target: Target) -> Iterator[Any]:
-    """Factory of clients, each a fresh anonymous identity (unique X-Client-Id)."""
+    """Factory of clients, each a fresh anonymous identity (unique X-Client-Id), or with shared identities the
+    next one of the pool, already holding its token."""
     made: list[NemoClient] = []
+    pooled: list[NemoClient] = []
 
     def make(**options: object) -> NemoClient:
-        client = nemo_target.client(**options)
+        pool = nemo_target.identities
+        if pool is not None and "token" not in options and "client_id" not in options:
+            client = pool.client(len(pooled), nemo_target.client, **options)
+            pooled.append(client)
+        else:
+            client = nemo_target.client(**options)
         made.append(client)
         return client
 
@@ -125,10 +151,22 @@ def new_client(nemo_target: Target) -> Iterator[Any]:
 
 
 @pytest.fixture
-def user(new_client: Any) -> NemoClient:
+def new_user(new_client: Any, nemo_target: Target) -> Any:
+    """Factory of clients holding a token: a new anonymous user, or the next shared identity."""
+
+    def make() -> NemoClient:
+        client: NemoClient = new_client()
+        if nemo_target.identities is None:
+            client.anonymous_token()
+        return client
+
+    return make
+
+
+@pytest.fixture
+def user(new_user: Any) -> NemoClient:
     """A client with a token and a session."""
-    client: NemoClient = new_client()
-    client.anonymous_token()
+    client: NemoClient = new_user()
     client.create_session(language="en")
     return client
 

@@ -15,15 +15,20 @@ import uuid
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
-from typing import IO
+from typing import IO, TYPE_CHECKING
 
 import httpx
 
 from client import NemoClient, Recovery
 from conformance.checks import check_response
 
+if TYPE_CHECKING:
+    from conformance.identities import Identities
+
 ClientFactory = Callable[..., NemoClient]
 """Makes a client for a fresh anonymous identity (the `new_client` fixture)."""
+UserFactory = Callable[[], NemoClient]
+"""Makes a client that already holds a token (the `new_user` fixture)."""
 
 NO_RECOVERY = Recovery(
     retry_rate_limited=False, reacquire_token=False, diff_silent_turns=False, recover_disconnects=False
@@ -108,6 +113,8 @@ class Target:
     live: bool = False
     budget: int = 0
     spent: int = 0
+    identities: Identities | None = None
+    """Shared anonymous identities (live API, or --nemo-share-identities); None = a fresh one per client."""
     process: subprocess.Popen[str] | None = field(default=None, repr=False)
     log: IO[str] | None = field(default=None, repr=False)
 

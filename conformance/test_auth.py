@@ -14,6 +14,7 @@ from conformance.checks import check_response
 from conformance.target import ClientFactory, Control, Target
 
 
+@pytest.mark.fresh_identity
 def test_anonymous_token_grants_100_credits(new_client: ClientFactory) -> None:
     client = new_client()
     data = client.anonymous_token()
@@ -32,6 +33,7 @@ def test_client_id_longer_than_64_is_rejected(new_client: ClientFactory) -> None
         new_client().anonymous_token("x" * 65)
 
 
+@pytest.mark.fresh_identity
 def test_second_token_for_the_same_client_within_7_days_is_429(new_client: ClientFactory) -> None:
     client = new_client()
     client.anonymous_token()
@@ -40,6 +42,7 @@ def test_second_token_for_the_same_client_within_7_days_is_429(new_client: Clien
 
 
 @pytest.mark.needs_control
+@pytest.mark.fresh_identity  # expires the token it holds
 def test_token_expires_after_7_days(user: NemoClient, control: Control) -> None:
     control.advance(7 * 24 * 3600)
     with pytest.raises(TokenInvalid):
@@ -84,6 +87,7 @@ def test_claim_token_needs_a_body(user: NemoClient) -> None:
         user.request("POST", "/api/auth/claim-token", json={})
 
 
+@pytest.mark.fresh_identity
 def test_fresh_identities_are_independent(new_client: ClientFactory) -> None:
     a, b = new_client(client_id=f"conf-{uuid.uuid4()}"), new_client(client_id=f"conf-{uuid.uuid4()}")
     assert a.anonymous_token()["token"] != b.anonymous_token()["token"]

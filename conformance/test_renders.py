@@ -11,7 +11,7 @@ import pytest
 
 from client import Conflict, NemoClient, NotFound
 from conformance.streams import run_raw
-from conformance.target import ClientFactory, Control, Target
+from conformance.target import Control, Target, UserFactory
 
 MEDIA = Path(__file__).resolve().parent.parent / "fixtures" / "media"
 
@@ -58,11 +58,10 @@ def test_unknown_render_is_404_in_the_success_envelope(user: NemoClient) -> None
 
 
 @pytest.mark.costs(5)
-def test_another_users_render_is_invisible(user: NemoClient, new_client: ClientFactory, nemo_target: Target) -> None:
+def test_another_users_render_is_invisible(user: NemoClient, new_user: UserFactory, nemo_target: Target) -> None:
     draft = _draft(user, nemo_target.control)
     render_id = f"render_private_{int(time.time() * 1000)}"
     user.submit_render(draft, render_id=render_id)
-    intruder = new_client()
-    intruder.anonymous_token()
+    intruder = new_user()
     with pytest.raises(NotFound):
         intruder.render_status(render_id)

@@ -10,7 +10,7 @@ import pytest
 from client import NemoClient, SessionNotFound, TokenInvalid, ToolCall, ToolResult
 from conformance.checks import ConformanceFailure, validate
 from conformance.streams import framing_is_sse, run_raw
-from conformance.target import ClientFactory, Control, Target
+from conformance.target import Control, Target, UserFactory
 
 MEDIA = Path(__file__).resolve().parent.parent / "fixtures" / "media"
 
@@ -38,9 +38,8 @@ def test_bad_token_before_streaming_is_1001(user: NemoClient) -> None:
         list(user.stream("show tracks"))
 
 
-def test_foreign_session_before_streaming_is_1002(user: NemoClient, new_client: ClientFactory) -> None:
-    intruder = new_client()
-    intruder.anonymous_token()
+def test_foreign_session_before_streaming_is_1002(user: NemoClient, new_user: UserFactory) -> None:
+    intruder = new_user()
     with pytest.raises(SessionNotFound):
         list(intruder.stream("show tracks", user.session_id))
 

@@ -7,7 +7,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from client import BadRequest, NemoClient, SessionNotFound
-from conformance.target import ClientFactory
+from conformance.target import UserFactory
 
 
 def test_new_session_has_empty_state(user: NemoClient) -> None:
@@ -16,9 +16,8 @@ def test_new_session_has_empty_state(user: NemoClient) -> None:
     assert snap["state"]["video_infos"] == [] and not (snap["state"]["draft"] or {}).get("t")
 
 
-def test_language_is_optional(new_client: ClientFactory) -> None:
-    client = new_client()
-    client.anonymous_token()
+def test_language_is_optional(new_user: UserFactory) -> None:
+    client = new_user()
     info = client.create_session()
     assert info["session_id"] and info["task_id"]
 
@@ -30,9 +29,8 @@ def test_state_accepts_the_users_own_id_in_place_of_me(user: NemoClient) -> None
     assert snap["session_id"] == user.session_id
 
 
-def test_another_users_session_is_invisible(user: NemoClient, new_client: ClientFactory) -> None:
-    intruder = new_client()
-    intruder.anonymous_token()
+def test_another_users_session_is_invisible(user: NemoClient, new_user: UserFactory) -> None:
+    intruder = new_user()
     with pytest.raises(SessionNotFound) as foreign:
         intruder.state(user.session_id)
     with pytest.raises(SessionNotFound) as unknown:

@@ -160,6 +160,7 @@ def workflow_machine(target: Target) -> type[RuleBasedStateMachine]:
 
 
 @pytest.mark.needs_control
+@pytest.mark.fresh_identity
 def test_user_workflow_state_machine(nemo_target: Target) -> None:
     machine = workflow_machine(nemo_target)
     machine.TestCase.settings = settings(settings(), stateful_step_count=12)

@@ -1,0 +1,39 @@
+"""With shared identities the suite runs against a server that issues ten anonymous tokens per IP, as the
+live API does, and a second run reuses the identities of the first."""
+
+from __future__ import annotations
+
+import json
+import re
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from tests.helpers import spawn_emulator, stop_emulator
+
+
+@pytest.mark.slow
+def test_shared_identities_stay_within_the_anonymous_token_limits(tmp_path: Path) -> None:
+    ids = tmp_path / "identities.json"
+    proc, url = spawn_emulator("--set", "initial_credits=100000")  # the default ten tokens per IP
+    args = [f"--nemo-base-url={url}", "--nemo-share-identities", f"--nemo-identities={ids}"]
+    try:
+        runs, stored = [], []
+        for _ in range(2):
+            runs.append(
+                subprocess.run(
+                    [sys.executable, "-m", "pytest", "-q", "-p", "no:cacheprovider", "conformance", *args],
+                    capture_output=True,
+                    text=True,
+                    timeout=600,
+                )
+            )
+            stored.append(json.loads(ids.read_text())[url])
+    finally:
+        stop_emulator(proc)
+    for run in runs:  # only the checks that issue tokens themselves are skipped
+        assert run.returncode == 0 and re.search(r"\b\d+ passed, 5 skipped in ", run.stdout), run.stdout[-3000:]
+    assert sorted(stored[0]) == ["0", "1"] and stored[0]["0"]["token"] != stored[0]["1"]["token"]
+    assert stored[1] == stored[0]  # the second run made no new identity
