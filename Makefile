@@ -5,8 +5,10 @@ BIN := $(VENV)/bin
 HOST ?= 127.0.0.1
 PORT ?= 8765
 URL ?=
+SHARE ?=
+ARGS ?=
 
-.PHONY: run test lint bench conformance fixtures clean bytecode
+.PHONY: run test test-quick lint bench conformance fixtures clean bytecode typecheck-links
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -23,21 +25,35 @@ $(VENV)/.dev: pyproject.toml | $(BIN)/python
 # Our modules' bytecode, written even where PYTHONDONTWRITEBYTECODE is set: without it every start of the
 # emulator recompiles them (~40 ms of its ~0.3 s start-up). Only changed files are recompiled.
 bytecode: | $(BIN)/python
-	@$(BIN)/python -m compileall -q emulator client conformance bench
+	@$(BIN)/python -m compileall -q protocol emulator client conformance bench
 
+# `make run PORT=9000 ARGS="--time-scale 60"`: one line per request is printed (`--quiet` turns that off).
 run: $(VENV)/.installed bytecode
-	$(BIN)/nemo-emulator serve --host $(HOST) --port $(PORT)
+	@$(BIN)/nemo-emulator serve --host $(HOST) --port $(PORT) $(ARGS) || [ $$? -eq 130 ]
 
 test: $(VENV)/.dev bytecode
 	$(BIN)/python -m pytest -q tests
 	$(BIN)/python -m pytest -q conformance --nemo-report=.conformance
 
-lint: $(VENV)/.dev
-	$(BIN)/ruff check emulator client conformance tests bench fixtures
-	$(BIN)/mypy
+# The daily loop: everything but real encodes, the browser, the wheel and the side-by-side ADK run.
+test-quick: $(VENV)/.dev bytecode
+	$(BIN)/python -m pytest -q -m "not slow" tests
 
+# mypy reads the packages by their installed names through links in .venv/typecheck (the editable install's
+# import hook is invisible to it).
+typecheck-links: | $(BIN)/python
+	@mkdir -p $(VENV)/typecheck
+	@for pair in protocol:nemo_protocol emulator:nemo_emulator client:nemo_client conformance:nemo_conformance; do \
+		ln -sfn ../../$${pair%%:*} $(VENV)/typecheck/$${pair##*:}; done
+
+lint: $(VENV)/.dev typecheck-links
+	$(BIN)/ruff check protocol emulator client conformance tests bench fixtures
+	MYPYPATH=$(VENV)/typecheck $(BIN)/mypy
+
+# `make conformance URL=http://127.0.0.1:8765 SHARE=1`: a running server, with two shared anonymous identities.
 conformance: $(VENV)/.dev bytecode
-	$(BIN)/python -m pytest -q conformance $(if $(URL),--nemo-base-url=$(URL)) --nemo-report=.conformance
+	$(BIN)/python -m pytest -q conformance $(if $(URL),--nemo-base-url=$(URL)) \
+		$(if $(SHARE),--nemo-share-identities) --nemo-report=.conformance
 
 fixtures: $(VENV)/.installed
 	$(BIN)/python fixtures/make_media.py
@@ -46,4 +62,4 @@ bench: $(VENV)/.dev bytecode
 	$(BIN)/python bench/run.py
 
 clean:
-	rm -rf $(VENV) .pytest_cache .mypy_cache .ruff_cache .conformance
+	rm -rf $(VENV) .pytest_cache .mypy_cache .ruff_cache .conformance build dist

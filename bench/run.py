@@ -78,6 +78,10 @@ def _wait_up(url: str, timeout: float = 30) -> float:
     raise RuntimeError(f"{url} did not come up")
 
 
+SKILL = {"X-Skill-Source": "nemo-bench", "X-Skill-Version": "1", "X-Skill-Platform": "terminal"}
+"""Attribution headers: without them an anonymous user's export is refused with 402."""
+
+
 class Server:
     """A server process (the emulator or the bare app) on a free port, pinned to CPU 0."""
 
@@ -86,7 +90,18 @@ class Server:
     ) -> None:
         self.port = _free_port()
         if kind == "emulator":
-            cmd = [PY, "-m", "emulator", "serve", "--port", str(self.port), "--set", "anon_per_ip_limit=100000", *extra]
+            cmd = [
+                PY,
+                "-m",
+                "nemo_emulator",
+                "serve",
+                "--quiet",
+                "--port",
+                str(self.port),
+                "--set",
+                "anon_per_ip_limit=100000",
+                *extra,
+            ]
         else:
             cmd = [
                 PY,
@@ -367,10 +382,10 @@ def bench_sse(quick: bool) -> list[Row]:
 def bench_workflow(quick: bool) -> list[Row]:
     import httpx
 
-    from emulator import Settings, Store, create_app
+    from nemo_emulator import Settings, Store, create_app
 
     runs = 5 if quick else 20
-    sample = (ROOT / "fixtures" / "media" / "sample.mp4").read_bytes()
+    sample = (ROOT / "conformance" / "media" / "sample.mp4").read_bytes()
 
     async def once() -> tuple[float, float]:
         store = Store(Settings(clock_mode="manual", render_max_height=240))
@@ -400,7 +415,9 @@ def bench_workflow(quick: bool) -> list[Row]:
             }
             await c.post("/run_sse", json=body, headers=h)
             draft = (await c.get(f"/api/state/nemo_agent/me/{sid}/latest", headers=h)).json()["data"]["state"]["draft"]
-            await c.post("/api/render/proxy/lambda", json={"id": "r", "sessionId": sid, "draft": draft}, headers=h)
+            await c.post(
+                "/api/render/proxy/lambda", json={"id": "r", "sessionId": sid, "draft": draft}, headers={**h, **SKILL}
+            )
             job = store.renders.by_id["r"]
             store.clock.advance(job.duration)
             t_enc = time.perf_counter()
@@ -502,8 +519,8 @@ def bench_startup(quick: bool) -> list[Row]:
 def bench_render(quick: bool) -> list[Row]:
     import numpy as np
 
-    from emulator.media import render
-    from emulator.media.music import compose, write_wav
+    from nemo_emulator.media import render
+    from nemo_emulator.media.music import compose, write_wav
 
     seconds = 4 if quick else 10
     tmp = Path(tempfile.mkdtemp(prefix="nemo-bench-"))

@@ -12,20 +12,22 @@ nemo export --out video.mp4      render and download (progress bar)
 from __future__ import annotations
 
 import argparse
+import contextlib
 import itertools
 import json
 import os
 import sys
+import threading
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any, TextIO
 
-from client import _errors as errors
-from client._client import NemoClient
-from client._config import config_dir, default_base_url
-from client._stream import KeepAlive, StreamError, Text, ToolCall, ToolResult, TurnEvent
-from client.timeline import track_lines
+from nemo_client import _errors as errors
+from nemo_client._client import NemoClient
+from nemo_client._config import config_dir, default_base_url
+from nemo_client._stream import KeepAlive, StreamError, Text, ToolCall, ToolResult, TurnEvent
+from nemo_protocol.draft import lines as track_lines
 
 EXIT = {
     errors.TokenInvalid: 3,
@@ -41,7 +43,7 @@ EXIT = {
 }
 HINTS = {
     errors.TokenInvalid: "run `nemo token` to get a new token",
-    errors.SessionNotFound: "run `nemo session` to start a new project",
+    errors.SessionNotFound: "run `nemo session` to start a new project (or pass --session ID)",
     errors.OutOfCredits: "out of credits: register (anonymous) or top up at nemovideo.com/dashboard/billing",
     errors.ExportBlocked: "export needs a registered account here; register to unlock export",
     errors.UnsupportedFileType: "accepted: mp4 mov avi webm mkv jpg png gif webp mp3 wav m4a aac",
@@ -68,13 +70,22 @@ def _load() -> dict[str, Any]:
 
 
 def _save(values: dict[str, Any]) -> None:
+    """Merge `values` into the saved CLI state; the file holds a bearer token, so only its owner may read it."""
     path = _state_file()
     path.parent.mkdir(parents=True, exist_ok=True)
-    path.write_text(json.dumps({**_load(), **values}, indent=2))
+    data = json.dumps({**_load(), **values}, indent=2)
+    fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
+    os.fchmod(fd, 0o600)
+    with os.fdopen(fd, "w") as fh:
+        fh.write(data)
 
 
 class Display:
-    """Spinner and progress bars on stderr (plain lines when stderr is not a terminal)."""
+    """Spinner and progress bars on stderr (plain lines when stderr is not a terminal).
+
+    The spinner turns on its own (a small thread redraws it ten times a second) while `working()` is active, so a
+    long tool call that only sends a heartbeat every 15 s does not look frozen.
+    """
 
     def __init__(self, stream: TextIO = sys.stderr) -> None:
         self.out = stream
@@ -82,12 +93,42 @@ class Display:
         self._spin = itertools.cycle("⠋⠙⠹⠸⠼⠴⠦⠧⠇⠏")
         self._started = time.monotonic()
         self._last_plain = 0.0
+        self._label: str | None = None
+        self._lock = threading.Lock()
 
-    def spin(self, label: str) -> None:
+    @contextlib.contextmanager
+    def working(self, label: str) -> Iterator[None]:
+        """Keep a spinner turning (on a terminal) until the block ends; `spin()` changes its label."""
+        self._label = label
+        stop = threading.Event()
+        ticker = threading.Thread(target=self._tick, args=(stop,), daemon=True) if self.tty else None
+        if ticker is not None:
+            ticker.start()
+        try:
+            yield
+        finally:
+            stop.set()
+            if ticker is not None:
+                ticker.join(1)
+            self._label = None
+            self.clear()
+
+    def _tick(self, stop: threading.Event) -> None:
+        while not stop.wait(0.1):
+            if self._label is not None:
+                self._draw(self._label)
+
+    def _draw(self, label: str) -> None:
         elapsed = int(time.monotonic() - self._started)
-        if self.tty:
+        with self._lock:
             self.out.write(f"\r{next(self._spin)} {label} ({elapsed}s)\033[K")
             self.out.flush()
+
+    def spin(self, label: str) -> None:
+        self._label = label
+        elapsed = int(time.monotonic() - self._started)
+        if self.tty:
+            self._draw(label)
         elif time.monotonic() - self._last_plain > 120 or not self._last_plain:
             self._last_plain = time.monotonic()
             print(f"… {label} ({elapsed}s)", file=self.out, flush=True)
@@ -104,15 +145,26 @@ class Display:
 
     def clear(self) -> None:
         if self.tty:
-            self.out.write("\r\033[K")
-            self.out.flush()
+            with self._lock:
+                self.out.write("\r\033[K")
+                self.out.flush()
+
+    def line(self, text: str, out: TextIO) -> None:
+        """Print a line of output without tearing the spinner."""
+        with self._lock:
+            if self.tty:
+                self.out.write("\r\033[K")
+            print(text, file=out, flush=True)
 
 
 def _client(args: argparse.Namespace) -> NemoClient:
+    """A client for the chosen URL. A token given with --token or NEMO_TOKEN is the user's own: if the API refuses
+    it, the command says so instead of quietly fetching another; the saved one is renewed when it expires."""
     saved = _load()
     url = args.url or os.environ.get("NEMO_API_URL") or saved.get("url") or default_base_url()
-    token = args.token or os.environ.get("NEMO_TOKEN") or (saved.get("token") if saved.get("url") == url else None)
-    client = NemoClient(url, token=token)
+    given = args.token or os.environ.get("NEMO_TOKEN")
+    saved_token = saved.get("token") if saved.get("url") == url else None
+    client = NemoClient(url, token=given or saved_token, renew_token=not given)
     client.session_id = args.session or (saved.get("session_id") if saved.get("url") == url else None)
     return client
 
@@ -146,24 +198,22 @@ def _printer(out: TextIO, display: Display) -> Callable[[TurnEvent], None]:
         if isinstance(event, KeepAlive):
             display.spin("NEMO is working")
         elif isinstance(event, ToolCall):
-            display.clear()
-            print(f"  ⚙ {event.name}", file=out, flush=True)
+            display.line(f"  ⚙ {event.name}", out)
+            display.spin(f"{event.name} running")
         elif isinstance(event, ToolResult):
             display.spin(f"{event.name} finished")
         elif isinstance(event, Text) and not event.partial:
-            display.clear()
-            print(event.text, file=out, flush=True)
+            display.line(event.text, out)
         elif isinstance(event, StreamError):
-            display.clear()
-            print(f"Error from the agent: {event.message}", file=out, flush=True)
+            display.line(f"Error from the agent: {event.message}", out)
 
     return show
 
 
 def cmd_chat(client: NemoClient, args: argparse.Namespace, out: TextIO) -> None:
     display = Display()
-    result = client.chat(" ".join(args.message), on_event=_printer(out, display))
-    display.clear()
+    with display.working("NEMO is thinking"):
+        result = client.chat(" ".join(args.message), on_event=_printer(out, display))
     if result.disconnected:
         print("The stream dropped, but the work went on.", file=out)
     if result.changes is not None and (result.silent or result.disconnected):
@@ -195,12 +245,13 @@ def cmd_export(client: NemoClient, args: argparse.Namespace, out: TextIO) -> Non
     job = client.submit_render(output={"format": "mp4", "quality": args.quality})
     render_id = job["id"]
     print(f"Rendering {render_id}…", file=out, flush=True)
-    done = client.wait_for_render(
-        render_id,
-        interval=args.poll_interval,
-        timeout=args.timeout,
-        on_progress=lambda j: display.bar("Rendering", float(j.get("progress") or 0), 100),
-    )
+    with display.working("Rendering"):
+        done = client.wait_for_render(
+            render_id,
+            interval=args.poll_interval,
+            timeout=args.timeout,
+            on_progress=lambda j: display.spin(f"Rendering {float(j.get('progress') or 0):.0f}%"),
+        )
     display.clear()
     path = client.download_render(render_id, args.out, progress=lambda d, t: display.bar("Downloading", d, t or 1))
     display.clear()
@@ -246,17 +297,30 @@ def build_parser() -> argparse.ArgumentParser:
     return parser
 
 
+def _hint(exc: errors.NemoError, client: NemoClient) -> str:
+    if isinstance(exc, errors.TokenInvalid) and not client.renew_token:
+        return "check --token / NEMO_TOKEN, or drop it and run `nemo token` for a new anonymous token"
+    kind = next((cls for cls in HINTS if isinstance(exc, cls)), None)
+    return HINTS[kind] if kind else ""
+
+
 def main(argv: list[str] | None = None, out: TextIO | None = None) -> int:
     out = out or sys.stdout
-    args = build_parser().parse_args(argv)
-    client = _client(args)
+    try:
+        args = build_parser().parse_args(argv)
+        client = _client(args)
+    except KeyboardInterrupt:
+        return 130
     try:
         COMMANDS[args.command](client, args, out)
         return 0
     except errors.NemoError as exc:
         kind = next((cls for cls in EXIT if isinstance(exc, cls)), None)
-        hint = HINTS.get(kind, "") if kind else ""
-        print(f"nemo {args.command}: {exc}" + (f"\n  → {hint}" if hint else ""), file=sys.stderr)
+        hint = _hint(exc, client)
+        message = exc.message if isinstance(exc, errors.ApiError) else str(exc)
+        if isinstance(exc, errors.TokenInvalid) and not client.renew_token:
+            message = f"the token you gave was refused: {message}"
+        print(f"nemo {args.command}: {message}" + (f"\n  → {hint}" if hint else ""), file=sys.stderr)
         return EXIT.get(kind, 9) if kind else 9
     except UsageError as exc:
         print(f"nemo {args.command}: {exc}", file=sys.stderr)

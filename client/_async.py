@@ -1,24 +1,50 @@
-"""AsyncNemoClient: the same endpoints over httpx.AsyncClient, sharing request building and recovery with NemoClient."""
+"""AsyncNemoClient: the asyncio face. It performs, with `await`, the same flows as NemoClient (nemo_client._core)."""
 
 from __future__ import annotations
 
 import asyncio
-from collections.abc import AsyncIterator, Awaitable, Callable
+import inspect
+from collections.abc import AsyncIterator, Awaitable, Callable, Mapping
 from pathlib import Path
 from typing import Any
 
 import httpx
 
-from client import _errors as errors
-from client._client import Progress, UploadItem, multipart_files, transport_errors
-from client._core import Attempt, Call, Core, render_job
-from client._stream import TurnEvent, TurnResult, aevents_from_lines
-from client._types import AnonymousToken, Balance, ClaimToken, RenderJob, SessionInfo, StateSnapshot, UploadResult
-from client.timeline import diff
+from nemo_client._client import multipart_files, transport_errors
+from nemo_client._core import (
+    Call,
+    Core,
+    Download,
+    EventHook,
+    Flow,
+    Op,
+    Progress,
+    Request,
+    Sleep,
+    Stream,
+    T,
+    Upload,
+    UploadItem,
+    is_file_reply,
+)
+from nemo_client._stream import TurnEvent, TurnResult, aevents_from_lines
+from nemo_client._types import (
+    AnonymousToken,
+    Balance,
+    ClaimToken,
+    RenderJob,
+    SessionInfo,
+    StateSnapshot,
+    UploadResult,
+)
+
+
+async def _maybe_await(value: Any) -> Any:
+    return await value if inspect.isawaitable(value) else value
 
 
 class AsyncNemoClient(Core):
-    """Async twin of NemoClient for asyncio applications."""
+    """The same methods as NemoClient, each a coroutine; callbacks may be plain functions or coroutines."""
 
     def __init__(
         self,
@@ -32,136 +58,158 @@ class AsyncNemoClient(Core):
         self.http = http or httpx.AsyncClient(base_url=self.base_url, timeout=httpx.Timeout(30, read=900))
         self.sleep = sleep
 
-    async def aclose(self) -> None:
+    async def close(self) -> None:
         await self.http.aclose()
 
     async def __aenter__(self) -> AsyncNemoClient:
         return self
 
     async def __aexit__(self, *exc: object) -> None:
-        await self.aclose()
+        await self.close()
 
-    async def _send(self, call: Call) -> Any:
-        attempt = Attempt()
+    # -- running flows ---------------------------------------------------------------------------------------
+
+    async def _run(self, flow: Flow[T]) -> T:
+        result: Any = None
+        failure: BaseException | None = None
         while True:
+            try:
+                op = flow.send(result) if failure is None else flow.throw(failure)
+            except StopIteration as stop:
+                return stop.value  # type: ignore[no-any-return]
+            result, failure = None, None
+            try:
+                result = await self._do(op)
+            except Exception as exc:  # handed to the flow, which recovers or re-raises
+                failure = exc
+
+    async def _do(self, op: Op) -> Any:
+        if isinstance(op, Request):
+            call = op.call
             with transport_errors():
-                response = await self.http.request(call.method, call.path, json=call.json, headers=self.headers(call))
-            action = self.decide(call, response, attempt)
-            if action.kind == "return":
-                return action.value
-            if action.kind == "retry_after":
-                await self.sleep(action.value)
-            else:
-                await self.anonymous_token()
+                return await self.http.request(call.method, call.path, json=call.json, headers=self.headers(call))
+        if isinstance(op, Sleep):
+            return await _maybe_await((op.using or self.sleep)(op.seconds))
+        if isinstance(op, Stream):
+            async for event in self.stream(op.text, op.session_id, streaming=op.streaming):
+                op.events.append(event)
+                if op.on_event is not None:
+                    await _maybe_await(op.on_event(event))
+            return None
+        if isinstance(op, Upload):
+            with multipart_files(op.items, op.progress) as files, transport_errors():
+                return await self.http.post(op.call.path, files=files, headers=self.headers(op.call))
+        return await self._download(op)
 
-    async def anonymous_token(self, client_id: str | None = None) -> AnonymousToken:
-        data: AnonymousToken = await self._send(self.anonymous_token_call(client_id))
-        self.remember_token(data)
-        return data
-
-    async def create_session(self, task_name: str = "project", language: str | None = None) -> SessionInfo:
-        data: SessionInfo = await self._send(self.create_session_call(task_name, language))
-        self.session_id = data["session_id"]
-        return data
-
-    async def claim_token(self, task_id: str, session_id: str) -> ClaimToken:
-        data: ClaimToken = await self._send(self.claim_token_call(task_id, session_id))
-        return data
-
-    async def balance(self) -> Balance:
-        data: Balance = await self._send(self.balance_call())
-        return data
-
-    async def state(self, session_id: str | None = None) -> StateSnapshot:
-        data: StateSnapshot = await self._send(self.state_call(self._sid(session_id)))
-        return data
-
-    async def upload(
-        self, *items: UploadItem, session_id: str | None = None, progress: Progress | None = None
-    ) -> UploadResult:
-        call = Call("POST", self.upload_path(self._sid(session_id)))
-        with multipart_files(items, progress) as files, transport_errors():
-            response = await self.http.post(call.path, files=files, headers=self.headers(call))
-        data: UploadResult = self.decide(call, response, Attempt(True, True)).value
-        return data
-
-    async def upload_urls(self, *urls: str, session_id: str | None = None) -> UploadResult:
-        data: UploadResult = await self._send(self.upload_urls_call(self._sid(session_id), list(urls)))
-        return data
-
-    async def stream(self, text: str, session_id: str | None = None) -> AsyncIterator[TurnEvent]:
-        call = Call("POST", "/run_sse", envelope="json")
-        sid = self._sid(session_id)
-        headers = {**self.headers(call), "Accept": "text/event-stream"}
+    async def _download(self, op: Download) -> httpx.Response | None:
+        tmp = op.dest.with_name(op.dest.name + ".part")
         with transport_errors():
-            async with self.http.stream("POST", "/run_sse", json=self.run_body(sid, text), headers=headers) as response:
-                if not response.headers.get("content-type", "").startswith("text/event-stream"):
+            async with self.http.stream("GET", op.call.path, headers=self.headers(op.call)) as response:
+                if not is_file_reply(response):
                     await response.aread()
-                    self.decide(call, response, Attempt(True, True))
-                    raise errors.ProtocolError(f"/run_sse answered {response.status_code} without an event stream")
-                async for event in aevents_from_lines(response.aiter_lines()):
-                    yield event
-
-    async def chat(self, text: str, session_id: str | None = None) -> TurnResult:
-        sid = self._sid(session_id)
-        before = (await self.state(sid))["state"] if self.recovery.diff_silent_turns else None
-        result = TurnResult()
-        async for event in self.stream(text, sid):
-            result.events.append(event)
-        if result.silent and before is not None:
-            result.changes = diff(before, (await self.state(sid))["state"])
-        return result
-
-    async def submit_render(
-        self,
-        draft: dict[str, Any] | None = None,
-        *,
-        session_id: str | None = None,
-        render_id: str | None = None,
-        output: dict[str, Any] | None = None,
-    ) -> RenderJob:
-        sid = self._sid(session_id)
-        if draft is None:
-            draft = (await self.state(sid))["state"].get("draft") or {}
-        data: RenderJob = await self._send(self.submit_render_call(sid, draft, render_id, output))
-        return data
-
-    async def render_status(self, render_id: str) -> RenderJob:
-        return render_job(await self._send(self.render_status_call(render_id)))
-
-    async def cancel_render(self, render_id: str) -> RenderJob:
-        data: RenderJob = await self._send(self.cancel_render_call(render_id))
-        return data
-
-    async def download_render(self, render_id: str, dest: str | Path) -> Path:
-        call = Call("GET", self.download_path(render_id), envelope="json")
-        dest = Path(dest)
-        tmp = dest.with_name(dest.name + ".part")
-        with transport_errors():
-            async with self.http.stream("GET", call.path, headers=self.headers(call)) as response:
-                if response.status_code != 200 or response.headers.get("content-type", "").startswith(
-                    "application/json"
-                ):
-                    await response.aread()
-                    self.decide(call, response, Attempt(True, True))
-                    raise errors.ProtocolError(f"download answered {response.status_code} without a file")
+                    return response
+                total = int(response.headers.get("content-length", 0) or 0)
                 try:
                     with tmp.open("wb") as fh:
                         async for chunk in response.aiter_bytes(1 << 16):
                             fh.write(chunk)
-                    tmp.replace(dest)
+                            if op.progress is not None:
+                                op.progress(response.num_bytes_downloaded, total)
+                    tmp.replace(op.dest)
                 finally:
                     tmp.unlink(missing_ok=True)
-        return dest
+        return None
 
-    async def wait_for_render(self, render_id: str, *, interval: float = 10.0, timeout: float = 300.0) -> RenderJob:
-        waited = 0.0
-        while True:
-            job = await self.render_status(render_id)
-            if self.render_finished(job, waited, timeout):
-                return job
-            await self.sleep(interval)
-            waited += interval
+    # -- the API -------------------------------------------------------------------------------------------------
 
+    async def request(self, method: str, path: str, *, json: Any = None, envelope: str = "code") -> Any:
+        """Any call in the protocol's envelopes ("code", "success" or "json"), with auth and recovery."""
+        return await self._run(self.send(Call(method, path, envelope=envelope, json=json)))  # type: ignore[arg-type]
 
-__all__ = ["AsyncNemoClient"]
+    async def anonymous_token(self, client_id: str | None = None) -> AnonymousToken:
+        """Get a token with 100 free credits; it becomes this client's token."""
+        return await self._run(self.anonymous_token_flow(client_id))
+
+    async def create_session(self, task_name: str = "project", language: str | None = None) -> SessionInfo:
+        """A new project + agent session; it becomes this client's current session."""
+        return await self._run(self.create_session_flow(task_name, language))
+
+    async def claim_token(self, task_id: str, session_id: str) -> ClaimToken:
+        """A claim token that opens the project in the web app (it cannot call the API)."""
+        return await self._run(self.claim_token_flow(task_id, session_id))
+
+    async def balance(self) -> Balance:
+        """Credits: available, frozen (reserved by running tools) and total."""
+        return await self._run(self.balance_flow())
+
+    async def state(self, session_id: str | None = None) -> StateSnapshot:
+        """The session's state: draft, uploads, canvas, analyses."""
+        return await self._run(self.state_flow(session_id))
+
+    async def upload(
+        self, *items: UploadItem, session_id: str | None = None, progress: Progress | None = None
+    ) -> UploadResult:
+        """Upload files (paths or binary file objects), streamed from disk in one multipart request."""
+        return await self._run(self.upload_flow(items, session_id, progress))
+
+    async def upload_urls(self, *urls: str, session_id: str | None = None) -> UploadResult:
+        """Have the server fetch media from URLs."""
+        return await self._run(self.upload_urls_flow(urls, session_id))
+
+    async def stream(
+        self, text: str, session_id: str | None = None, *, streaming: bool = False
+    ) -> AsyncIterator[TurnEvent]:
+        """The turn's events as they arrive (keep-alives included). Errors before streaming raise."""
+        call = self.run_call(self._sid(session_id), text, streaming=streaming)
+        with transport_errors():
+            async with self.http.stream("POST", call.path, json=call.json, headers=self.headers(call)) as response:
+                if not response.headers.get("content-type", "").startswith("text/event-stream"):
+                    await response.aread()
+                    self.refuse(call, response)
+                async for event in aevents_from_lines(response.aiter_lines()):
+                    yield event
+
+    async def chat(
+        self,
+        text: str,
+        session_id: str | None = None,
+        *,
+        on_event: EventHook | None = None,
+        streaming: bool = False,
+    ) -> TurnResult:
+        """Send one message and collect the turn; a silent turn or a dropped stream is resolved via state."""
+        return await self._run(self.chat_flow(text, session_id, on_event, streaming))
+
+    async def submit_render(
+        self,
+        draft: Mapping[str, Any] | None = None,
+        *,
+        session_id: str | None = None,
+        render_id: str | None = None,
+        output: Mapping[str, Any] | None = None,
+    ) -> RenderJob:
+        """Start an export of `draft` (default: the session's current draft, passed verbatim)."""
+        return await self._run(self.submit_render_flow(draft, session_id, render_id, output))
+
+    async def render_status(self, render_id: str) -> RenderJob:
+        """One poll of an export, whatever shape the server answers in."""
+        return await self._run(self.render_status_flow(render_id))
+
+    async def cancel_render(self, render_id: str) -> RenderJob:
+        return await self._run(self.cancel_render_flow(render_id))
+
+    async def download_render(self, render_id: str, dest: str | Path, progress: Progress | None = None) -> Path:
+        """Stream the finished MP4 to `dest` (written to a temporary name first, never left partial)."""
+        return await self._run(self.download_render_flow(render_id, dest, progress))
+
+    async def wait_for_render(
+        self,
+        render_id: str,
+        *,
+        interval: float = 10.0,
+        timeout: float = 300.0,
+        on_progress: Callable[[RenderJob], Any] | None = None,
+        between_polls: Callable[[float], Any] | None = None,
+    ) -> RenderJob:
+        """Poll until completed (returned) or failed/cancelled (raised); `between_polls` waits (default: sleep)."""
+        return await self._run(self.wait_for_render_flow(render_id, interval, timeout, on_progress, between_polls))

@@ -1,4 +1,5 @@
-"""The client's exceptions, one class per protocol code (the table lives in `client/codes.py`).
+"""The client's exceptions, one class per protocol code the client reacts to (the table is nemo_protocol.codes;
+a code without a class here arrives as a plain ApiError, never a crash).
 
 NemoError
 ├── TransportError          network failure (wraps httpx.TransportError)
@@ -6,7 +7,7 @@ NemoError
 ├── RenderFailed            the render ended failed or cancelled (.job)
 ├── RenderTimeout           polling gave up before the render finished
 └── ApiError                .code .status .message .response
-    ├── BadRequest          400  (MissingClientId: 400 from anonymous-token)
+    ├── BadRequest          400  (MissingClientId: 400 from anonymous-token; InvalidBody: 422 from /run_sse)
     ├── ExportBlocked       402  free export without attribution; not a credits error
     ├── Forbidden           403
     ├── NotFound            404  (unknown route or render id)
@@ -27,7 +28,7 @@ from typing import Any
 
 import httpx
 
-from client.codes import Code
+from nemo_protocol.codes import Code
 
 
 class NemoError(Exception):
@@ -73,6 +74,16 @@ class BadRequest(ApiError):
 
 class MissingClientId(BadRequest):
     """400 from anonymous-token: X-Client-Id missing or too long."""
+
+
+class InvalidBody(BadRequest):
+    """422: the /run_sse body failed ADK's request model; `errors` is FastAPI's list of what was wrong."""
+
+    @property
+    def errors(self) -> list[Any]:
+        body = _body(self.response) if self.response is not None else None
+        detail = body.get("detail") if isinstance(body, dict) else None
+        return detail if isinstance(detail, list) else []
 
 
 class ExportBlocked(ApiError):
@@ -129,6 +140,7 @@ class FileTooLarge(ApiError):
 
 ERROR_BY_CODE: dict[int, type[ApiError]] = {
     Code.BAD_REQUEST: BadRequest,
+    Code.INVALID_BODY: InvalidBody,
     Code.EXPORT_BLOCKED: ExportBlocked,
     Code.FORBIDDEN: Forbidden,
     Code.NOT_FOUND: NotFound,
@@ -150,6 +162,15 @@ def _body(response: httpx.Response) -> Any:
         return None
 
 
+def _detail(detail: Any) -> str:
+    """FastAPI's `detail`: a string, or a validation list whose first entry names the field."""
+    if isinstance(detail, list) and detail and isinstance(detail[0], dict):
+        first = detail[0]
+        where = ".".join(str(x) for x in first.get("loc", []))
+        return f"{where}: {first.get('msg', 'invalid')}" + (f" (and {len(detail) - 1} more)" if len(detail) > 1 else "")
+    return str(detail) if detail else ""
+
+
 def error_from(response: httpx.Response) -> ApiError | None:
     """The error a reply carries (code envelope, success envelope or FastAPI detail), or None on success."""
     body = _body(response)
@@ -162,7 +183,7 @@ def error_from(response: httpx.Response) -> ApiError | None:
             code = raw_code
         if body.get("success") is False and code is None:
             code = status if status >= 400 else int(Code.BAD_REQUEST)
-        message = str(body.get("message") or body.get("error") or body.get("detail") or "")
+        message = str(body.get("message") or body.get("error") or _detail(body.get("detail")) or "")
         if code is None and status >= 400:
             code = status
     elif status >= 400:

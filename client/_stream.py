@@ -13,7 +13,7 @@ from dataclasses import dataclass, field
 
 from httpx_sse import ServerSentEvent
 
-from client._json import JSON, obj
+from nemo_protocol.wire import JSON, obj
 
 
 @dataclass(frozen=True, slots=True)

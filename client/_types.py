@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import TypedDict
 
-from client._json import JSON
+from nemo_protocol.wire import JSON
 
 
 class AnonymousToken(TypedDict, total=False):

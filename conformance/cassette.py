@@ -1,6 +1,6 @@
 """Check a recorded cassette offline: every exchange's reply against the protocol's envelopes, schemas and SSE framing.
 
-python -m conformance.cassette fixtures/exchanges/session.jsonl
+python -m nemo_conformance.cassette fixtures/exchanges/session.jsonl
 """
 
 from __future__ import annotations
@@ -13,8 +13,8 @@ from typing import Any
 
 import httpx
 
-from conformance.checks import ConformanceFailure, check_response
-from conformance.streams import framing_is_sse
+from nemo_conformance.checks import ConformanceFailure, check_response
+from nemo_conformance.streams import framing_is_sse
 
 
 def _response(exchange: dict[str, Any]) -> httpx.Response:
@@ -51,7 +51,7 @@ def validate(path: Path) -> list[tuple[int, str, str]]:
 def main(argv: list[str] | None = None) -> int:
     args = argv if argv is not None else sys.argv[1:]
     if not args:
-        print("usage: python -m conformance.cassette CASSETTE.jsonl", file=sys.stderr)
+        print("usage: python -m nemo_conformance.cassette CASSETTE.jsonl", file=sys.stderr)
         return 2
     status = 0
     for name in args:

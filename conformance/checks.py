@@ -6,19 +6,18 @@ Each check is a small named function raising ConformanceFailure (an AssertionErr
 from __future__ import annotations
 
 import json
-import re
 from collections.abc import Callable
 from functools import cache
-from pathlib import Path
 from typing import Any
 
 import httpx
 from jsonschema import Draft202012Validator
 from referencing import Registry, Resource
 
-from client.codes import Code
+from nemo_protocol import schemas
+from nemo_protocol.codes import Code
+from nemo_protocol.routes import match
 
-SCHEMA_DIR = Path(__file__).resolve().parent.parent / "fixtures" / "schemas"
 KNOWN_CODES = {int(c) for c in Code}
 
 
@@ -31,19 +30,17 @@ class ConformanceFailure(AssertionError):
 
 
 @cache
-def _registry() -> tuple[Registry, dict[str, dict[str, Any]]]:
-    schemas = {p.stem: json.loads(p.read_text()) for p in SCHEMA_DIR.glob("*.json")}
+def _validator(name: str) -> Draft202012Validator:
     registry: Registry = Registry().with_resources(
-        (schema["$id"], Resource.from_contents(schema)) for schema in schemas.values()
+        (schema["$id"], Resource.from_contents(schema)) for schema in schemas.all_schemas().values()
     )
-    return registry, schemas
+    return Draft202012Validator(schemas.load(name), registry=registry)
 
 
 def validate(name: str, instance: Any) -> None:
-    """Validate `instance` against fixtures/schemas/<name>.json."""
+    """Validate `instance` against the protocol's schema `name` (nemo_protocol/schemas/<name>.json)."""
     __tracebackhide__ = True
-    registry, schemas = _registry()
-    validator = Draft202012Validator(schemas[name], registry=registry)
+    validator = _validator(name)
     error = next(iter(sorted(validator.iter_errors(instance), key=lambda e: e.path)), None)
     if error is not None:
         where = "/".join(str(p) for p in error.absolute_path) or "(root)"
@@ -52,26 +49,13 @@ def validate(name: str, instance: Any) -> None:
         )
 
 
-_ROUTES: list[tuple[str, re.Pattern[str], str, str]] = [
-    ("POST", re.compile(r"^/api/auth/anonymous-token$"), "anonymous_token", "code_error"),
-    ("POST", re.compile(r"^/api/auth/claim-token$"), "claim_token", "code_error"),
-    ("POST", re.compile(r"^/api/tasks/[^/]+/with-session/nemo_agent$"), "session", "code_error"),
-    ("GET", re.compile(r"^/api/credits/balance/simple$"), "balance", "code_error"),
-    ("GET", re.compile(r"^/api/state/nemo_agent/[^/]+/[^/]+/latest$"), "state", "code_error"),
-    ("POST", re.compile(r"^/api/upload-video/nemo_agent/[^/]+/[^/]+$"), "upload", "code_error"),
-    ("POST", re.compile(r"^/api/render/proxy/lambda$"), "render_submit", "success_error"),
-    ("GET", re.compile(r"^/api/render/proxy/lambda/[^/]+$"), "render_status", "success_error"),
-    ("POST", re.compile(r"^/api/render/proxy/lambda/[^/]+/cancel$"), "", "success_error"),
-    ("GET", re.compile(r"^/api/render/proxy/[^/]+/download$"), "", "success_error"),
-    ("POST", re.compile(r"^/run_sse$"), "", "detail_error"),
-]
-
-
 def route_schemas(method: str, path: str) -> tuple[str, str] | None:
-    for m, pattern, ok_schema, error_schema in _ROUTES:
-        if m == method and pattern.match(path):
-            return ok_schema, error_schema
-    return None
+    """(success schema, error schema) of the endpoint a request went to, from the protocol's endpoint table."""
+    found = match(method, path)
+    if found is None:
+        return None
+    ok = found.response if found.body == "json" else ""
+    return ok or "", f"{found.envelope}_error"
 
 
 def never_server_error(response: httpx.Response) -> None:
@@ -106,10 +90,10 @@ def code_is_known(body: Any) -> None:
 def envelope_is_well_formed(response: httpx.Response) -> None:
     """Success bodies match their route's schema; errors use the route family's envelope and a known code."""
     __tracebackhide__ = True
-    schemas = route_schemas(response.request.method, response.request.url.path)
-    if schemas is None:
+    found = route_schemas(response.request.method, response.request.url.path)
+    if found is None:
         return
-    ok_schema, error_schema = schemas
+    ok_schema, error_schema = found
     body = json_body(response)
     failed = response.status_code >= 400 or (
         isinstance(body, dict) and (body.get("success") is False or body.get("code") not in (0, None))

@@ -10,11 +10,11 @@ runs. Checks about issuing tokens themselves are marked `fresh_identity` and ski
 from __future__ import annotations
 
 import json
+from collections.abc import Callable
 from datetime import UTC, datetime
 from pathlib import Path
 
-from client import NemoClient, TokenInvalid
-from conformance.target import ClientFactory
+from nemo_client import NemoClient, TokenInvalid
 
 SLOTS = 2
 """Identities a check may hold at once: the user and an intruder."""
@@ -32,7 +32,7 @@ class Identities:
         self.entries: dict[str, dict[str, dict[str, str]]] = data if isinstance(data, dict) else {}
         """base URL -> slot -> {client_id, token, user_id, expires_at}."""
 
-    def client(self, slot: int, make: ClientFactory, **options: object) -> NemoClient:
+    def client(self, slot: int, make: Callable[..., NemoClient], **options: object) -> NemoClient:
         """A client holding identity `slot` (created when there is none yet, or it no longer serves)."""
         if slot >= SLOTS:
             raise RuntimeError(f"a check asked for {slot + 1} identities; shared identities allow {SLOTS}")

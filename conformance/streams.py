@@ -6,10 +6,10 @@ import json
 from dataclasses import dataclass, field
 from typing import Any
 
-from client import NemoClient
-from client._stream import KeepAlive, TurnEvent, events_from_lines
-from conformance.checks import ConformanceFailure, sse_event
-from conformance.target import Control
+from nemo_client import NemoClient
+from nemo_client._stream import KeepAlive, TurnEvent, events_from_lines
+from nemo_conformance.checks import ConformanceFailure, sse_event
+from nemo_conformance.target import Control
 
 
 @dataclass
@@ -74,7 +74,7 @@ def run_raw(client: NemoClient, text: str, control: Control | None, session_id: 
 
 
 def _call() -> Any:
-    from client._core import Call
+    from nemo_client._core import Call
 
     return Call("POST", "/run_sse", envelope="json")
 

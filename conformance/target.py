@@ -1,6 +1,6 @@
 """The endpoint under test: a base URL, whether it has the emulator's control plane, and a clock for it.
 
-The suite never imports the emulator; it can start one as a subprocess (`python -m emulator serve`)
+The suite never imports the emulator; it can start one as a subprocess (`python -m nemo_emulator serve`)
 and otherwise talks HTTP like any client.
 """
 
@@ -15,15 +15,13 @@ import uuid
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
-from typing import IO, TYPE_CHECKING
+from typing import IO
 
 import httpx
 
-from client import NemoClient, Recovery
-from conformance.checks import check_response
-
-if TYPE_CHECKING:
-    from conformance.identities import Identities
+from nemo_client import NemoClient, Recovery
+from nemo_conformance.checks import check_response
+from nemo_conformance.identities import Identities
 
 ClientFactory = Callable[..., NemoClient]
 """Makes a client for a fresh anonymous identity (the `new_client` fixture)."""
@@ -158,17 +156,17 @@ class Target:
             self.log.close()
 
 
-def spawn_emulator(extra_args: list[str]) -> Target:
-    """Start `python -m emulator serve --port 0` with a manual clock and read the URL it prints."""
+def spawn_emulator(extra_args: list[str], clock: str = "manual") -> Target:
+    """Start `python -m nemo_emulator serve --port 0` (manual clock unless told otherwise) and read its URL."""
     args = [
         sys.executable,
         "-m",
-        "emulator",
+        "nemo_emulator",
         "serve",
         "--port",
         "0",
         "--clock",
-        "manual",
+        clock,
         "--set",
         "anon_per_ip_limit=1000000",
         "--set",

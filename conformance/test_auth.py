@@ -9,9 +9,9 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from client import BadRequest, MissingClientId, NemoClient, RateLimited, TokenInvalid
-from conformance.checks import check_response
-from conformance.target import ClientFactory, Control, Target
+from nemo_client import BadRequest, MissingClientId, NemoClient, RateLimited, TokenInvalid
+from nemo_conformance.checks import check_response
+from nemo_conformance.target import ClientFactory, Control, Target
 
 
 @pytest.mark.fresh_identity

@@ -8,7 +8,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from client import BadRequest, NemoClient, NotFound, SessionNotFound
+from nemo_client import BadRequest, NemoClient, NotFound, SessionNotFound
 
 junk_json = st.recursive(
     st.none() | st.booleans() | st.integers() | st.text(max_size=12),

@@ -4,16 +4,14 @@ from __future__ import annotations
 
 import io
 import time
-from pathlib import Path
 
 import av
 import pytest
 
-from client import Conflict, NemoClient, NotFound
-from conformance.streams import run_raw
-from conformance.target import Control, Target, UserFactory
-
-MEDIA = Path(__file__).resolve().parent.parent / "fixtures" / "media"
+from nemo_client import Conflict, NemoClient, NotFound
+from nemo_conformance import MEDIA
+from nemo_conformance.streams import run_raw
+from nemo_conformance.target import Control, Target, UserFactory
 
 
 def _draft(user: NemoClient, control: Control | None) -> dict[str, object]:

@@ -3,16 +3,14 @@
 from __future__ import annotations
 
 import math
-from pathlib import Path
 
 import pytest
 
-from client import NemoClient, SessionNotFound, TokenInvalid, ToolCall, ToolResult
-from conformance.checks import ConformanceFailure, validate
-from conformance.streams import framing_is_sse, run_raw
-from conformance.target import Control, Target, UserFactory
-
-MEDIA = Path(__file__).resolve().parent.parent / "fixtures" / "media"
+from nemo_client import NemoClient, SessionNotFound, TokenInvalid, ToolCall, ToolResult
+from nemo_conformance import MEDIA
+from nemo_conformance.checks import ConformanceFailure, validate
+from nemo_conformance.streams import framing_is_sse, run_raw
+from nemo_conformance.target import Control, Target, UserFactory
 
 
 def test_text_turn_streams_adk_events_and_closes(user: NemoClient, nemo_target: Target) -> None:

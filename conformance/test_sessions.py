@@ -6,8 +6,8 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from client import BadRequest, NemoClient, SessionNotFound
-from conformance.target import UserFactory
+from nemo_client import BadRequest, NemoClient, SessionNotFound
+from nemo_conformance.target import UserFactory
 
 
 def test_new_session_has_empty_state(user: NemoClient) -> None:

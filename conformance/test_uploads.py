@@ -3,15 +3,13 @@
 from __future__ import annotations
 
 import io
-from pathlib import Path
 
 import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from client import BadRequest, NemoClient, UnsupportedFileType
-
-MEDIA = Path(__file__).resolve().parent.parent / "fixtures" / "media"
+from nemo_client import BadRequest, NemoClient, UnsupportedFileType
+from nemo_conformance import MEDIA
 
 
 @pytest.mark.parametrize(

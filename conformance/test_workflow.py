@@ -11,18 +11,17 @@ import io
 import string
 import uuid
 from dataclasses import dataclass, field
-from pathlib import Path
 
 import pytest
 from hypothesis import settings
 from hypothesis import strategies as st
 from hypothesis.stateful import Bundle, RuleBasedStateMachine, initialize, invariant, precondition, rule
 
-from client import NemoClient, SessionNotFound, TokenInvalid, UnsupportedFileType
-from conformance.streams import framing_is_sse, run_raw
-from conformance.target import Target
+from nemo_client import NemoClient, SessionNotFound, TokenInvalid, UnsupportedFileType
+from nemo_conformance import MEDIA
+from nemo_conformance.streams import framing_is_sse, run_raw
+from nemo_conformance.target import Target
 
-MEDIA = Path(__file__).resolve().parent.parent / "fixtures" / "media"
 VALID = ["sample.mp4", "sample.png", "sample.mp3"]
 words = st.text(alphabet=string.ascii_letters, min_size=1, max_size=10)
 

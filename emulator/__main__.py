@@ -4,13 +4,14 @@ from __future__ import annotations
 
 import argparse
 import json
+import logging
 import os
 import socket
 import sys
 from pathlib import Path
 from typing import Any
 
-from emulator.settings import Latency, Settings
+from nemo_emulator.settings import Latency, Settings
 
 
 def _settings_from_file(path: str) -> dict[str, Any]:
@@ -36,9 +37,10 @@ def build_parser() -> argparse.ArgumentParser:
     serve.add_argument("--state-dir", type=Path, default=None, help="where uploads and renders are kept")
     serve.add_argument(
         "--clock",
-        choices=["realtime", "manual"],
+        choices=["realtime", "manual", "auto"],
         default="realtime",
-        help="realtime: virtual time follows the wall clock; manual: only /_emulator/clock moves it",
+        help="realtime: virtual time follows the wall clock; manual: only /_emulator/clock moves it; "
+        "auto: it jumps to the next deadline whenever something waits (turns and renders finish at once)",
     )
     serve.add_argument(
         "--time-scale",
@@ -61,7 +63,8 @@ def build_parser() -> argparse.ArgumentParser:
         metavar="N",
         help="keep the last N requests at /_emulator/requests (off by default; costs ~5%% throughput)",
     )
-    serve.add_argument("--log-level", default="warning")
+    serve.add_argument("--quiet", action="store_true", help="do not print a line per request")
+    serve.add_argument("--log-level", default="warning", help="uvicorn's own log level")
     rec = sub.add_parser("record", help="proxy to a real NEMO host and write every exchange to a cassette")
     rec.add_argument("--upstream", required=True, help="e.g. https://mega-api-prod.nemovideo.ai")
     rec.add_argument("--cassette", type=Path, required=True, help="JSON Lines file to append to")
@@ -133,6 +136,7 @@ def settings_from_args(args: argparse.Namespace) -> Settings:
         clock_mode=args.clock,
         time_scale=args.time_scale,
         journal_size=args.journal,
+        request_log=not args.quiet,
     )
     try:
         return base.replace(**overrides)
@@ -143,7 +147,7 @@ def settings_from_args(args: argparse.Namespace) -> Settings:
 def serve(args: argparse.Namespace) -> None:
     import uvicorn
 
-    from emulator.app import create_app
+    from nemo_emulator.app import create_app
 
     settings = settings_from_args(args)
     try:
@@ -162,6 +166,13 @@ def serve(args: argparse.Namespace) -> None:
         f"nemo-emulator listening on http://{host}:{port} (clock {settings.clock_mode}, seed {settings.seed})",
         flush=True,
     )
+    if settings.request_log:
+        handler = logging.StreamHandler(sys.stderr)
+        handler.setFormatter(logging.Formatter("%(asctime)s %(message)s", "%H:%M:%S"))
+        log = logging.getLogger("nemo_emulator.requests")
+        log.addHandler(handler)
+        log.setLevel(logging.INFO)
+        log.propagate = False
     config = uvicorn.Config(app, log_level=args.log_level, access_log=False, timeout_graceful_shutdown=1)
     try:
         uvicorn.Server(config).run(sockets=[sock])
@@ -181,7 +192,7 @@ def main(argv: list[str] | None = None) -> None:
     elif args.command in ("record", "replay"):
         import uvicorn
 
-        from emulator import recording
+        from nemo_emulator import recording
 
         if args.command == "record":
             app = recording.record_app(args.upstream, args.cassette)

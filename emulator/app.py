@@ -5,10 +5,10 @@ from __future__ import annotations
 from starlette.applications import Starlette
 from starlette.types import Receive, Scope, Send
 
-from emulator import api, control, errors, openapi
-from emulator.middleware import ControlLayer
-from emulator.settings import Settings
-from emulator.state.store import Store
+from nemo_emulator import api, control, errors, openapi
+from nemo_emulator.middleware import ControlLayer
+from nemo_emulator.settings import Settings
+from nemo_emulator.state.store import Store
 
 
 class Emulator(Starlette):
@@ -33,7 +33,7 @@ class Emulator(Starlette):
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         scope["app"] = self
         scope["nemo.store"] = store = self.store
-        if scope["type"] == "http" and (store.faults.rules or store.journal.enabled):
+        if scope["type"] == "http" and (store.faults.rules or store.journal.enabled or store.settings.request_log):
             await self.control(scope, receive, send)
         elif self.middleware_stack is not None:
             await self.middleware_stack(scope, receive, send)

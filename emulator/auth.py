@@ -7,10 +7,10 @@ from __future__ import annotations
 
 from starlette.requests import Request
 
-from client.codes import Code
-from emulator.errors import ApiError
-from emulator.state.accounts import NO_ATTRIBUTION, Attribution, User
-from emulator.state.store import Store
+from nemo_emulator.errors import ApiError
+from nemo_emulator.state.accounts import NO_ATTRIBUTION, Attribution, User
+from nemo_emulator.state.store import Store
+from nemo_protocol.codes import Code
 
 _SKILL = {b"x-skill-source": 0, b"x-skill-version": 1, b"x-skill-platform": 2}
 

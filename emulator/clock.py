@@ -1,7 +1,9 @@
 """The virtual clock: the only place in the emulator that reads real time or sleeps.
 
-In `manual` mode time moves only when told to (tests, /_emulator/clock). In `realtime` mode it
-follows the wall clock multiplied by `time_scale`, and can still be advanced by hand.
+In `manual` mode time moves only when told to (tests, /_emulator/clock). In `auto` mode it stands still while
+nothing waits and jumps straight to the earliest deadline as soon as something does (a turn's tool, a render), so a
+client's calls complete at once and in a deterministic order. In `realtime` mode it follows the wall clock
+multiplied by `time_scale`. Every mode can be advanced by hand.
 """
 
 from __future__ import annotations
@@ -16,13 +18,17 @@ from datetime import UTC, datetime
 class VirtualClock:
     """Virtual epoch seconds; safe to advance from any thread while the server waits on it."""
 
+    AUTO_IDLE_S = 0.002
+    """In `auto` mode, real seconds to let other tasks reach their own waits before time jumps."""
+
     def __init__(self, mode: str = "manual", start: float | None = None, scale: float = 1.0) -> None:
         self.mode = mode
         self.scale = scale
-        self._base = start if start is not None and mode == "manual" else time.time()
+        self._base = start if start is not None and mode != "realtime" else time.time()
         self._real0 = time.monotonic()
         self._lock = threading.Condition()
         self._waiters: dict[asyncio.Future[None], float] = {}
+        self._auto_pending = False
 
     def now(self) -> float:
         """Current virtual time, epoch seconds."""
@@ -66,6 +72,9 @@ class VirtualClock:
             with self._lock:
                 self._waiters[fut] = deadline
                 self._lock.notify_all()
+            if self.mode == "auto" and not self._auto_pending:
+                self._auto_pending = True
+                loop.call_later(self.AUTO_IDLE_S, self._auto_step)
             try:
                 timeout = remaining / self.scale if self.mode == "realtime" else None
                 with contextlib.suppress(TimeoutError):
@@ -103,6 +112,10 @@ class VirtualClock:
         step = max(0.0, deadline - self.now())
         self.advance(step)
         return step
+
+    def _auto_step(self) -> None:
+        self._auto_pending = False
+        self.advance_to_next()
 
     def _wake(self) -> None:
         now = self.now()

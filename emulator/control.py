@@ -9,10 +9,10 @@ from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
 from starlette.routing import Route
 
-from client.codes import Code
-from emulator.api._body import field, read_json
-from emulator.auth import store_of
-from emulator.errors import ApiError
+from nemo_emulator.api._body import field, read_json
+from nemo_emulator.auth import store_of
+from nemo_emulator.errors import ApiError
+from nemo_protocol.codes import Code
 
 
 def _clock_view(request: Request) -> dict[str, Any]:

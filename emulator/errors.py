@@ -13,8 +13,10 @@ from starlette.exceptions import HTTPException
 from starlette.requests import ClientDisconnect, Request
 from starlette.responses import Response
 
-from client.codes import Code, http_status
-from emulator.envelope import CompactJSON, code_error_body, detail_error_body, success_error_body
+from nemo_emulator.envelope import CompactJSON
+from nemo_protocol.codes import Code, http_status
+from nemo_protocol.routes import envelope_for
+from nemo_protocol.wire import error_body
 
 
 class ApiError(Exception):
@@ -30,25 +32,15 @@ class ApiError(Exception):
         self.headers = headers
 
 
-_ENVELOPE_BY_PREFIX: tuple[tuple[str, Callable[[Code, str], dict[str, Any]]], ...] = (
-    ("/api/render/proxy", success_error_body),
-    ("/run_sse", detail_error_body),
-)
-
-
 def error_response(request: Request, exc: ApiError) -> Response:
-    """Render `exc` in the envelope its route speaks."""
-    build: Callable[[Code, str], dict[str, Any]] = code_error_body
-    path = request.url.path
-    for prefix, builder in _ENVELOPE_BY_PREFIX:
-        if path.startswith(prefix):
-            build = builder
-            break
-    settings = request.app.state.store.settings
-    status = exc.status or http_status(exc.code)
-    if settings.error_http_status == "always_200" and exc.code >= 1000:
-        status = 200
-    return CompactJSON(build(exc.code, exc.message), status_code=status, headers=exc.headers)
+    """Render `exc` in the envelope its route speaks, with the HTTP status Settings.error_http_status gives it."""
+    settings = request.scope["nemo.store"].settings
+    status = exc.status or http_status(exc.code, settings.error_http_status)
+    if settings.mutation == "credits_402" and exc.code == Code.INSUFFICIENT_CREDITS:
+        status = 402
+    body = error_body(envelope_for(request.url.path), exc.code, exc.message)
+    request.scope["nemo.code"] = int(exc.code)
+    return CompactJSON(body, status_code=status, headers=exc.headers)
 
 
 async def _api_error(request: Request, exc: Exception) -> Response:

@@ -1,48 +1,30 @@
-"""The control layer in front of the app: injected request faults and the request journal.
+"""The control layer in front of the app: injected request faults, the request journal and the request log.
 
-The app enters it only while a fault is set or the journal is on (emulator/app.py).
+The app enters it only while a fault is set, the journal is on or requests are logged (emulator/app.py).
 """
 
 from __future__ import annotations
 
-from collections import deque
+import logging
 from typing import TYPE_CHECKING, Any
 
 from starlette.requests import Request
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
-from client.codes import Code
-from emulator.errors import ApiError, error_response
+from nemo_emulator.errors import ApiError, error_response
+from nemo_emulator.state.journal import REDACT
+from nemo_protocol.codes import Code
 
 if TYPE_CHECKING:
-    from emulator.state.store import Store
+    from nemo_emulator.state.store import Store
 
-_REDACT = {b"authorization", b"cookie", b"x-api-key"}
-
-
-class Journal:
-    """The last `size` requests: method, path, headers (secrets redacted), body size, status, timing."""
-
-    def __init__(self, size: int) -> None:
-        self.entries: deque[dict[str, Any]] = deque(maxlen=max(1, size))
-        self.enabled = size > 0
-
-    def query(
-        self, method: str | None = None, path: str | None = None, status: int | None = None, limit: int = 100
-    ) -> list[dict[str, Any]]:
-        out = [
-            e
-            for e in self.entries
-            if (method is None or e["method"] == method.upper())
-            and (path is None or e["path"].startswith(path))
-            and (status is None or e["status"] == status)
-        ]
-        return out[-limit:]
+request_log = logging.getLogger("nemo_emulator.requests")
+"""One line per request (`serve` prints it unless --quiet): method, path, status, envelope code, milliseconds."""
 
 
 def _headers(scope: Scope) -> dict[str, str]:
     return {
-        k.decode("latin-1"): ("<redacted>" if k in _REDACT else v.decode("latin-1")[:200]) for k, v in scope["headers"]
+        k.decode("latin-1"): ("<redacted>" if k in REDACT else v.decode("latin-1")[:200]) for k, v in scope["headers"]
     }
 
 
@@ -53,9 +35,34 @@ class ControlLayer:
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         store = self.store
-        if scope["type"] != "http" or not (store.faults.rules or store.journal.enabled):
+        if scope["type"] != "http" or not (store.faults.rules or store.journal.enabled or store.settings.request_log):
             await self.app(scope, receive, send)
             return
+        if store.settings.request_log:
+            await self._logged(scope, receive, send)
+            return
+        await self._controlled(scope, receive, send)
+
+    async def _logged(self, scope: Scope, receive: Receive, send: Send) -> None:
+        started = self.store.clock.wall()
+        status: list[int] = []
+
+        async def watching_send(message: Message) -> None:
+            if message["type"] == "http.response.start":
+                status.append(message["status"])
+            await send(message)
+
+        try:
+            await self._controlled(scope, receive, watching_send)
+        finally:
+            ms = (self.store.clock.wall() - started) * 1000
+            code = scope.get("nemo.code", 0 if status and status[0] < 400 else "-")
+            query = "?…" if scope.get("query_string") else ""
+            shown = status[0] if status else "---"
+            request_log.info("%s %s%s %s code=%s %.1fms", scope["method"], scope["path"], query, shown, code, ms)
+
+    async def _controlled(self, scope: Scope, receive: Receive, send: Send) -> None:
+        store = self.store
         if store.faults.rules and not scope["path"].startswith("/_emulator/"):
             fault = store.faults.take(
                 ("error", "latency"), scope["method"], scope["path"], client_id=_header(scope, b"x-client-id")

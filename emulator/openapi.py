@@ -1,88 +1,34 @@
-"""GET /openapi.json: an OpenAPI 3.1 description built from the emulator's own route table and the JSON Schemas
-in fixtures/schemas (the same ones the conformance suite validates against)."""
+"""GET /openapi.json: an OpenAPI 3.1 description built from the emulator's routes, the protocol's endpoint table
+and its JSON Schemas (the same ones the conformance suite validates against)."""
 
 from __future__ import annotations
 
 import json
+import re
 from functools import cache
-from pathlib import Path
 from typing import Any
 
 from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
 from starlette.routing import Route
 
-from client._json import JSON
+from nemo_protocol import schemas
+from nemo_protocol.routes import ENDPOINTS, Endpoint, envelope_for
+from nemo_protocol.wire import JSON
 
-SCHEMA_DIR = Path(__file__).resolve().parent.parent / "fixtures" / "schemas"
-
-_REQUEST_BODIES: dict[tuple[str, str], JSON] = {
-    ("POST", "/api/tasks/{user}/with-session/{app}"): {
-        "type": "object",
-        "properties": {"task_name": {"type": "string"}, "language": {"type": "string"}},
-    },
-    ("POST", "/api/auth/claim-token"): {
-        "type": "object",
-        "required": ["task_id", "session_id"],
-        "properties": {"task_id": {"type": "string"}, "session_id": {"type": "string"}},
-    },
-    ("POST", "/run_sse"): {
-        "type": "object",
-        "required": ["app_name", "session_id", "new_message"],
-        "properties": {
-            "app_name": {"type": "string", "enum": ["nemo_agent"]},
-            "user_id": {"type": "string"},
-            "session_id": {"type": "string"},
-            "new_message": {
-                "type": "object",
-                "required": ["parts"],
-                "properties": {
-                    "role": {"type": "string"},
-                    "parts": {"type": "array", "items": {"type": "object", "properties": {"text": {"type": "string"}}}},
-                },
-            },
-        },
-    },
-    ("POST", "/api/render/proxy/lambda"): {
-        "type": "object",
-        "required": ["id", "sessionId", "draft"],
-        "properties": {
-            "id": {"type": "string", "pattern": "^[A-Za-z0-9._-]{1,128}$"},
-            "sessionId": {"type": "string"},
-            "draft": {"$ref": "#/components/schemas/draft"},
-            "output": {
-                "type": "object",
-                "properties": {
-                    "format": {"type": "string", "enum": ["mp4"]},
-                    "quality": {"type": "string"},
-                    "resolution": {"type": "string"},
-                },
-            },
-        },
-    },
-}
-_RESPONSES: dict[tuple[str, str], str] = {
-    ("POST", "/api/auth/anonymous-token"): "anonymous_token",
-    ("POST", "/api/auth/claim-token"): "claim_token",
-    ("POST", "/api/tasks/{user}/with-session/{app}"): "session",
-    ("GET", "/api/credits/balance/simple"): "balance",
-    ("GET", "/api/state/nemo_agent/{user}/{session_id}/latest"): "state",
-    ("POST", "/api/upload-video/nemo_agent/{user}/{session_id}"): "upload",
-    ("POST", "/api/render/proxy/lambda"): "render_submit",
-    ("GET", "/api/render/proxy/lambda/{render_id}"): "render_status",
-}
+_BY_ROUTE: dict[tuple[str, str], Endpoint] = {(e.method, e.path): e for e in ENDPOINTS}
 
 
 @cache
 def _schemas() -> dict[str, JSON]:
     out: dict[str, JSON] = {}
-    for path in sorted(SCHEMA_DIR.glob("*.json")):
-        schema = json.loads(path.read_text())
+    for name, original in sorted(schemas.all_schemas().items()):
+        schema = dict(original)
         schema.pop("$schema", None)
         schema.pop("$id", None)
-        local = json.dumps(schema).replace('"#/$defs/', f'"#/components/schemas/{path.stem}/$defs/')
-        out[path.stem] = json.loads(local)
-    text = json.dumps(out).replace('"nemo:draft"', '"#/components/schemas/draft"')
+        local = json.dumps(schema).replace('"#/$defs/', f'"#/components/schemas/{name}/$defs/')
+        out[name] = json.loads(local)
+    text = re.sub(r'"nemo:(\w+)"', r'"#/components/schemas/\1"', json.dumps(out))
     result: dict[str, JSON] = json.loads(text)
     return result
 
@@ -91,14 +37,11 @@ def _ref(name: str) -> JSON:
     return {"$ref": f"#/components/schemas/{name}"} if name in _schemas() else {"type": "object"}
 
 
-def _operation(method: str, path: str, endpoint: Any) -> JSON:
-    doc = (endpoint.__doc__ or endpoint.__name__.replace("_", " ")).strip().splitlines()[0]
+def _operation(method: str, path: str, handler: Any) -> JSON:
+    spec = _BY_ROUTE.get((method, path))
+    doc = spec.summary if spec else (handler.__doc__ or handler.__name__.replace("_", " ")).strip().splitlines()[0]
     params = [{"name": p, "in": "path", "required": True, "schema": {"type": "string"}} for p in _path_params(path)]
-    error_name = (
-        "success_error"
-        if path.startswith("/api/render/proxy")
-        else ("detail_error" if path == "/run_sse" else "code_error")
-    )
+    error_name = f"{envelope_for(path)}_error"
     responses: JSON = {
         "default": {"description": "protocol error", "content": {"application/json": {"schema": _ref(error_name)}}}
     }
@@ -113,12 +56,12 @@ def _operation(method: str, path: str, endpoint: Any) -> JSON:
             "content": {"application/octet-stream": {"schema": {"type": "string", "format": "binary"}}},
         }
     else:
-        name = _RESPONSES.get((method, path))
+        name = spec.response if spec else None
         responses["200"] = {
             "description": "success",
             "content": {"application/json": {"schema": _ref(name) if name else {"type": "object"}}},
         }
-    op: JSON = {"summary": doc, "operationId": f"{method.lower()}_{endpoint.__name__}", "responses": responses}
+    op: JSON = {"summary": doc, "operationId": f"{method.lower()}_{handler.__name__}", "responses": responses}
     if params:
         op["parameters"] = params
     if not path.startswith(("/_emulator", "/cdn")) and path != "/api/auth/anonymous-token":
@@ -127,42 +70,21 @@ def _operation(method: str, path: str, endpoint: Any) -> JSON:
         op["parameters"] = [
             {"name": "X-Client-Id", "in": "header", "required": True, "schema": {"type": "string", "maxLength": 64}}
         ]
-    body = _REQUEST_BODIES.get((method, path))
-    if body is not None:
-        op["requestBody"] = {"required": True, "content": {"application/json": {"schema": body}}}
-    elif method == "POST" and path.startswith("/api/upload-video"):
-        op["requestBody"] = {
-            "required": True,
-            "content": {
-                "multipart/form-data": {
-                    "schema": {
-                        "type": "object",
-                        "properties": {"files": {"type": "array", "items": {"type": "string", "format": "binary"}}},
-                    }
-                },
-                "application/json": {
-                    "schema": {
-                        "type": "object",
-                        "required": ["urls"],
-                        "properties": {
-                            "urls": {"type": "array", "items": {"type": "string"}},
-                            "source_type": {"type": "string"},
-                        },
-                    }
-                },
-            },
-        }
+    if spec is not None and spec.request is not None:
+        content: JSON = {"application/json": {"schema": _ref(spec.request)}}
+        if spec.name == "upload":
+            files = {"files": {"type": "array", "items": {"type": "string", "format": "binary"}}}
+            content["multipart/form-data"] = {"schema": {"type": "object", "properties": files}}
+        op["requestBody"] = {"required": spec.name != "create_session", "content": content}
     return op
 
 
 def _path_params(path: str) -> list[str]:
-    import re
-
     return re.findall(r"{(\w+)}", path)
 
 
 def build(routes: list[Any]) -> JSON:
-    """The OpenAPI document for `routes` (Starlette Route objects)."""
+    """The OpenAPI document for `routes` (Starlette Route objects), described from the protocol's endpoint table."""
     paths: JSON = {}
     for route in routes:
         if not isinstance(route, Route) or route.path == "/openapi.json":

@@ -20,9 +20,10 @@ from starlette.requests import Request
 from starlette.responses import Response, StreamingResponse
 from starlette.routing import Route
 
-from client.codes import Code
-from emulator.clock import VirtualClock
-from emulator.envelope import CompactJSON, code_error_body
+from nemo_emulator.clock import VirtualClock
+from nemo_emulator.envelope import CompactJSON
+from nemo_protocol.codes import Code
+from nemo_protocol.wire import code_error_body
 
 _SECRET = {"authorization", "cookie", "x-api-key"}
 _HOP = {"host", "content-length", "transfer-encoding", "connection", "keep-alive", "accept-encoding"}

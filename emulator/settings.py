@@ -10,7 +10,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Literal
 
-ClockMode = Literal["manual", "realtime"]
+ClockMode = Literal["manual", "auto", "realtime"]
 HeartbeatStyle = Literal["empty_data", "comment", "json"]
 RenderShape = Literal["wrapped", "flat", "both"]
 
@@ -30,16 +30,19 @@ class Settings:
     seed: int = 0
     """Seeds ids, latencies, silent edits and generated media: same seed + same requests = same bytes."""
     clock_mode: ClockMode = "realtime"
-    """`manual`: time moves only via /_emulator/clock; `realtime`: follows the wall clock times `time_scale`."""
+    """`manual`: time moves only via /_emulator/clock; `auto`: jumps to the next deadline whenever something waits
+    (turns and renders finish at once, deterministically); `realtime`: follows the wall clock times `time_scale`."""
     time_scale: float = 1.0
     """Virtual seconds per real second in realtime mode (e.g. 60 makes a 200 s generation take ~3 s)."""
     start_time: float = 1767225600.0
-    """Epoch seconds the manual clock starts at (2026-01-01T00:00:00Z); realtime starts at the wall clock."""
+    """Epoch seconds the manual and auto clocks start at (2026-01-01T00:00:00Z); realtime starts at the wall clock."""
     state_dir: Path | None = None
     """Where uploads and renders are written; None = a private temporary directory."""
 
-    error_http_status: Literal["mapped", "always_200"] = "mapped"
-    """Q1: HTTP status sent with envelope error codes."""
+    error_http_status: Literal["skill", "mapped", "always_200"] = "skill"
+    """Q1: HTTP status sent with envelope codes. `skill`: 1001→401, 1002→404, 4001→415, 4002→413 and credits (2001)
+    with 200, as the skill's table reads ("402 — not a credit issue"); `mapped`: the same but 2001 with 403;
+    `always_200`: every envelope code with 200."""
     envelope_message: bool = True
     """Q2: include "message":"success" in successful code envelopes."""
 
@@ -78,8 +81,9 @@ class Settings:
     """Q12: the turn keeps running and updates state after the client goes away."""
     concurrent_turns: Literal["duplicate", "reject_409"] = "duplicate"
     """Q11: a second /run_sse on a busy session runs (and charges) again."""
-    credits_exhausted_mode: Literal["http_402_before_turn", "in_stream"] = "http_402_before_turn"
-    """Q10: with 0 credits a paid request is refused before streaming; otherwise mid-turn in the stream."""
+    credits_exhausted_mode: Literal["before_turn", "in_stream"] = "before_turn"
+    """Q10: with 0 credits a paid request is refused before streaming (JSON 2001, with the status error_http_status
+    gives it: 200 by default, never 402); `in_stream`: the turn starts and its tool reports 2001."""
     cost_generate_video: int = 100
     """Credits for one generated clip, post-production (BGM, title) included."""
     cost_generate_music: int = 20
@@ -93,9 +97,10 @@ class Settings:
     render_status_shape: RenderShape = "wrapped"
     """Q3: poll reply shape."""
     free_export_requires_attribution: bool = True
-    """Q7: anonymous export without X-Skill-Source is refused with 402 ..."""
-    attribution_402_only_when_exhausted: bool = True
-    """Q7: ... but only once the user's available credits are 0."""
+    """Q7: an anonymous or free user's export without X-Skill-Source is refused with HTTP 402 (the skill: leaving
+    out the attribution headers "triggers a 402 on export") ..."""
+    attribution_402_only_when_exhausted: bool = False
+    """Q7: ... or, with this on, only once the user's available credits are 0 (the changelog's narrower reading)."""
     render_retention_s: float = 86400.0
     """Q19: completed/orphaned jobs are forgotten after this much virtual time."""
     render_max_height: int = 1080
@@ -104,6 +109,8 @@ class Settings:
     download_mode: Literal["bytes", "redirect"] = "bytes"
     """Q17: /download streams the MP4 or redirects to outputUrl."""
 
+    request_log: bool = False
+    """Log one line per request to the `nemo_emulator.requests` logger (`serve` turns it on unless --quiet)."""
     journal_size: int = 0
     """How many requests /_emulator/requests keeps (`--journal N`); off by default: it costs ~5% throughput."""
     mutation: Literal["envelope", "no_heartbeat", "leak_session", "balance", "wrong_code"] | None = None

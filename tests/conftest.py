@@ -13,7 +13,14 @@ import httpx
 import pytest
 import uvicorn
 
-from emulator import Settings, Store, create_app
+from nemo_conformance import profiles
+from nemo_emulator import Settings, Store, create_app
+
+
+def pytest_configure(config: pytest.Config) -> None:
+    profiles.register()
+    profiles.load_default(config)
+
 
 TEST_SETTINGS = Settings(clock_mode="manual", anon_per_ip_limit=10_000, render_max_height=240)
 

@@ -94,7 +94,7 @@ def spawn_emulator(*args: str):
     import sys
 
     proc = subprocess.Popen(
-        [sys.executable, "-m", "emulator", "serve", "--port", "0", *args],
+        [sys.executable, "-m", "nemo_emulator", "serve", "--port", "0", *args],
         stdout=subprocess.PIPE,
         stderr=subprocess.DEVNULL,
         text=True,

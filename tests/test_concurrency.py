@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from client import NemoClient, NotFound, SessionNotFound
+from nemo_client import NemoClient, NotFound, SessionNotFound
 from tests.conftest import Server
 from tests.helpers import ClockDriver
 
@@ -24,7 +24,7 @@ def test_hundred_concurrent_workflows_stay_isolated(server: Server, tmp_path: Pa
             nemo.anonymous_token()
             nemo.create_session()
             barrier.wait(30)
-            nemo.upload("fixtures/media/sample.png")
+            nemo.upload("conformance/media/sample.png")
             nemo.chat(f"add text 'client-{i}' 0-1s")
             nemo.chat(f"add text 'again-{i}' 1-2s")
             draft = nemo.state()["state"]["draft"]

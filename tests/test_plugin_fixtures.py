@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from client import NemoClient, SessionNotFound
+from nemo_client import NemoClient, SessionNotFound
 
 
 def test_nemo_client_fixture_has_token_and_session(nemo_client: NemoClient, nemo_emulator: str) -> None:

@@ -5,14 +5,14 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
-from client import NemoClient, SessionNotFound
-from conformance.cassette import main as validate_main
-from conformance.cassette import validate
-from emulator.recording import record_app, replay_app
+from nemo_client import NemoClient, SessionNotFound
+from nemo_conformance.cassette import main as validate_main
+from nemo_conformance.cassette import validate
+from nemo_emulator.recording import record_app, replay_app
 from tests.conftest import Server, serve_app
 from tests.helpers import ClockDriver
 
-SAMPLE = Path("fixtures/media/sample.png")
+SAMPLE = Path("conformance/media/sample.png")
 
 
 def _session(url: str, tmp_path: Path) -> dict[str, object]:

@@ -11,9 +11,8 @@ from typing import Any
 
 from sse_starlette import ServerSentEvent
 
-from client._json import JSON
-from emulator.envelope import dumps
-from emulator.ids import TurnIds
+from nemo_emulator.ids import TurnIds
+from nemo_protocol.wire import JSON, dumps
 
 
 def _actions(state_delta: JSON | None = None) -> JSON:

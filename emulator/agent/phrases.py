@@ -7,8 +7,8 @@ from __future__ import annotations
 
 import re
 
-from emulator.media.draft import AUDIO, TEXT, VIDEO
-from emulator.media.moods import mood_name
+from nemo_emulator.media.moods import mood_name
+from nemo_protocol.draft import AUDIO, TEXT, VIDEO
 
 QUOTED = re.compile(r"[\"“‘']([^\"”’']{1,200})[\"”’']")
 RANGE = re.compile(

@@ -12,17 +12,17 @@ from dataclasses import dataclass, field
 
 from sse_starlette import ServerSentEvent
 
-from client._json import JSON
-from client.codes import Code
-from emulator.agent import tools
-from emulator.agent.events import EventFactory, frame, heartbeat, stream_error
-from emulator.agent.phrases import find_mood
-from emulator.agent.turns import MOODS_LABEL, Plan, Planner, Say, Tool, Wait, draft_video_src
-from emulator.errors import ApiError, crash_record
-from emulator.ids import TurnIds
-from emulator.state.accounts import User
-from emulator.state.sessions import Session, analysis_for
-from emulator.state.store import Store
+from nemo_emulator.agent import tools
+from nemo_emulator.agent.events import EventFactory, frame, heartbeat, stream_error
+from nemo_emulator.agent.phrases import find_mood
+from nemo_emulator.agent.turns import MOODS_LABEL, Plan, Planner, Say, Tool, Wait, draft_video_src
+from nemo_emulator.errors import ApiError, crash_record
+from nemo_emulator.ids import TurnIds
+from nemo_emulator.state.accounts import User
+from nemo_emulator.state.sessions import Session, analysis_for
+from nemo_emulator.state.store import Store
+from nemo_protocol.codes import Code
+from nemo_protocol.wire import JSON
 
 TEMP_ISSUE = "I encountered a temporary issue. Please try again later."
 
@@ -52,7 +52,7 @@ def prepare(store: Store, session: Session, user: User, message: str) -> tuple[P
         for step in plan.steps:
             if isinstance(step, Tool | Wait):
                 step.latency = step.latency * budget / busy
-    if plan.cost and user.available == 0 and store.settings.credits_exhausted_mode == "http_402_before_turn":
+    if plan.cost and user.available == 0 and store.settings.credits_exhausted_mode == "before_turn":
         raise ApiError(
             Code.INSUFFICIENT_CREDITS,
             f"no credits left; register at https://nemovideo.com/register?bind={user.id} to keep your work",
@@ -181,7 +181,7 @@ class Turn:
     def generate_music(
         self, state: JSON, mood: str | None, volume: float, seed: int, requested_ms: int | None
     ) -> tuple[JSON, JSON]:
-        from emulator.media.music import compose, write_wav
+        from nemo_emulator.media.music import compose, write_wav
 
         length = int(tools.video_length_ms(state) or requested_ms or 10000)
         analysis = analysis_for(state.get("video_analyses", {}), draft_video_src(state) or "")

@@ -14,11 +14,12 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
-from client._json import JSON
-from emulator.agent import phrases, tools
-from emulator.media.draft import AUDIO, VIDEO
-from emulator.media.moods import MOODS
-from emulator.settings import Latency, Settings
+from nemo_emulator.agent import phrases, tools
+from nemo_emulator.media.moods import MOODS
+from nemo_emulator.settings import Latency, Settings
+from nemo_protocol import draft as drafts
+from nemo_protocol.draft import AUDIO, VIDEO
+from nemo_protocol.wire import JSON
 
 Effect = Callable[["Any", JSON], tuple[JSON, JSON]]
 """(turn context, current session state) -> (tool response, stateDelta)."""
@@ -66,15 +67,11 @@ def _last_video(state: JSON) -> JSON | None:
 
 
 def draft_video_src(state: JSON) -> str | None:
-    for track in (state.get("draft") or {}).get("t", []):
-        if track.get("tt") == VIDEO and track.get("sg"):
-            src: str = track["sg"][0].get("src", "")
-            return src
-    return None
+    return drafts.first_src(state.get("draft"), VIDEO)
 
 
 def _has_track(state: JSON, tt: int) -> bool:
-    return any(t.get("tt") == tt and t.get("sg") for t in (state.get("draft") or {}).get("t", []))
+    return drafts.has(state.get("draft"), tt)
 
 
 class Planner:
@@ -251,9 +248,8 @@ class Planner:
         )
 
     def _current_volume(self, state: JSON) -> float:
-        for track in (state.get("draft") or {}).get("t", []):
-            if track.get("tt") == AUDIO and track.get("sg"):
-                return float(track["sg"][0].get("v", 0.8))
+        for _, seg in drafts.segments(state.get("draft"), AUDIO):
+            return drafts.volume(seg)
         return 0.8
 
     def _text_tool(self, message: str, m: str, state: JSON) -> tuple[Tool, str]:

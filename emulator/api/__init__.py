@@ -1,6 +1,6 @@
 """The protocol's routes, one module per resource; the cheap, frequent reads are matched first."""
 
-from emulator.api import auth, credits, files, renders, run_sse, sessions, state, uploads
+from nemo_emulator.api import auth, credits, files, renders, run_sse, sessions, state, uploads
 
 ROUTES = [
     *credits.routes,

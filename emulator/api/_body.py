@@ -7,9 +7,9 @@ from typing import Any
 
 from starlette.requests import Request
 
-from client._json import JSON
-from client.codes import Code
-from emulator.errors import ApiError
+from nemo_emulator.errors import ApiError
+from nemo_protocol.codes import Code
+from nemo_protocol.wire import JSON
 
 _TYPE_NAMES = {
     str: "a string",

@@ -6,11 +6,12 @@ from starlette.requests import Request
 from starlette.responses import Response
 from starlette.routing import Route
 
-from client.codes import Code
-from emulator.api._body import field, read_json
-from emulator.auth import attribution, authenticate, client_ip, store_of
-from emulator.envelope import ok
-from emulator.errors import ApiError
+from nemo_emulator.api._body import field, read_json
+from nemo_emulator.auth import attribution, authenticate, client_ip, store_of
+from nemo_emulator.envelope import ok
+from nemo_emulator.errors import ApiError
+from nemo_protocol.codes import Code
+from nemo_protocol.routes import endpoint
 
 
 async def anonymous_token(request: Request) -> Response:
@@ -46,6 +47,6 @@ async def claim_token(request: Request) -> Response:
 
 
 routes = [
-    Route("/api/auth/anonymous-token", anonymous_token, methods=["POST"]),
-    Route("/api/auth/claim-token", claim_token, methods=["POST"]),
+    Route(endpoint("anonymous_token").path, anonymous_token, methods=["POST"]),
+    Route(endpoint("claim_token").path, claim_token, methods=["POST"]),
 ]

@@ -6,8 +6,9 @@ from starlette.requests import Request
 from starlette.responses import Response
 from starlette.routing import Route
 
-from emulator.auth import authenticate, store_of
-from emulator.envelope import ok
+from nemo_emulator.auth import authenticate, store_of
+from nemo_emulator.envelope import ok
+from nemo_protocol.routes import endpoint
 
 
 async def balance(request: Request) -> Response:
@@ -17,4 +18,4 @@ async def balance(request: Request) -> Response:
     return ok(request, balance)
 
 
-routes = [Route("/api/credits/balance/simple", balance, methods=["GET"])]
+routes = [Route(endpoint("balance").path, balance, methods=["GET"])]

@@ -8,9 +8,9 @@ from starlette.requests import Request
 from starlette.responses import FileResponse, Response
 from starlette.routing import Route
 
-from client.codes import Code
-from emulator.auth import store_of
-from emulator.errors import ApiError
+from nemo_emulator.auth import store_of
+from nemo_emulator.errors import ApiError
+from nemo_protocol.codes import Code
 
 _GENERATED = re.compile(r"^gen_[0-9a-f]{16}\.(wav|mp4)$")
 

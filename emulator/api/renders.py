@@ -10,13 +10,14 @@ from starlette.requests import Request
 from starlette.responses import FileResponse, RedirectResponse, Response
 from starlette.routing import Route
 
-from client.codes import Code
-from emulator.api._body import field, read_json
-from emulator.auth import attribution, authenticate, store_of
-from emulator.envelope import CompactJSON, success
-from emulator.errors import ApiError
-from emulator.media.draft import DraftError, validate
-from emulator.state.renders import HEIGHTS, RenderJob
+from nemo_emulator.api._body import field, read_json
+from nemo_emulator.auth import attribution, authenticate, store_of
+from nemo_emulator.envelope import CompactJSON, success
+from nemo_emulator.errors import ApiError
+from nemo_emulator.state.renders import HEIGHTS, RenderJob
+from nemo_protocol.codes import Code
+from nemo_protocol.draft import DraftError, validate
+from nemo_protocol.routes import endpoint
 
 _ID = re.compile(r"^[A-Za-z0-9._\-]{1,128}$")
 _ENCODE_WAIT_S = 300.0
@@ -69,6 +70,8 @@ async def submit(request: Request) -> Response:
     if store.faults.take(("fail_render",), "POST", request.url.path, session_id=session.id) is not None:
         job.fail_at = job.finishes_at
     store.commit()
+    if store.clock.mode == "auto":  # something must wait for the job's end, or auto time never gets there
+        store.spawn(store.clock.sleep_until(job.finishes_at))
     now = store.clock.now()
     return success({"id": job.id, "status": job.status(now), "progress": job.progress(now)})
 
@@ -100,7 +103,7 @@ async def poll(request: Request) -> Response:
         # Virtual time says "done": let the real encode catch up. A manual clock waits for it, so a test's status
         # never depends on CPU speed; a real-time one only briefly, then says "processing" (99%), so that a
         # poll never outlasts a client's timeout.
-        wait = _ENCODE_WAIT_S if store.clock.mode == "manual" else _ENCODE_WAIT_REALTIME_S
+        wait = _ENCODE_WAIT_REALTIME_S if store.clock.mode == "realtime" else _ENCODE_WAIT_S
         with contextlib.suppress(Exception):
             await asyncio.wait_for(asyncio.shield(asyncio.wrap_future(job.encode)), wait)
     data = _view(job, request)
@@ -143,9 +146,9 @@ async def cdn_render(request: Request) -> Response:
 
 
 routes = [
-    Route("/api/render/proxy/lambda", submit, methods=["POST"]),
-    Route("/api/render/proxy/lambda/{render_id}", poll, methods=["GET"]),
-    Route("/api/render/proxy/lambda/{render_id}/cancel", cancel, methods=["POST"]),
-    Route("/api/render/proxy/{render_id}/download", download, methods=["GET"]),
+    Route(endpoint("render_submit").path, submit, methods=["POST"]),
+    Route(endpoint("render_status").path, poll, methods=["GET"]),
+    Route(endpoint("render_cancel").path, cancel, methods=["POST"]),
+    Route(endpoint("render_download").path, download, methods=["GET"]),
     Route("/cdn/renders/{name}", cdn_render, methods=["GET", "HEAD"]),
 ]

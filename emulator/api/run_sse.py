@@ -9,11 +9,12 @@ from starlette.requests import Request
 from starlette.responses import Response
 from starlette.routing import Route
 
-from client.codes import Code
-from emulator.api._body import field, read_json
-from emulator.auth import authenticate, store_of
-from emulator.errors import ApiError
-from emulator.middleware import Droppable, StreamDropped
+from nemo_emulator.api._body import field, read_json
+from nemo_emulator.auth import authenticate, store_of
+from nemo_emulator.errors import ApiError
+from nemo_emulator.middleware import Droppable, StreamDropped
+from nemo_protocol.codes import Code
+from nemo_protocol.routes import endpoint
 
 if TYPE_CHECKING:
     from sse_starlette import ServerSentEvent
@@ -51,7 +52,7 @@ async def run_sse(request: Request) -> Response:
     text = _message_text(body)
     from sse_starlette import EventSourceResponse  # the agent and SSE load on the first turn, not at start-up
 
-    from emulator.agent.runner import Turn, prepare
+    from nemo_emulator.agent.runner import Turn, prepare
 
     plan, rng = prepare(store, session, user, text)
     turn = Turn(store, session, user, str(request.base_url).rstrip("/"), plan, rng.getrandbits(64))
@@ -76,4 +77,4 @@ async def run_sse(request: Request) -> Response:
     return Droppable(response) if drop_after is not None else response  # type: ignore[return-value]
 
 
-routes = [Route("/run_sse", run_sse, methods=["POST"])]
+routes = [Route(endpoint("run_sse").path, run_sse, methods=["POST"])]

@@ -6,9 +6,10 @@ from starlette.requests import Request
 from starlette.responses import Response
 from starlette.routing import Route
 
-from emulator.api.sessions import check_user_slot
-from emulator.auth import authenticate, store_of
-from emulator.envelope import ok
+from nemo_emulator.api.sessions import check_user_slot
+from nemo_emulator.auth import authenticate, store_of
+from nemo_emulator.envelope import ok
+from nemo_protocol.routes import endpoint
 
 
 async def latest(request: Request) -> Response:
@@ -19,4 +20,4 @@ async def latest(request: Request) -> Response:
     return ok(request, session.snapshot())
 
 
-routes = [Route("/api/state/nemo_agent/{user}/{session_id}/latest", latest, methods=["GET"])]
+routes = [Route(endpoint("state").path, latest, methods=["GET"])]

@@ -15,14 +15,15 @@ from starlette.requests import ClientDisconnect, Request
 from starlette.responses import Response
 from starlette.routing import Route
 
-from client.codes import Code
-from emulator.api._body import field, read_json
-from emulator.api.sessions import check_user_slot
-from emulator.auth import authenticate, store_of
-from emulator.envelope import ok
-from emulator.errors import ApiError
-from emulator.state.store import Store
-from emulator.state.uploads import UploadSink
+from nemo_emulator.api._body import field, read_json
+from nemo_emulator.api.sessions import check_user_slot
+from nemo_emulator.auth import authenticate, store_of
+from nemo_emulator.envelope import ok
+from nemo_emulator.errors import ApiError
+from nemo_emulator.state.store import Store
+from nemo_emulator.state.uploads import UploadSink
+from nemo_protocol.codes import Code
+from nemo_protocol.routes import endpoint
 
 _MAX_FIELD = 64 * 1024
 _MAX_FILES = 20
@@ -210,4 +211,4 @@ async def upload(request: Request) -> Response:
     return ok(request, {"files": infos, "session_state_applied": True})
 
 
-routes = [Route("/api/upload-video/nemo_agent/{user}/{session_id}", upload, methods=["POST"])]
+routes = [Route(endpoint("upload").path, upload, methods=["POST"])]

@@ -11,7 +11,7 @@ from pathlib import Path
 
 import numpy as np
 
-from emulator.media.moods import MOODS, mood_name
+from nemo_emulator.media.moods import MOODS, mood_name
 
 RATE = 44100
 

@@ -17,8 +17,8 @@ import av
 import numpy as np
 from PIL import Image, ImageDraw, ImageFont
 
-from client._json import JSON, obj
-from emulator.media.draft import AUDIO, TEXT, VIDEO, duration_ms, output_size
+from nemo_protocol.draft import AUDIO, TEXT, VIDEO, duration_ms, output_size
+from nemo_protocol.wire import JSON, obj
 
 RATE = 44100
 Resolver = Callable[[str], Path | None]

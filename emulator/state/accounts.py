@@ -5,11 +5,11 @@ from __future__ import annotations
 from collections import defaultdict
 from dataclasses import dataclass, field
 
-from client.codes import Code
-from emulator.clock import VirtualClock
-from emulator.errors import ApiError
-from emulator.ids import Ids
-from emulator.settings import Settings
+from nemo_emulator.clock import VirtualClock
+from nemo_emulator.errors import ApiError
+from nemo_emulator.ids import Ids
+from nemo_emulator.settings import Settings
+from nemo_protocol.codes import Code
 
 
 @dataclass(slots=True)

@@ -8,8 +8,8 @@ import re
 from dataclasses import asdict, dataclass, field
 from typing import Any, Literal
 
-from client.codes import Code
-from emulator.errors import ApiError
+from nemo_emulator.errors import ApiError
+from nemo_protocol.codes import Code
 
 Kind = Literal["error", "latency", "drop_stream", "stall_heartbeats", "fail_render"]
 KINDS = ("error", "latency", "drop_stream", "stall_heartbeats", "fail_render")

@@ -13,15 +13,15 @@ import os
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from emulator.envelope import dumps
-from emulator.media.probe import Probe
-from emulator.state.accounts import Token, User
-from emulator.state.renders import RenderJob
-from emulator.state.sessions import Session
-from emulator.state.uploads import Upload
+from nemo_emulator.media.probe import Probe
+from nemo_emulator.state.accounts import Token, User
+from nemo_emulator.state.renders import RenderJob
+from nemo_emulator.state.sessions import Session
+from nemo_emulator.state.uploads import Upload
+from nemo_protocol.wire import dumps
 
 if TYPE_CHECKING:
-    from emulator.state.store import Store
+    from nemo_emulator.state.store import Store
 
 SNAPSHOT = "state.json"
 _SESSION_FIELDS = ("id", "task_id", "user_id", "task_name", "language", "created_at", "state", "turns", "version")

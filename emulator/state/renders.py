@@ -16,13 +16,13 @@ from pathlib import Path
 from typing import Literal
 from urllib.parse import unquote, urlsplit
 
-from client._json import JSON
-from client.codes import Code
-from emulator.clock import VirtualClock
-from emulator.errors import ApiError, crash_record
-from emulator.settings import Settings
-from emulator.state.sessions import Session, analysis_for
-from emulator.state.uploads import Uploads
+from nemo_emulator.clock import VirtualClock
+from nemo_emulator.errors import ApiError, crash_record
+from nemo_emulator.settings import Settings
+from nemo_emulator.state.sessions import Session, analysis_for
+from nemo_emulator.state.uploads import Uploads
+from nemo_protocol.codes import Code
+from nemo_protocol.wire import JSON
 
 Status = Literal["pending", "processing", "completed", "failed", "cancelled"]
 HEIGHTS = {"low": 480, "medium": 720, "high": 1080, "360p": 360, "480p": 480, "720p": 720, "1080p": 1080}
@@ -128,7 +128,7 @@ class Renders:
         height = min(
             HEIGHTS.get(str(output.get("resolution") or output.get("quality")), 1080), self.settings.render_max_height
         )
-        from emulator.media.render import render
+        from nemo_emulator.media.render import render
 
         resolve = _resolver(job.user_id, uploads, self.root.parent / "generated")
 
@@ -137,7 +137,7 @@ class Renders:
 
         self.root.mkdir(parents=True, exist_ok=True)
         job.encode = self.pool.submit(render, job.draft, job.path, resolve, max_short=height, cuts=cuts)
-        if self.clock.mode != "manual":  # manual time treats the encode as instant: no status depends on CPU speed
+        if self.clock.mode == "realtime":  # other clocks treat the encode as instant: no status depends on CPU speed
             job.encode.add_done_callback(lambda _: setattr(job, "encoded_at", self.clock.now()))
         job.encode.add_done_callback(self._record_crash)
 

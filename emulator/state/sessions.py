@@ -6,10 +6,10 @@ import asyncio
 import copy
 from dataclasses import dataclass, field
 
-from client._json import JSON
-from client.codes import Code
-from emulator.errors import ApiError
-from emulator.ids import Ids
+from nemo_emulator.errors import ApiError
+from nemo_emulator.ids import Ids
+from nemo_protocol.codes import Code
+from nemo_protocol.wire import JSON
 
 
 def empty_state() -> JSON:

@@ -9,15 +9,15 @@ import tempfile
 from pathlib import Path
 from typing import Any
 
-from emulator.clock import VirtualClock
-from emulator.ids import Ids
-from emulator.middleware import Journal
-from emulator.settings import Settings
-from emulator.state.accounts import Accounts
-from emulator.state.faults import Faults
-from emulator.state.renders import Renders
-from emulator.state.sessions import Sessions
-from emulator.state.uploads import Uploads
+from nemo_emulator.clock import VirtualClock
+from nemo_emulator.ids import Ids
+from nemo_emulator.settings import Settings
+from nemo_emulator.state.accounts import Accounts
+from nemo_emulator.state.faults import Faults
+from nemo_emulator.state.journal import Journal
+from nemo_emulator.state.renders import Renders
+from nemo_emulator.state.sessions import Sessions
+from nemo_emulator.state.uploads import Uploads
 
 
 class Store:
@@ -33,7 +33,7 @@ class Store:
         self.durable = not self._own_dir
         """With a user-given --state-dir, every change is saved before it is acknowledged."""
         if self.durable:
-            from emulator.state import persist
+            from nemo_emulator.state import persist
 
             self.root.mkdir(parents=True, exist_ok=True)
             try:
@@ -72,7 +72,7 @@ class Store:
     def commit(self) -> None:
         """Make the latest change durable (a no-op without --state-dir)."""
         if self.durable:
-            from emulator.state import persist
+            from nemo_emulator.state import persist
 
             persist.save(self)
 

@@ -15,11 +15,11 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from client.codes import ACCEPTED_FORMATS, Code
-from emulator.errors import ApiError
-from emulator.ids import Ids
-from emulator.media.probe import NotMedia, Probe, probe
-from emulator.settings import Settings
+from nemo_emulator.errors import ApiError
+from nemo_emulator.ids import Ids
+from nemo_emulator.media.probe import NotMedia, Probe, probe
+from nemo_emulator.settings import Settings
+from nemo_protocol.codes import ACCEPTED_FORMATS, Code
 
 ACCEPTED_LIST = ", ".join(ext for group in ACCEPTED_FORMATS.values() for ext in group)
 _UNSAFE = re.compile(r"[^\w.\- ()\[\]+,@]+")

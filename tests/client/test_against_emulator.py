@@ -10,12 +10,12 @@ import av
 import httpx
 import pytest
 
-from client import AsyncNemoClient, NemoClient, SessionNotFound, TokenInvalid, UnsupportedFileType
-from client.__main__ import main as nemo_main
+from nemo_client import AsyncNemoClient, NemoClient, SessionNotFound, TokenInvalid, UnsupportedFileType
+from nemo_client.__main__ import main as nemo_main
 from tests.conftest import Server
 from tests.helpers import ClockDriver
 
-SAMPLE = Path("fixtures/media/sample.mp4")
+SAMPLE = Path("conformance/media/sample.mp4")
 
 
 @pytest.fixture
@@ -111,11 +111,18 @@ def test_cli_messages_and_exit_codes_on_errors(tmp_path: Path, monkeypatch, caps
     assert nemo_main(["token"]) == 8
     assert "cannot reach the API" in capsys.readouterr().err
     monkeypatch.setenv("NEMO_API_URL", server.url)
-    monkeypatch.setenv("NEMO_TOKEN", "nmv_usr_bad")
     monkeypatch.setenv("NEMO_CLIENT_ID", "cli-errors")
-    assert nemo_main(["credits"]) == 0  # the bad token is replaced by a fresh anonymous one
+    assert nemo_main(["--token", "nmv_usr_bogus", "credits"]) == 3  # a token the user gave is never swapped silently
+    err = capsys.readouterr().err
+    assert "the token you gave was refused: unknown token" in err and "`nemo token`" in err
+    assert "429" not in err and "anonymous_token()" not in err
+    monkeypatch.setenv("NEMO_TOKEN", "nmv_usr_bad")
+    assert nemo_main(["credits"]) == 3
+    monkeypatch.delenv("NEMO_TOKEN")
+    assert nemo_main(["token"]) == 0
     assert nemo_main(["state"]) == 4
-    assert "nemo session" in capsys.readouterr().err
+    err = capsys.readouterr().err
+    assert "`nemo session`" in err and "create_session()" not in err
     assert nemo_main(["upload", str(tmp_path / "missing.mp4")]) == 2
     assert "no such file" in capsys.readouterr().err
 
@@ -125,7 +132,7 @@ def test_emulator_killed_mid_workflow_is_a_transport_error(server_factory, tmp_p
     client = NemoClient(srv.url, client_id="kill", config_dir=tmp_path, http=httpx.Client(base_url=srv.url, timeout=5))
     client.anonymous_token()
     srv.stop()
-    from client import TransportError
+    from nemo_client import TransportError
 
     with pytest.raises(TransportError):
         client.balance()

@@ -8,9 +8,8 @@ import httpx
 import pytest
 import respx
 
-from client import (
+from nemo_client import (
     ApiError,
-    Code,
     Conflict,
     ExportBlocked,
     FileTooLarge,
@@ -48,7 +47,9 @@ def sleeps() -> list[float]:
 @pytest.fixture
 def nemo(sleeps: list[float], tmp_path: Path):
     with respx.mock(base_url=BASE, assert_all_called=False) as mock:
-        client = NemoClient(BASE, token="nmv_usr_x", client_id="cid", sleep=sleeps.append, config_dir=tmp_path)
+        client = NemoClient(
+            BASE, token="nmv_usr_x", renew_token=True, client_id="cid", sleep=sleeps.append, config_dir=tmp_path
+        )
         yield client, mock
         client.close()
 
@@ -159,6 +160,17 @@ def test_1001_reacquires_a_token_once_with_the_same_client_id(nemo) -> None:
     assert balance.calls.last.request.headers["Authorization"] == "Bearer nmv_usr_fresh"
 
 
+def test_a_token_the_caller_gave_is_never_swapped_for_a_new_one(tmp_path: Path) -> None:
+    with respx.mock(base_url=BASE, assert_all_called=False) as mock:
+        token_route = mock.post("/api/auth/anonymous-token").mock(return_value=ok({"token": "nmv_usr_fresh"}))
+        mock.get("/api/credits/balance/simple").mock(return_value=envelope(1001, "unknown token", 401))
+        with NemoClient(BASE, token="nmv_usr_mine", client_id="cid", config_dir=tmp_path) as client:
+            with pytest.raises(TokenInvalid, match="unknown token"):
+                client.balance()
+            assert client.token == "nmv_usr_mine"
+        assert not token_route.called
+
+
 def test_1001_twice_raises(nemo) -> None:
     client, mock = nemo
     mock.post("/api/auth/anonymous-token").mock(return_value=ok({"token": "nmv_usr_fresh"}))
@@ -237,19 +249,3 @@ def test_wait_for_render_times_out_and_reports_failure(nemo) -> None:
     )
     with pytest.raises(RenderFailed, match="invalid draft"):
         client.wait_for_render("r")
-
-
-def test_code_table_default_statuses() -> None:
-    from client.codes import http_status
-
-    assert [
-        http_status(c)
-        for c in (
-            Code.BAD_TOKEN,
-            Code.SESSION_NOT_FOUND,
-            Code.INSUFFICIENT_CREDITS,
-            Code.UNSUPPORTED_FILE_TYPE,
-            Code.FILE_TOO_LARGE,
-            Code.RATE_LIMITED,
-        )
-    ] == [401, 404, 402, 415, 413, 429]

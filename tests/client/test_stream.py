@@ -6,8 +6,8 @@ import httpx
 import pytest
 import respx
 
-from client import KeepAlive, ModelError, NemoClient, StreamError, Text, ToolCall, ToolResult, TransportError
-from client._stream import Unknown, events_from_lines
+from nemo_client import KeepAlive, ModelError, NemoClient, StreamError, Text, ToolCall, ToolResult, TransportError
+from nemo_client._stream import Unknown, events_from_lines
 
 BASE = "https://nemo.test"
 CALL = (
@@ -91,7 +91,7 @@ def test_silent_turn_reports_what_changed() -> None:
 
 
 def test_pre_stream_json_error_raises_the_mapped_exception() -> None:
-    from client import SessionNotFound
+    from nemo_client import SessionNotFound
 
     with respx.mock(base_url=BASE) as mock:
         mock.get("/api/state/nemo_agent/me/s1/latest").mock(return_value=_state({}))

@@ -5,7 +5,7 @@ from __future__ import annotations
 import httpx
 import pytest
 
-from client import NemoClient, RateLimited, RenderFailed
+from nemo_client import NemoClient, RateLimited, RenderFailed
 from tests.conftest import Server
 from tests.helpers import ClockDriver, anon, message_body, new_session, upload
 
@@ -112,7 +112,7 @@ def test_failed_render_fault(http: httpx.Client, server: Server, tmp_path) -> No
     with NemoClient(server.url, client_id="fail", config_dir=tmp_path) as nemo:
         nemo.anonymous_token()
         nemo.create_session()
-        nemo.upload("fixtures/media/sample.png")
+        nemo.upload("conformance/media/sample.png")
         with ClockDriver(server.store.clock):
             nemo.chat("add title 'x' 0-1s")
         http.post("/_emulator/faults", json={"kind": "fail_render"})
@@ -133,7 +133,7 @@ def test_journal_records_requests_with_tokens_redacted(server_factory) -> None:
     http = httpx.Client(base_url=srv.url)
     h = anon(http)
     sid = new_session(http, h)
-    upload(http, h, sid, "fixtures/media/sample.png")
+    upload(http, h, sid, "conformance/media/sample.png")
     http.get("/api/state/nemo_agent/me/1/latest", headers=h)
     entries = http.get("/_emulator/requests").json()["requests"]
     assert [e["path"] for e in entries][:2] == ["/api/auth/anonymous-token", "/api/tasks/me/with-session/nemo_agent"]
@@ -165,7 +165,7 @@ def test_journal_is_capped(server_factory) -> None:
 
 
 def test_fault_cli_injects_lists_and_clears(server: Server, capsys) -> None:
-    from emulator.__main__ import main
+    from nemo_emulator.__main__ import main
 
     main(["fault", "--url", server.url, "--kind", "error", "--code", "1002", "--route", "state", "--times", "2"])
     assert '"code": 1002' in capsys.readouterr().out

@@ -7,7 +7,7 @@ import asyncio
 import httpx
 import pytest
 
-from emulator import Settings, Store, create_app
+from nemo_emulator import Settings, Store, create_app
 from tests.conftest import Server
 from tests.helpers import anon, new_session
 
@@ -242,7 +242,7 @@ def test_same_seed_gives_same_ids() -> None:
 def test_response_json_is_compact_utf8_and_survives_values_orjson_refuses() -> None:
     import json
 
-    from emulator.envelope import dumps
+    from nemo_protocol.wire import dumps
 
     assert dumps({"a": 1, "é": ["ü", None, True, 1.5]}) == '{"a":1,"é":["ü",null,true,1.5]}'.encode()
     odd = {"big": 2**70, "lone": json.loads('"\\ud800"'), "n": -(2**80)}

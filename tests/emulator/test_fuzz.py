@@ -10,7 +10,7 @@ import httpx
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from emulator import Settings, Store, create_app
+from nemo_emulator import Settings, Store, create_app
 
 TEMPLATES = [
     "/api/auth/anonymous-token",

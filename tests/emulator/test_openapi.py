@@ -14,7 +14,7 @@ def test_openapi_is_valid_and_covers_every_route(http: httpx.Client, server: Ser
     assert spec["openapi"] == "3.1.0"
     from starlette.routing import Route
 
-    from emulator.app import create_app
+    from nemo_emulator.app import create_app
 
     app = create_app(server.store.settings)
     expected = {
@@ -28,10 +28,7 @@ def test_openapi_is_valid_and_covers_every_route(http: httpx.Client, server: Ser
     app.state.store.close()
     run = spec["paths"]["/run_sse"]["post"]
     assert "text/event-stream" in run["responses"]["200"]["content"]
-    assert run["requestBody"]["content"]["application/json"]["schema"]["required"] == [
-        "app_name",
-        "session_id",
-        "new_message",
-    ]
+    assert run["requestBody"]["content"]["application/json"]["schema"] == {"$ref": "#/components/schemas/run_request"}
+    assert {"app_name", "user_id", "session_id"} <= set(spec["components"]["schemas"]["run_request"]["required"])
     balance = spec["paths"]["/api/credits/balance/simple"]["get"]["responses"]["200"]
     assert balance["content"]["application/json"]["schema"] == {"$ref": "#/components/schemas/balance"}

@@ -8,11 +8,11 @@ from pathlib import Path
 import httpx
 import pytest
 
-from client import NemoClient
-from emulator import Settings, Store
+from nemo_client import NemoClient
+from nemo_emulator import Settings, Store
 from tests.helpers import spawn_emulator, stop_emulator
 
-SAMPLE = Path("fixtures/media/sample.mp4")
+SAMPLE = Path("conformance/media/sample.mp4")
 
 
 def _start(state_dir: Path) -> tuple[subprocess.Popen[str], str]:

@@ -13,7 +13,7 @@ from tests.conftest import Server
 from tests.helpers import anon, new_session, state, stream_lines, upload
 
 SKILL = {"X-Skill-Source": "nemo-video", "X-Skill-Version": "1.9", "X-Skill-Platform": "clawhub"}
-SAMPLE = "fixtures/media/sample.mp4"
+SAMPLE = "conformance/media/sample.mp4"
 
 
 def _draft_with_music_and_title(http: httpx.Client, clock, h: dict[str, str]) -> tuple[str, dict]:
@@ -102,16 +102,25 @@ def test_full_hd_render_of_a_generated_clip(server_factory) -> None:
             assert float(c.duration / av.time_base) == pytest.approx(4.0, abs=0.07)
 
 
-def test_free_export_without_attribution_is_402_once_credits_are_gone(http: httpx.Client, server: Server) -> None:
+def test_free_export_without_attribution_is_402(http: httpx.Client, server: Server) -> None:
     h = anon(http)
     sid, draft = _draft_with_music_and_title(http, server.store.clock, h)
     body = {"id": "r1", "sessionId": sid, "draft": draft}
-    assert http.post("/api/render/proxy/lambda", json=body, headers=h).status_code == 200
-    next(iter(server.store.accounts.users.values())).available = 0
-    r = http.post("/api/render/proxy/lambda", json={**body, "id": "r2"}, headers=h)
+    r = http.post("/api/render/proxy/lambda", json=body, headers=h)
     assert r.status_code == 402
     assert r.json()["success"] is False and r.json()["code"] == 402 and "register" in r.json()["error"]
-    assert http.post("/api/render/proxy/lambda", json={**body, "id": "r3"}, headers={**h, **SKILL}).status_code == 200
+    assert http.post("/api/render/proxy/lambda", json=body, headers={**h, **SKILL}).status_code == 200
+
+
+def test_the_narrower_402_rule_waits_for_credits_to_run_out(server_factory) -> None:
+    srv = server_factory(attribution_402_only_when_exhausted=True)
+    with httpx.Client(base_url=srv.url) as http:
+        h = anon(http)
+        sid, draft = _draft_with_music_and_title(http, srv.store.clock, h)
+        body = {"id": "r1", "sessionId": sid, "draft": draft}
+        assert http.post("/api/render/proxy/lambda", json=body, headers=h).status_code == 200
+        next(iter(srv.store.accounts.users.values())).available = 0
+        assert http.post("/api/render/proxy/lambda", json={**body, "id": "r2"}, headers=h).status_code == 402
 
 
 def test_export_costs_no_credits(http: httpx.Client, server: Server) -> None:

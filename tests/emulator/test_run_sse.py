@@ -11,7 +11,7 @@ import httpx
 import pytest
 from google.adk.events import Event
 
-from emulator import create_app
+from nemo_emulator import create_app
 from tests.conftest import TEST_SETTINGS, Server
 from tests.helpers import (
     ClockDriver,
@@ -26,7 +26,7 @@ from tests.helpers import (
     upload,
 )
 
-SAMPLE = "fixtures/media/sample.mp4"
+SAMPLE = "conformance/media/sample.mp4"
 
 
 def tracks(st: dict) -> dict[int, list[dict]]:
@@ -239,14 +239,23 @@ def test_camel_case_request_keys_are_accepted(http: httpx.Client, server: Server
         assert texts(list(r.iter_lines()))[0].startswith("Your timeline is empty")
 
 
-def test_out_of_credits_before_turn_is_402_json(http: httpx.Client, server: Server) -> None:
+def test_out_of_credits_before_turn_is_2001_json_and_never_402(http: httpx.Client, server: Server) -> None:
     h = anon(http)
     sid = new_session(http, h)
     stream_lines(http, server.store.clock, h, sid, "generate a video of a city")
     r = http.post("/run_sse", json=message_body(sid, "generate a video of a forest"), headers=h)
-    assert (r.status_code, r.json()["code"]) == (402, 2001)
+    assert (r.status_code, r.json()["code"]) == (200, 2001)
     assert "register?bind=anon_" in r.json()["message"]
     assert texts(stream_lines(http, server.store.clock, h, sid, "show tracks"))
+
+
+def test_mapped_statuses_send_credits_errors_with_403(server_factory) -> None:
+    srv = server_factory(error_http_status="mapped", initial_credits=0)
+    with httpx.Client(base_url=srv.url) as http:
+        h = anon(http)
+        sid = new_session(http, h)
+        r = http.post("/run_sse", json=message_body(sid, "generate a video of a forest"), headers=h)
+        assert (r.status_code, r.json()["code"]) == (403, 2001)
 
 
 def test_short_of_credits_mid_turn_reports_2001_in_stream(http: httpx.Client, server: Server) -> None:
@@ -330,7 +339,7 @@ def test_reject_409_setting_refuses_a_second_turn(server_factory) -> None:
 
 
 def test_turn_is_capped_at_15_minutes(server_factory) -> None:
-    from emulator.settings import Latency
+    from nemo_emulator.settings import Latency
 
     srv = server_factory(latency_generate=Latency(2000, 2000))
     with httpx.Client(base_url=srv.url, timeout=30) as http:

@@ -11,7 +11,7 @@ import pytest
 from tests.conftest import Server
 from tests.helpers import anon, new_session, state, upload
 
-MEDIA = Path("fixtures/media")
+MEDIA = Path("conformance/media")
 
 
 def _post(http: httpx.Client, h: dict[str, str], sid: str, files: list) -> httpx.Response:

@@ -1,0 +1,44 @@
+"""A sample downstream project, run from a wheel installed outside the repository (tests/test_wheel.py).
+
+It uses the installed plugin's fixtures and keeps its own `client` module and Hypothesis profile.
+"""
+
+from __future__ import annotations
+
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+import client
+from nemo_client import NemoClient, SessionNotFound
+
+
+def test_our_own_client_module_is_ours() -> None:
+    assert client.WHO == "downstream" and "downstream" in client.greet()
+
+
+def test_our_hypothesis_profile_survives_the_plugin() -> None:
+    assert settings.default.max_examples == 7
+
+
+@given(st.integers())
+def test_hypothesis_runs_with_our_profile(n: int) -> None:
+    assert isinstance(n, int)
+
+
+def test_nemo_client_fixture(nemo_client: NemoClient, nemo_emulator: str) -> None:
+    assert nemo_client.base_url == nemo_emulator
+    assert nemo_client.balance()["available"] == 100
+    turn = nemo_client.chat("add a title 'From a wheel' 0-2s")
+    assert turn.tool_calls or turn.texts
+
+
+def test_nemo_faults_fixture(nemo_client: NemoClient, nemo_faults) -> None:
+    with nemo_faults.fault(kind="error", code=1002, route="/api/state/"), pytest.raises(SessionNotFound):
+        nemo_client.state()
+    assert nemo_client.state()["session_id"] == nemo_client.session_id
+
+
+def test_sample_media_ship_with_the_package(nemo_client: NemoClient, nemo_media) -> None:
+    uploaded = nemo_client.upload(nemo_media / "sample.mp4")
+    assert uploaded["files"][0]["file_type"] == "video"
