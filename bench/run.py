@@ -520,7 +520,7 @@ def bench_render(quick: bool) -> list[Row]:
     import numpy as np
 
     from nemo_emulator.media import render
-    from nemo_emulator.media.music import compose, write_wav
+    from nemo_emulator.media.music import write_music
 
     seconds = 4 if quick else 10
     tmp = Path(tempfile.mkdtemp(prefix="nemo-bench-"))
@@ -528,7 +528,7 @@ def bench_render(quick: bool) -> list[Row]:
         src = tmp / "src.mp4"
         frames = (np.full((360, 640, 3), (i * 3) % 255, np.uint8) for i in range(seconds * 30))
         render.encode(src, frames, np.zeros((2, seconds * render.RATE), np.float32), 640, 360, 30)
-        write_wav(tmp / "bgm.wav", compose(seconds, "upbeat", 1, [seconds / 2]))
+        write_music(tmp / "bgm.wav", seconds, "upbeat", 1, [seconds / 2])
         draft = {
             "d": seconds * 1000,
             "m": {"width": 1920, "height": 1080, "fps": 30},

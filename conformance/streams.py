@@ -33,6 +33,28 @@ class RawTurn:
         return sum(isinstance(e, KeepAlive) for e in self.events)
 
 
+def is_keepalive(line: str) -> bool:
+    """A heartbeat line in any of the protocol's styles (§5.4): empty `data:`, `heartbeat`, JSON, or a comment."""
+    if line.startswith(":"):
+        return True
+    if not line.startswith("data:"):
+        return False
+    data = line[5:].strip()
+    return data in ("", "heartbeat") or data.replace(" ", "") == '{"type":"heartbeat"}'
+
+
+def tool_events(lines: list[str]) -> list[tuple[int, dict[str, Any]]]:
+    """(line number, event) of every JSON event that has content parts."""
+    out = []
+    for i, line in enumerate(lines):
+        data = line[5:].strip() if line.startswith("data:") else ""
+        if data.startswith("{"):
+            event = json.loads(data)
+            if isinstance(event.get("content"), dict) and isinstance(event["content"].get("parts"), list):
+                out.append((i, event))
+    return out
+
+
 def framing_is_sse(lines: list[str]) -> None:
     """Every line is an SSE field, a comment or a blank separator; each event is one `data:` line."""
     __tracebackhide__ = True

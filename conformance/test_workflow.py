@@ -30,6 +30,10 @@ words = st.text(alphabet=string.ascii_letters, min_size=1, max_size=10)
 class SessionModel:
     assets: int = 0
     videos: int = 0
+    visuals: int = 0
+    """Uploads that can be the picture (videos and images)."""
+    placed: bool = False
+    """Whether one of them is on the timeline (the agent puts "the video" there with the first edit)."""
     texts: list[str] = field(default_factory=list)
     bgm_volume: float | None = None
     renders: int = 0
@@ -70,6 +74,15 @@ def workflow_machine(target: Target) -> type[RuleBasedStateMachine]:
             info = self.api.upload(MEDIA / name, session_id=sid)["files"][0]
             self.model[sid].assets += 1
             self.model[sid].videos += info["file_type"] == "video"
+            self.model[sid].visuals += info["file_type"] in ("video", "image")
+
+        def _edits_apply(self, sid: str) -> bool:
+            """Whether an edit of "the video" will apply: one is on the timeline, or exactly one could be (it is put
+            there first); with none, or several to choose from, the agent asks instead."""
+            model = self.model[sid]
+            if not model.placed and model.visuals == 1:
+                model.placed = True
+            return model.placed
 
         @rule(
             sid=sessions, junk=st.binary(min_size=1, max_size=256).filter(lambda b: b[:1] not in (b"\xff", b"I", b"G"))
@@ -81,15 +94,18 @@ def workflow_machine(target: Target) -> type[RuleBasedStateMachine]:
         @precondition(lambda self: self.available >= 5)
         @rule(sid=sessions, text=words, start=st.integers(0, 2))
         def add_text(self, sid: str, text: str, start: int) -> None:
+            applies = self._edits_apply(sid)
             self._turn(sid, f"add text '{text}' {start}-{start + 1}s")
-            self.model[sid].texts.append(text)
+            if applies:
+                self.model[sid].texts.append(text)
 
         @precondition(lambda self: self.available >= 20)
         @rule(sid=sessions, mood=st.sampled_from(["upbeat", "calm", "lo-fi"]))
         def add_music(self, sid: str, mood: str) -> None:
-            if not self.model[sid].videos:
-                return
+            applies = self._edits_apply(sid)
             self._turn(sid, f"add {mood} background music")
+            if not applies:
+                return
             self.model[sid].bgm_volume = self.model[sid].bgm_volume or 0.8
 
         @precondition(lambda self: self.available >= 5)

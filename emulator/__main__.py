@@ -14,12 +14,21 @@ from typing import Any
 from nemo_emulator.settings import Latency, Settings
 
 
-def _settings_from_file(path: str) -> dict[str, Any]:
-    values: dict[str, Any] = json.loads(Path(path).read_text())
+def _typed(values: dict[str, Any]) -> dict[str, Any]:
+    """JSON values as Settings fields want them: latencies as Latency, pairs as tuples."""
     for key, value in list(values.items()):
         if key.startswith("latency_") and isinstance(value, list):
             values[key] = Latency(*value)
+        elif key.startswith("latency_") and isinstance(value, dict):
+            values[key] = Latency(**value)
+        elif key == "stream_chunk_words" and isinstance(value, list):
+            values[key] = tuple(value)
     return values
+
+
+def _settings_from_file(path: str) -> dict[str, Any]:
+    values: dict[str, Any] = json.loads(Path(path).read_text())
+    return _typed(values)
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -139,7 +148,7 @@ def settings_from_args(args: argparse.Namespace) -> Settings:
         request_log=not args.quiet,
     )
     try:
-        return base.replace(**overrides)
+        return base.replace(**_typed(overrides))
     except TypeError as exc:
         raise SystemExit(f"unknown setting: {exc}") from None
 

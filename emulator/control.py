@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import dataclasses
 from typing import Any
 
 from starlette.requests import Request
@@ -11,6 +10,7 @@ from starlette.routing import Route
 
 from nemo_emulator.api._body import field, read_json
 from nemo_emulator.auth import store_of
+from nemo_emulator.envelope import CompactJSON
 from nemo_emulator.errors import ApiError
 from nemo_protocol.codes import Code
 
@@ -64,9 +64,29 @@ async def clock(request: Request) -> Response:
     return JSONResponse(_clock_view(request))
 
 
+async def credits(request: Request) -> Response:
+    """Give a user credits again (`{"user_id": "anon_…", "credits": 100}`, or `"token"` instead of `user_id`):
+    one video generation spends all 100 free credits, and this is how to keep playing without a reset."""
+    store = store_of(request)
+    body = await read_json(request, limit=4096)
+    amount = field(body, "credits", kind=int, required=False, default=store.settings.initial_credits)
+    if not 0 <= amount <= 10**9:
+        raise ApiError(Code.BAD_REQUEST, "credits must be between 0 and 10^9")
+    token = field(body, "token", kind=str, required=False)
+    user_id = field(body, "user_id", kind=str, required=token is None)
+    if token is not None:
+        found = store.accounts.tokens.get(token)
+        user_id = found.user_id if found is not None else ""
+    user = store.accounts.users.get(user_id)
+    if user is None:
+        raise ApiError(Code.NOT_FOUND, "no such user or token")
+    user.available = amount
+    store.commit()
+    return JSONResponse({"user_id": user.id, **user.balance()})
+
+
 async def settings(request: Request) -> Response:
-    values = dataclasses.asdict(store_of(request).settings)
-    return JSONResponse({k: (str(v) if k == "state_dir" else v) for k, v in values.items()})
+    return CompactJSON(store_of(request).settings.public())
 
 
 async def errors(request: Request) -> Response:
@@ -104,6 +124,7 @@ routes = [
     Route("/_emulator/reset", reset, methods=["POST"]),
     Route("/_emulator/clock", clock, methods=["GET", "POST"]),
     Route("/_emulator/settings", settings, methods=["GET"]),
+    Route("/_emulator/credits", credits, methods=["POST"]),
     Route("/_emulator/errors", errors, methods=["GET"]),
     Route("/_emulator/faults", faults, methods=["GET", "POST", "DELETE"]),
     Route("/_emulator/requests", requests, methods=["GET", "DELETE"]),

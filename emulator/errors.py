@@ -23,13 +23,21 @@ class ApiError(Exception):
     """A protocol error: a code from the shared table, a message, and optionally extra headers."""
 
     def __init__(
-        self, code: Code, message: str, *, status: int | None = None, headers: dict[str, str] | None = None
+        self,
+        code: Code,
+        message: str,
+        *,
+        status: int | None = None,
+        headers: dict[str, str] | None = None,
+        body: dict[str, Any] | None = None,
     ) -> None:
+        """`body` replaces the envelope where the protocol fixes another shape (FastAPI's 422 validation list)."""
         super().__init__(message)
         self.code = code
         self.message = message
         self.status = status
         self.headers = headers
+        self.body = body
 
 
 def error_response(request: Request, exc: ApiError) -> Response:
@@ -38,7 +46,7 @@ def error_response(request: Request, exc: ApiError) -> Response:
     status = exc.status or http_status(exc.code, settings.error_http_status)
     if settings.mutation == "credits_402" and exc.code == Code.INSUFFICIENT_CREDITS:
         status = 402
-    body = error_body(envelope_for(request.url.path), exc.code, exc.message)
+    body = exc.body if exc.body is not None else error_body(envelope_for(request.url.path), exc.code, exc.message)
     request.scope["nemo.code"] = int(exc.code)
     return CompactJSON(body, status_code=status, headers=exc.headers)
 
@@ -70,8 +78,7 @@ def crash_record(where: str, exc: BaseException, **extra: str) -> dict[str, Any]
 
 async def _unexpected(request: Request, exc: Exception) -> Response:
     """Answer in the envelope, and keep the traceback where tests and /_emulator/errors can see it."""
-    store = request.app.state.store
-    store.unexpected_errors.append(crash_record(request.url.path, exc, method=request.method))
+    request.scope["nemo.store"].record_error(crash_record(request.url.path, exc, method=request.method))
     return error_response(request, ApiError(Code.INTERNAL, "internal emulator error; see GET /_emulator/errors"))
 
 

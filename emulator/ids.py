@@ -67,17 +67,17 @@ class TurnIds:
         z = ((z ^ (z >> 27)) * 0x94D049BB133111EB) & self._MASK
         return z ^ (z >> 31)
 
-    def _uuid(self) -> str:
+    def uuid(self) -> str:
         return str(uuid.UUID(int=(self._next() << 64) | self._next(), version=4))
 
     def invocation(self) -> str:
-        return "e-" + self._uuid()
+        return "e-" + self.uuid()
 
     def event(self) -> str:
         return "".join(_ALNUM[self._next() % len(_ALNUM)] for _ in range(8))
 
     def function_call(self) -> str:
-        return "adk-" + self._uuid()
+        return "adk-" + self.uuid()
 
     def media(self) -> str:
         return f"gen_{self._next():016x}"

@@ -15,12 +15,22 @@ HeartbeatStyle = Literal["empty_data", "comment", "json"]
 RenderShape = Literal["wrapped", "flat", "both"]
 
 
+AdkProfile = Literal["adk-2.13", "adk-1.39", "adk-1.4"]
+
+
 @dataclass(frozen=True, slots=True)
 class Latency:
-    """Seconds of virtual time, drawn uniformly from [low, high] by the seeded RNG (Q14)."""
+    """Virtual seconds: uniform in [low, high] (seeded RNG, Q14), plus `per_s` for each second of media the step
+    works on, at most `cap`."""
 
     low: float
     high: float
+    per_s: float = 0.0
+    cap: float = float("inf")
+
+    def draw(self, rng: Any, media_s: float = 0.0) -> float:
+        drawn = float(rng.uniform(self.low, self.high))
+        return round(min(self.cap, drawn + self.per_s * max(0.0, media_s)), 3)
 
 
 @dataclass(frozen=True, slots=True)
@@ -54,6 +64,14 @@ class Settings:
     anon_per_ip_limit: int = 10
     anonymous_reissue: Literal["reject", "return_existing"] = "reject"
     """Q8: second anonymous-token request from one client within the window."""
+    reacquire_same_user: bool = True
+    """After a token expires, the same X-Client-Id gets a new token for the same user, sessions and credits included
+    (the skill: "request a new one with the same X-Client-Id"); off: a new, empty anonymous user."""
+    rate_limit_per_minute: int = 600
+    """Requests per token per minute of virtual time before 429 (a token bucket); 0 turns the limit off. Generous
+    enough that polling and ordinary turns never meet it; a burst does."""
+    rate_limit_retry_after_s: int = 30
+    """Retry-After sent with the rate limit's 429 (the skill: "429: wait 30 s and retry once")."""
     claim_token_ttl_s: int = 604800
     max_client_id_len: int = 64
     max_json_body_bytes: int = 1 << 20
@@ -62,7 +80,12 @@ class Settings:
     """Q5: `empty_data` = "data:" line, `comment` = ": heartbeat", `json` = {"type":"heartbeat"}."""
     heartbeat_interval_s: float = 15.0
     sse_format: Literal["adk"] = "adk"
-    """Q4: ADK v1 camelCase events."""
+    """Q4: ADK camelCase events, framed as `adk_profile` says."""
+    adk_profile: AdkProfile = "adk-2.13"
+    """§5.5: which ADK release's framing /run_sse copies, each checked against that release's own api_server:
+    `adk-2.13` (UUID ids shared by a reply's partial events, `nodeInfo`, `requestedToolConfirmations`; the pinned
+    google-adk), `adk-1.39` (UUID ids, no `nodeInfo`, `app_name` required), `adk-1.4` (8-character ids, no
+    `finishReason`, a streamed reply's text and tool call as two events; every request field required)."""
     agent_author: str = "nemo_agent"
     """Q21: `author` of agent events."""
     app_name: str = "nemo_agent"
@@ -71,10 +94,22 @@ class Settings:
     trailing_temp_issue_ratio: float = 0.05
     """Q13: share of turns followed by a stray "temporary issue" text."""
     latency_text: Latency = field(default_factory=lambda: Latency(5, 15))
+    """Thinking before a text-only answer (protocol §4.3: 5–15 s)."""
     latency_generate: Latency = field(default_factory=lambda: Latency(100, 300))
+    """One generated clip (Seedance, §4.3: 100–300 s)."""
     latency_edit: Latency = field(default_factory=lambda: Latency(10, 30))
-    latency_music: Latency = field(default_factory=lambda: Latency(10, 30))
-    latency_render: Latency = field(default_factory=lambda: Latency(30, 90))
+    """An edit asked for on its own: titles, trims, volume, ratio (§4.3: 10–30 s)."""
+    latency_place: Latency = field(default_factory=lambda: Latency(0.5, 1.5))
+    """Putting an upload on the timeline as part of a larger turn."""
+    latency_music: Latency = field(default_factory=lambda: Latency(2.0, 3.0, per_s=0.03, cap=60))
+    """Generating background music, growing with the video's length: a 30-second clip's music turn is ~5 s, so
+    the skill's quick edit (upload, music, download) lands in its promised 20–40 s."""
+    latency_render: Latency = field(default_factory=lambda: Latency(30, 31, per_s=0.1, cap=90))
+    """An export, growing with the output's length within the skill's promised 30–90 s (30-second clip: ~33 s)."""
+    latency_stream_chunk: Latency = field(default_factory=lambda: Latency(0.04, 0.12))
+    """Between the partial text events of a reply when the request asks for `streaming`."""
+    stream_chunk_words: tuple[int, int] = (2, 6)
+    """Words per partial text event (drawn per chunk)."""
     max_turn_s: float = 900.0
     """A turn never exceeds this much virtual time (the clients' --max-time 900)."""
     continue_on_disconnect: bool = True
@@ -104,7 +139,7 @@ class Settings:
     render_retention_s: float = 86400.0
     """Q19: completed/orphaned jobs are forgotten after this much virtual time."""
     render_max_height: int = 1080
-    """Upper bound of the short side of rendered MP4s (1080 = 1920x1080 / 1080x1920)."""
+    """Upper bound of the short side of rendered MP4s; the long side is at most 1920 (the skill: "up to 1080x1920")."""
     render_workers: int = 1
     download_mode: Literal["bytes", "redirect"] = "bytes"
     """Q17: /download streams the MP4 or redirects to outputUrl."""
@@ -113,8 +148,32 @@ class Settings:
     """Log one line per request to the `nemo_emulator.requests` logger (`serve` turns it on unless --quiet)."""
     journal_size: int = 0
     """How many requests /_emulator/requests keeps (`--journal N`); off by default: it costs ~5% throughput."""
-    mutation: Literal["envelope", "no_heartbeat", "leak_session", "balance", "wrong_code"] | None = None
+    mutation: (
+        Literal[
+            "envelope",
+            "no_heartbeat",
+            "leak_session",
+            "balance",
+            "wrong_code",
+            "credits_402",
+            "lenient_export",
+            "no_partial",
+            "run_sse_400",
+            "no_rate_limit",
+            "slow_render",
+        ]
+        | None
+    ) = None
     """Break one protocol rule on purpose, to prove the conformance suite notices; never set in normal use."""
+
+    def public(self) -> dict[str, Any]:
+        """The settings as JSON values (what /_emulator/settings shows): paths as strings, no infinities."""
+        values = dataclasses.asdict(self)
+        for value in values.values():
+            if isinstance(value, dict) and value.get("cap") == float("inf"):
+                value["cap"] = None
+        values["state_dir"] = str(self.state_dir) if self.state_dir is not None else None
+        return values
 
     def replace(self, **changes: Any) -> Settings:
         """A copy with some fields changed."""

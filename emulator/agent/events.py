@@ -1,12 +1,18 @@
-"""ADK events as they go on the wire, and heartbeat frames.
+"""ADK events as they go on the wire, framed like a given ADK release's api_server (Settings.adk_profile), and the
+heartbeat frames.
 
-Deliberate divergences from a bare ADK api_server: heartbeats (ADK sends none; NEMO's gateway does),
-and LF-only separators as ADK itself writes them.
+A model reply (text, a tool call, or text followed by a tool call) is one event. Asked for `streaming`, a reply's
+text first goes out as partial events, a tool call as a partial event of its own, then the aggregated reply; which
+keys, ids and splits each release uses was recorded from its own api_server (fixtures/exchanges/adk-*.json).
+
+Deliberate divergences from a bare ADK api_server: heartbeats (ADK sends none; NEMO's gateway does), and no
+`usageMetadata` (the emulator runs no model).
 """
 
 from __future__ import annotations
 
 import json
+from dataclasses import dataclass
 from typing import Any
 
 from sse_starlette import ServerSentEvent
@@ -15,40 +21,121 @@ from nemo_emulator.ids import TurnIds
 from nemo_protocol.wire import JSON, dumps
 
 
-def _actions(state_delta: JSON | None = None) -> JSON:
-    return {"stateDelta": state_delta or {}, "artifactDelta": {}, "requestedAuthConfigs": {}}
+@dataclass(frozen=True, slots=True)
+class Profile:
+    """How one ADK release frames /run_sse."""
+
+    name: str
+    uuid_ids: bool
+    """Event ids are UUIDs (else 8 letters and digits)."""
+    shared_partial_id: bool
+    """A reply's partial events and its aggregate carry one id."""
+    node_info: bool
+    """Every event carries `nodeInfo: {"path": "<agent>@1"}`."""
+    tool_confirmations: bool
+    """`actions` carries `requestedToolConfirmations: {}`."""
+    finish_reason: bool
+    """Model events (and a reply's last partial event) carry `finishReason: "STOP"`."""
+    streams_calls: bool
+    """Streamed, a tool call arrives as a partial event, then the aggregate holds text and call together with
+    `partial: false`; else the aggregated text and the call are two plain events."""
+    app_name_required: bool
+    message_required: bool
+
+
+PROFILES = {
+    p.name: p
+    for p in (
+        Profile("adk-2.13", True, True, True, True, True, True, False, False),
+        Profile("adk-1.39", True, False, False, True, True, True, True, False),
+        Profile("adk-1.4", False, False, False, False, False, False, True, True),
+    )
+}
 
 
 class EventFactory:
-    """Builds one turn's events: shared invocationId, seeded event ids, virtual-clock timestamps."""
+    """Builds one turn's events: shared invocationId, seeded ids, virtual-clock timestamps, the profile's framing."""
 
-    def __init__(self, ids: TurnIds, author: str) -> None:
+    def __init__(self, ids: TurnIds, author: str, profile: Profile) -> None:
         self.ids = ids
         self.author = author
+        self.profile = profile
         self.invocation_id = ids.invocation()
 
-    def _event(self, content: JSON, now: float, *, actions: JSON | None = None, **extra: Any) -> JSON:
-        event: JSON = {
-            "content": content,
-            "invocationId": self.invocation_id,
-            "author": self.author,
-            "actions": actions or _actions(),
-        }
-        event.update(extra)
-        event["id"] = self.ids.event()
+    def event_id(self) -> str:
+        return self.ids.uuid() if self.profile.uuid_ids else self.ids.event()
+
+    def _actions(self, state_delta: JSON | None = None) -> JSON:
+        actions: JSON = {"stateDelta": state_delta or {}, "artifactDelta": {}, "requestedAuthConfigs": {}}
+        if self.profile.tool_confirmations:
+            actions["requestedToolConfirmations"] = {}
+        return actions
+
+    def _event(
+        self,
+        parts: list[JSON],
+        role: str,
+        now: float,
+        *,
+        event_id: str | None = None,
+        partial: bool | None = None,
+        finished: bool = False,
+        calls: bool = False,
+        delta: JSON | None = None,
+    ) -> JSON:
+        event: JSON = {"content": {"parts": parts, "role": role}}
+        if partial is not None:
+            event["partial"] = partial
+        if finished and self.profile.finish_reason:
+            event["finishReason"] = "STOP"
+        event["invocationId"] = self.invocation_id
+        event["author"] = self.author
+        event["actions"] = self._actions(delta)
+        if self.profile.node_info:
+            event["nodeInfo"] = {"path": f"{self.author}@1"}
+        if calls:
+            event["longRunningToolIds"] = []
+        event["id"] = event_id or self.event_id()
         event["timestamp"] = round(now, 6)
         return event
 
-    def text(self, text: str, now: float) -> JSON:
-        return self._event({"parts": [{"text": text}], "role": "model"}, now)
+    def reply(self, text: str | None, call: JSON | None, now: float) -> JSON:
+        """A whole model reply as one event: its text, its tool call, or both."""
+        parts = ([{"text": text}] if text else []) + ([{"functionCall": call}] if call else [])
+        return self._event(parts, "model", now, finished=True, calls=call is not None)
 
-    def call(self, call_id: str, name: str, args: JSON, now: float) -> JSON:
-        part = {"functionCall": {"id": call_id, "args": args, "name": name}}
-        return self._event({"parts": [part], "role": "model"}, now, longRunningToolIds=[])
+    def partial_text(self, chunk: str, now: float, *, event_id: str | None, last: bool) -> JSON:
+        """One streamed chunk of a reply's text (the last chunk of a text-only reply carries the finish reason)."""
+        return self._event([{"text": chunk}], "model", now, event_id=event_id, partial=True, finished=last)
+
+    def streamed_ending(self, text: str | None, call: JSON | None, now: float, *, event_id: str) -> list[JSON]:
+        """What follows a streamed reply's partial text: the call's own partial event and the aggregate."""
+        p = self.profile
+        if not p.streams_calls:
+            out = [self._event([{"text": text}], "model", now, event_id=event_id)] if text else []
+            if call is not None:
+                out.append(self._event([{"functionCall": call}], "model", now, calls=True))
+            return out
+        out = []
+        if call is not None:
+            own = event_id if p.shared_partial_id else None
+            out.append(
+                self._event(
+                    [{"functionCall": call}], "model", now, event_id=own, partial=True, finished=True, calls=True
+                )
+            )
+        parts = ([{"text": text}] if text else []) + ([{"functionCall": call}] if call else [])
+        aggregate_id = event_id if p.shared_partial_id else None
+        out.append(
+            self._event(
+                parts, "model", now, event_id=aggregate_id, partial=False, finished=True, calls=call is not None
+            )
+        )
+        return out
 
     def response(self, call_id: str, name: str, response: JSON, now: float, delta: JSON | None = None) -> JSON:
         part = {"functionResponse": {"id": call_id, "name": name, "response": response}}
-        return self._event({"parts": [part], "role": "user"}, now, actions=_actions(delta))
+        return self._event([part], "user", now, delta=delta)
 
 
 def frame(event: JSON) -> ServerSentEvent:
@@ -69,3 +156,16 @@ def heartbeat(style: str) -> ServerSentEvent:
 def stream_error(message: str) -> ServerSentEvent:
     """ADK's stream-level failure line; the stream ends after it."""
     return ServerSentEvent(data=json.dumps({"error": message}), sep="\n")
+
+
+def chunks(text: str, sizes: Any) -> list[str]:
+    """`text` cut at word boundaries into pieces of `next(sizes)` words each; joined, they are `text` again."""
+    words = text.split(" ")
+    out: list[str] = []
+    i = 0
+    while i < len(words):
+        n = max(1, int(next(sizes)))
+        piece = " ".join(words[i : i + n])
+        i += n
+        out.append(piece + (" " if i < len(words) else ""))
+    return out

@@ -1,30 +1,31 @@
 """Runs one agent turn in the background: credits, tool latencies on the virtual clock, state changes, events.
 
-The turn is a task of its own, so a client that disconnects does not stop it (protocol §7.3); the
-stream only reads the queue the turn writes to.
+The turn is a task of its own, so a client that disconnects does not stop it (protocol §7.3); the stream only
+reads the queue the turn writes to. A `Say` followed by a `Tool` is one model reply, sent as one event (or, with
+`streaming`, as partial events and then that event).
 """
 
 from __future__ import annotations
 
 import asyncio
 import random
+from collections.abc import Iterator
 from dataclasses import dataclass, field
+from pathlib import Path
 
 from sse_starlette import ServerSentEvent
 
-from nemo_emulator.agent import tools
-from nemo_emulator.agent.events import EventFactory, frame, heartbeat, stream_error
-from nemo_emulator.agent.phrases import find_mood
-from nemo_emulator.agent.turns import MOODS_LABEL, Plan, Planner, Say, Tool, Wait, draft_video_src
+from nemo_emulator.agent import replies
+from nemo_emulator.agent.events import PROFILES, EventFactory, chunks, frame, heartbeat, stream_error
+from nemo_emulator.agent.plan import Plan, Say, Tool, Wait
+from nemo_emulator.agent.planner import Planner
 from nemo_emulator.errors import ApiError, crash_record
 from nemo_emulator.ids import TurnIds
 from nemo_emulator.state.accounts import User
-from nemo_emulator.state.sessions import Session, analysis_for
+from nemo_emulator.state.sessions import Session
 from nemo_emulator.state.store import Store
 from nemo_protocol.codes import Code
 from nemo_protocol.wire import JSON
-
-TEMP_ISSUE = "I encountered a temporary issue. Please try again later."
 
 
 def turn_rng(store: Store, session: Session) -> random.Random:
@@ -38,14 +39,13 @@ def prepare(store: Store, session: Session, user: User, message: str) -> tuple[P
     if session.running and store.settings.concurrent_turns == "reject_409":
         raise ApiError(Code.CONFLICT, "a turn is already running on this session; wait for it or read /state")
     rng = turn_rng(store, session)
-    plan = Planner(store.settings, rng).plan(message, session.state)
+    plan = Planner(store.settings, rng).plan(message, session.state, session.language)
     silent = rng.random() < store.settings.silent_edit_ratio
     trailing = rng.random() < store.settings.trailing_temp_issue_ratio
     if plan.silent_eligible and silent:
-        last_tool = max(i for i, s in enumerate(plan.steps) if isinstance(s, Tool))
-        plan.steps = plan.steps[: last_tool + 1]
-    elif trailing and plan.kind != "help":
-        plan.steps.append(Say(TEMP_ISSUE))
+        plan.steps = [s for s in plan.steps if not isinstance(s, Say)]
+    elif trailing and plan.kind == "edit":
+        plan.steps.append(Say(replies.say(plan.language, "temp_issue")))
     busy = sum(s.latency for s in plan.steps if isinstance(s, Tool | Wait))
     budget = store.settings.max_turn_s - 1
     if busy > budget:
@@ -62,7 +62,7 @@ def prepare(store: Store, session: Session, user: User, message: str) -> tuple[P
 
 @dataclass
 class Turn:
-    """One running invocation and the queue of frames it produces."""
+    """One running invocation and the queue of frames it produces; also the context its tools run in."""
 
     store: Store
     session: Session
@@ -70,15 +70,30 @@ class Turn:
     base_url: str
     plan: Plan
     seed: int
-    """Seeds the turn's ids (drawn from the turn's RNG once planning is done)."""
+    """Seeds the turn's ids and stream chunking (drawn from the turn's RNG once planning is done)."""
+    streaming: bool = False
     queue: asyncio.Queue[ServerSentEvent | None] = field(default_factory=asyncio.Queue)
     stall_heartbeats: bool = False
 
     def __post_init__(self) -> None:
+        settings = self.store.settings
         self.ids = TurnIds(self.seed)
-        self.events = EventFactory(self.ids, self.store.settings.agent_author)
+        self.events = EventFactory(self.ids, settings.agent_author, PROFILES[settings.adk_profile])
         self.clock = self.store.clock
         self.last_sent = self.clock.now()
+        self.rng = random.Random(self.seed)
+        self.generated_dir: Path = self.store.root / "generated"
+        self.streaming = self.streaming and settings.mutation != "no_partial"
+
+    # -- ToolContext ---------------------------------------------------------------------------------------------
+
+    def media_id(self) -> str:
+        return self.ids.media()
+
+    def media_url(self, name: str) -> str:
+        return self.store.media_url(self.base_url, "generated", name)
+
+    # -- the stream ----------------------------------------------------------------------------------------------
 
     def _emit(self, item: ServerSentEvent) -> None:
         self.last_sent = self.clock.now()
@@ -101,45 +116,75 @@ class Turn:
             else:
                 self._emit(heartbeat(self.store.settings.heartbeat_style))
 
+    def _replies(self) -> Iterator[Wait | tuple[str | None, Tool | None]]:
+        """The plan as waits and model replies: (text, tool), a Say before a Tool being the same reply."""
+        steps = self.plan.steps
+        i = 0
+        while i < len(steps):
+            step = steps[i]
+            if isinstance(step, Wait):
+                yield step
+            elif isinstance(step, Say):
+                following = steps[i + 1] if i + 1 < len(steps) else None
+                if isinstance(following, Tool):
+                    yield step.text, following
+                    i += 1
+                else:
+                    yield step.text, None
+            else:
+                yield None, step
+            i += 1
+
     async def run(self) -> None:
         self.session.running += 1
         try:
-            for step in self.plan.steps:
-                if isinstance(step, Say):
-                    self._emit(frame(self.events.text(step.text, self.clock.now())))
-                elif isinstance(step, Wait):
-                    await self._wait(step.latency)
-                elif not await self._tool(step):
+            for item in self._replies():
+                if isinstance(item, Wait):
+                    await self._wait(item.latency)
+                elif not await self._reply(*item):
                     break
         except asyncio.CancelledError:
             raise
         except Exception as exc:
-            self.store.unexpected_errors.append(crash_record("/run_sse", exc))
+            self.store.record_error(crash_record("/run_sse", exc))
             self._emit(stream_error(f"internal agent error: {exc}"))
         finally:
             self.session.running -= 1
             self.queue.put_nowait(None)
 
-    async def _tool(self, step: Tool) -> bool:
+    async def _send(self, text: str | None, call: JSON | None) -> None:
+        """One model reply, whole or (asked for `streaming`) as partial text events and then the aggregate."""
+        if not self.streaming:
+            self._emit(frame(self.events.reply(text, call, self.clock.now())))
+            return
+        shared = self.events.event_id()
+        own = shared if self.events.profile.shared_partial_id else None
+        sizes = iter(lambda: self.rng.randint(*self.store.settings.stream_chunk_words), None)
+        pieces = chunks(text, sizes) if text else []
+        for k, piece in enumerate(pieces):
+            if k:
+                await self._wait(self.store.settings.latency_stream_chunk.draw(self.rng))
+            last = call is None and k == len(pieces) - 1
+            self._emit(frame(self.events.partial_text(piece, self.clock.now(), event_id=own, last=last)))
+        for event in self.events.streamed_ending(text, call, self.clock.now(), event_id=shared):
+            self._emit(frame(event))
+
+    async def _reply(self, text: str | None, step: Tool | None) -> bool:
+        if step is None:
+            await self._send(text, None)
+            return True
         call_id = self.ids.function_call()
+        call: JSON = {"id": call_id, "args": step.args, "name": step.name}
         try:
             if step.cost:
                 self.store.accounts.freeze(self.user, step.cost)
         except ApiError as exc:
-            self._emit(frame(self.events.call(call_id, step.name, step.args, self.clock.now())))
+            await self._send(text, call)
             error = {"status": "error", "code": int(exc.code), "message": exc.message}
             self._emit(frame(self.events.response(call_id, step.name, error, self.clock.now())))
-            self._emit(
-                frame(
-                    self.events.text(
-                        "You're out of credits, so I couldn't finish this. Check your account page to top up, or "
-                        f"register at https://nemovideo.com/register?bind={self.user.id} to get more.",
-                        self.clock.now(),
-                    )
-                )
-            )
+            await self._send(replies.say(self.plan.language, "out_of_credits", user=self.user.id), None)
             return False
-        self._emit(frame(self.events.call(call_id, step.name, step.args, self.clock.now())))
+        await self._send(text, call)
         charged = False
         try:
             await self._wait(step.latency)
@@ -154,53 +199,3 @@ class Turn:
             self.store.commit()
         self._emit(frame(self.events.response(call_id, step.name, response, self.clock.now(), delta)))
         return True
-
-    # -- effects that create media (called from a worker thread; they only read state) -------------------
-
-    def generate_video(self, state: JSON, prompt: str, seconds: float, mood: str | None) -> tuple[JSON, JSON]:
-        media_id = self.ids.media()
-        url = f"{self.base_url}/cdn/generated/{media_id}.mp4"
-        entry = {
-            "id": media_id,
-            "type": "video",
-            "url": url,
-            "duration": seconds,
-            "prompt": prompt,
-            "tool": "generate_video_with_seedance",
-        }
-        analysis = {
-            "mood": mood or find_mood(prompt) or "cinematic",
-            "scene_cuts": [round(seconds / 3, 2), round(2 * seconds / 3, 2)],
-            "source": "prompt",
-        }
-        response, delta = tools.add_video(state, entry, name=prompt[:40])
-        delta["generated_media"] = [*state.get("generated_media", []), entry]
-        delta["video_analyses"] = {**state.get("video_analyses", {}), media_id: analysis}
-        return {**response, "media_id": media_id}, delta
-
-    def generate_music(
-        self, state: JSON, mood: str | None, volume: float, seed: int, requested_ms: int | None
-    ) -> tuple[JSON, JSON]:
-        from nemo_emulator.media.music import compose, write_wav
-
-        length = int(tools.video_length_ms(state) or requested_ms or 10000)
-        analysis = analysis_for(state.get("video_analyses", {}), draft_video_src(state) or "")
-        chosen = mood or analysis.get("mood") or "lo-fi"
-        cuts = [c for c in analysis.get("scene_cuts", []) if c * 1000 < length]
-        media_id = self.ids.media()
-        path = self.store.root / "generated" / f"{media_id}.wav"
-        write_wav(path, compose(length / 1000, chosen, seed, cuts))
-        url = f"{self.base_url}/cdn/generated/{media_id}.wav"
-        label = MOODS_LABEL.get(chosen, chosen.title())
-        response, delta = tools.add_bgm(state, url, label=label, mood=chosen, volume=volume, duration_ms=length)
-        entry = {
-            "id": media_id,
-            "type": "audio",
-            "url": url,
-            "duration": length / 1000,
-            "prompt": chosen,
-            "tool": "generate_music",
-            "scene_cuts": cuts,
-        }
-        delta["generated_media"] = [*state.get("generated_media", []), entry]
-        return {**response, "media_id": media_id}, delta

@@ -1,84 +1,224 @@
-"""What the agent's tools do to a session: draft edits through the protocol's draft model, and what they answer.
+"""What the agent's tools do to a session, through the protocol's draft model: each effect takes the tool context
+and the current state and returns (tool response, stateDelta). Nothing here touches credits or the stream.
 
-Each function takes the current state and returns (tool response, stateDelta); nothing here touches credits or
-the stream.
+Effects run in a worker thread; the ones that make media (a generated clip's analysis, procedural music) write
+files under the context's generated folder.
 """
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from typing import Any
 
+from nemo_emulator.agent.plan import ToolContext
+from nemo_emulator.state.sessions import analysis_for
 from nemo_protocol import draft as drafts
-from nemo_protocol.draft import AUDIO, TEXT, Draft
+from nemo_protocol.draft import AUDIO, TEXT, VIDEO, Draft
 from nemo_protocol.wire import JSON
-
-RATIOS = drafts.RATIOS
 
 
 def _finish(draft: Draft, response: JSON, **extra: Any) -> tuple[JSON, JSON]:
     return {"status": "success", **response}, {"draft": draft.finish(), **extra}
 
 
-def video_length_ms(state: JSON) -> float:
-    """End of the last video segment, else the draft's `d`, else 0."""
-    return drafts.video_length_ms(state.get("draft"))
+def label(genre: str) -> str:
+    """How a genre is named in replies and on the timeline ("lo-fi" -> "Lo-fi", "hip-hop" -> "Hip-hop")."""
+    return {"edm": "EDM", "chinese": "Chinese traditional", "kids": "Kids"}.get(genre, genre[:1].upper() + genre[1:])
 
 
-def add_video(state: JSON, media: JSON, *, name: str) -> tuple[JSON, JSON]:
-    """Put a video (generated or uploaded) on the video track, replacing what was there."""
-    draft = Draft(state.get("draft"))
-    draft.set_video(media["url"], round(media["duration"] * 1000), name=name)
-    return _finish(draft, {"video_url": media["url"], "duration": media["duration"]})
+@dataclass(slots=True)
+class PlaceVideo:
+    """Put an upload (or a generated clip) on the video track, replacing what was there."""
+
+    src: str
+    seconds: float
+    name: str
+
+    def __call__(self, ctx: ToolContext, state: JSON) -> tuple[JSON, JSON]:
+        draft = Draft(state.get("draft"))
+        draft.set_video(self.src, round(self.seconds * 1000), name=self.name)
+        return _finish(draft, {"video_url": self.src, "duration": self.seconds})
 
 
-def add_bgm(state: JSON, url: str, *, label: str, mood: str, volume: float, duration_ms: int) -> tuple[JSON, JSON]:
-    """One BGM track lasting `duration_ms`, replacing any previous BGM."""
-    draft = Draft(state.get("draft"))
-    draft.set_bgm(url, label=label, mood=mood, vol=volume, start=0, length=duration_ms)
-    return _finish(draft, {"music_url": url, "mood": mood, "duration": duration_ms / 1000, "volume": volume})
+@dataclass(slots=True)
+class GenerateVideo:
+    prompt: str
+    seconds: float
+    genre: str | None
+
+    def __call__(self, ctx: ToolContext, state: JSON) -> tuple[JSON, JSON]:
+        media_id = ctx.media_id()
+        url = ctx.media_url(f"{media_id}.mp4")
+        entry = {
+            "id": media_id,
+            "type": "video",
+            "url": url,
+            "duration": self.seconds,
+            "prompt": self.prompt,
+            "tool": "generate_video_with_seedance",
+        }
+        analysis = {
+            "mood": self.genre or "cinematic",
+            "scene_cuts": [round(self.seconds / 3, 2), round(2 * self.seconds / 3, 2)],
+            "source": "prompt",
+        }
+        response, delta = PlaceVideo(url, self.seconds, self.prompt[:40])(ctx, state)
+        delta["generated_media"] = [*state.get("generated_media", []), entry]
+        delta["video_analyses"] = {**state.get("video_analyses", {}), media_id: analysis}
+        return {**response, "media_id": media_id}, delta
 
 
-def set_bgm_volume(state: JSON, volume: float) -> tuple[JSON, JSON]:
-    draft = Draft(state.get("draft"))
-    draft.set_audio(vol=volume)
-    return _finish(draft, {"volume": volume})
+@dataclass(slots=True)
+class GenerateMusic:
+    """Procedural music as long as the asked-for span (else the video), in the asked-for style (else the video's
+    mood), with sections that change at the video's scene cuts."""
+
+    genre: str | None
+    volume: float
+    seed: int
+    span: tuple[int, int] | None = None
+    fade_in: int | None = None
+    fade_out: int | None = None
+
+    def __call__(self, ctx: ToolContext, state: JSON) -> tuple[JSON, JSON]:
+        from nemo_emulator.media.music import write_music
+
+        draft = Draft(state.get("draft"))
+        video_ms = drafts.video_length_ms(draft.data) or 10000
+        start, end = self.span if self.span else (0, int(video_ms))
+        end = min(end, int(video_ms)) if video_ms else end
+        length = max(1000, end - start)
+        analysis = analysis_for(state.get("video_analyses", {}), drafts.first_src(draft.data) or "")
+        chosen = self.genre or analysis.get("mood") or "lo-fi"
+        cuts = [c - start / 1000 for c in analysis.get("scene_cuts", []) if start < c * 1000 < start + length]
+        media_id = ctx.media_id()
+        write_music(ctx.generated_dir / f"{media_id}.wav", length / 1000, chosen, self.seed, cuts)
+        url = ctx.media_url(f"{media_id}.wav")
+        draft.set_bgm(
+            url,
+            label=label(chosen),
+            mood=chosen,
+            vol=self.volume,
+            start=start,
+            length=length,
+            fade_in=self.fade_in or 0,
+            fade_out=self.fade_out or 0,
+        )
+        entry = {
+            "id": media_id,
+            "type": "audio",
+            "url": url,
+            "duration": length / 1000,
+            "prompt": chosen,
+            "tool": "generate_music",
+            "scene_cuts": cuts,
+        }
+        response = {"music_url": url, "mood": chosen, "duration": length / 1000, "volume": self.volume}
+        result, delta = _finish(draft, {**response, "media_id": media_id})
+        delta["generated_media"] = [*state.get("generated_media", []), entry]
+        return result, delta
 
 
-def add_text(state: JSON, text: str, start_ms: int, end_ms: int, *, title: bool) -> tuple[JSON, JSON]:
-    """A text segment on the first text track it fits on without overlap; a title replaces an earlier title."""
-    draft = Draft(state.get("draft"))
-    draft.add_text(text, start_ms, end_ms, title=title)
-    return _finish(draft, {"text": text, "start": start_ms / 1000, "end": end_ms / 1000})
+@dataclass(slots=True)
+class SetAudio:
+    """Volume, fades and span of the background music."""
+
+    volume: float | None = None
+    fade_in: int | None = None
+    fade_out: int | None = None
+    span: tuple[int, int] | None = None
+
+    def __call__(self, ctx: ToolContext, state: JSON) -> tuple[JSON, JSON]:
+        draft = Draft(state.get("draft"))
+        if self.span is not None:
+            draft.retime(AUDIO, self.span[0], self.span[1] - self.span[0])
+        draft.set_audio(vol=self.volume, fade_in=self.fade_in, fade_out=self.fade_out)
+        changed = {
+            k: v
+            for k, v in (("volume", self.volume), ("fade_in", self.fade_in), ("fade_out", self.fade_out))
+            if v is not None
+        }
+        return _finish(draft, changed)
 
 
-def trim(state: JSON, keep_from_ms: int, keep_to_ms: int) -> tuple[JSON, JSON]:
-    """Keep only [keep_from, keep_to) of the timeline, shifting everything to start at 0."""
-    draft = Draft(state.get("draft"))
-    draft.trim(keep_from_ms, keep_to_ms)
-    return _finish(draft, {"start": keep_from_ms / 1000, "end": keep_to_ms / 1000})
+@dataclass(slots=True)
+class AddText:
+    text: str
+    start: int
+    end: int
+    title: bool
+    style: JSON
+
+    def __call__(self, ctx: ToolContext, state: JSON) -> tuple[JSON, JSON]:
+        draft = Draft(state.get("draft"))
+        draft.add_text(self.text, self.start, self.end, title=self.title, style=self.style)
+        return _finish(draft, {"text": self.text, "start": self.start / 1000, "end": self.end / 1000})
 
 
-def remove_tracks(state: JSON, tt: int | None, index: int | None = None) -> tuple[JSON, JSON]:
-    """Remove every track of type `tt`, or the track at 0-based `index`."""
-    draft = Draft(state.get("draft"))
-    removed = draft.remove(tt, index)
-    return _finish(draft, {"removed": removed})
+@dataclass(slots=True)
+class StyleTitle:
+    style: JSON
+
+    def __call__(self, ctx: ToolContext, state: JSON) -> tuple[JSON, JSON]:
+        draft = Draft(state.get("draft"))
+        changed = draft.style_texts(self.style, titles_only=True) or draft.style_texts(self.style)
+        return _finish(draft, {"changed": changed, **self.style})
 
 
-def set_ratio(state: JSON, ratio: str) -> tuple[JSON, JSON]:
-    width, height = RATIOS[ratio]
-    draft = Draft(state.get("draft"))
-    draft.set_canvas(width, height)
-    canvas = {"width": width, "height": height, "ratio": ratio}
-    return _finish(draft, {"ratio": ratio, "width": width, "height": height}, canvas_config=canvas)
+@dataclass(slots=True)
+class Trim:
+    start: int
+    end: int
+
+    def __call__(self, ctx: ToolContext, state: JSON) -> tuple[JSON, JSON]:
+        draft = Draft(state.get("draft"))
+        draft.trim(self.start, self.end)
+        return _finish(draft, {"start": self.start / 1000, "end": self.end / 1000})
 
 
-def describe(state: JSON) -> str:
-    """The timeline as the agent says it, e.g. 'Timeline (3 tracks): 1. Video: … 2. BGM: Lo-fi (0-10s, 35%) …'."""
-    draft = state.get("draft") or {}
-    if not drafts.lines(draft):
-        return "Your timeline is empty. Upload a video or ask me to generate one, then open the Timeline panel."
-    return drafts.summary(draft)
+@dataclass(slots=True)
+class Remove:
+    tt: int | None
+    index: int | None
+    titles_only: bool | None = None
+    """For text tracks: remove only titles (True), only other text (False), or all (None)."""
+
+    def __call__(self, ctx: ToolContext, state: JSON) -> tuple[JSON, JSON]:
+        draft = Draft(state.get("draft"))
+        if self.tt == TEXT and self.titles_only is not None:
+            for track in draft.of(TEXT):
+                track["sg"] = [
+                    s for s in track.get("sg", []) if bool((s.get("m") or {}).get("title")) != self.titles_only
+                ]
+            draft.data["t"] = [t for t in draft.tracks if not (t.get("tt") == TEXT and not t.get("sg"))]
+            removed = 1
+        else:
+            removed = draft.remove(self.tt, self.index)
+        return _finish(draft, {"removed": removed})
 
 
-__all__ = ["AUDIO", "TEXT", "add_bgm", "add_text", "add_video", "describe", "remove_tracks", "set_bgm_volume"]
+@dataclass(slots=True)
+class SetRatio:
+    ratio: str
+
+    def __call__(self, ctx: ToolContext, state: JSON) -> tuple[JSON, JSON]:
+        width, height = drafts.RATIOS[self.ratio]
+        draft = Draft(state.get("draft"))
+        draft.set_canvas(width, height)
+        canvas = {"width": width, "height": height, "ratio": self.ratio}
+        return _finish(draft, {"ratio": self.ratio, "width": width, "height": height}, canvas_config=canvas)
+
+
+__all__ = [
+    "VIDEO",
+    "AddText",
+    "GenerateMusic",
+    "GenerateVideo",
+    "PlaceVideo",
+    "Remove",
+    "SetAudio",
+    "SetRatio",
+    "StyleTitle",
+    "Trim",
+    "label",
+]

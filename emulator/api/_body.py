@@ -21,8 +21,8 @@ _TYPE_NAMES = {
 }
 
 
-async def read_json(request: Request, *, limit: int, optional: bool = False) -> JSON:
-    """The body as a JSON object; 400 for anything else, 413 past `limit` bytes."""
+async def read_body(request: Request, *, limit: int) -> bytes:
+    """The raw body; 413 as soon as it passes `limit` bytes (nothing more is read)."""
     chunks: list[bytes] = []
     size = 0
     async for chunk in request.stream():
@@ -30,7 +30,12 @@ async def read_json(request: Request, *, limit: int, optional: bool = False) -> 
         if size > limit:
             raise ApiError(Code.BODY_TOO_LARGE, f"request body larger than {limit} bytes")
         chunks.append(chunk)
-    raw = b"".join(chunks)
+    return b"".join(chunks)
+
+
+async def read_json(request: Request, *, limit: int, optional: bool = False) -> JSON:
+    """The body as a JSON object; 400 for anything else, 413 past `limit` bytes."""
+    raw = await read_body(request, limit=limit)
     if not raw.strip():
         if optional:
             return {}

@@ -76,6 +76,14 @@ class Store:
 
             persist.save(self)
 
+    def record_error(self, record: dict[str, Any]) -> None:
+        """Keep an unexpected exception for /_emulator/errors (and the tests that check there are none)."""
+        self.unexpected_errors.append(record)
+
+    def media_url(self, base_url: str, kind: str, name: str) -> str:
+        """The public URL of a file the emulator serves under /cdn/<kind>/."""
+        return f"{base_url.rstrip('/')}/cdn/{kind}/{name}"
+
     def spawn(self, coro: Any) -> asyncio.Task[Any]:
         """Run work that must outlive the request (agent turns), keeping a reference until it ends."""
         task = asyncio.get_running_loop().create_task(coro)

@@ -175,3 +175,15 @@ def test_fault_cli_injects_lists_and_clears(server: Server, capsys) -> None:
     assert server.store.faults.rules == []
     with pytest.raises(SystemExit):
         main(["fault", "--url", server.url, "--kind", "error", "--code", "7"])
+
+
+def test_credits_control_tops_a_user_up(http: httpx.Client, server: Server) -> None:
+    h = anon(http, "topup")
+    token = h["Authorization"].split()[1]
+    user = next(iter(server.store.accounts.users.values()))
+    user.available = 0
+    r = http.post("/_emulator/credits", json={"token": token})
+    assert r.status_code == 200 and r.json()["available"] == 100
+    r = http.post("/_emulator/credits", json={"user_id": user.id, "credits": 250})
+    assert http.get("/api/credits/balance/simple", headers=h).json()["data"]["available"] == 250
+    assert http.post("/_emulator/credits", json={"user_id": "anon_nobody"}).status_code == 404

@@ -150,6 +150,7 @@ def test_edits_title_trim_ratio_remove_and_describe(http: httpx.Client, server: 
 def test_text_with_a_lone_surrogate_streams_and_is_kept_escaped(http: httpx.Client, server: Server) -> None:
     h = anon(http)
     sid = new_session(http, h)
+    upload(http, h, sid, SAMPLE)
     body = json.dumps(message_body(sid, "add title 'Urban \ud800 Dreams' 0-2s"))  # a legal JSON escape
     with (
         ClockDriver(server.store.clock),
@@ -161,18 +162,21 @@ def test_text_with_a_lone_surrogate_streams_and_is_kept_escaped(http: httpx.Clie
     assert tracks(state(http, h, sid))[7][0]["tx"] == "Urban \ud800 Dreams"
 
 
-def test_unknown_request_gets_helpful_text(http: httpx.Client, server: Server) -> None:
+def test_an_unclear_request_gets_one_question_and_no_edit(http: httpx.Client, server: Server) -> None:
     h = anon(http)
     sid = new_session(http, h)
     lines = stream_lines(http, server.store.clock, h, sid, "what is the meaning of life?")
     assert calls(lines) == []
-    assert "generate a video" in texts(lines)[0]
+    assert len(texts(lines)) == 1 and texts(lines)[0].endswith("?")
     assert state(http, h, sid)["draft"] == {}
+    assert http.get("/api/credits/balance/simple", headers=h).json()["data"]["available"] == 100
 
 
 def test_replies_are_gui_phrased(http: httpx.Client, server: Server) -> None:
     h = anon(http)
     sid = new_session(http, h)
+    upload(http, h, sid, SAMPLE)
+    stream_lines(http, server.store.clock, h, sid, "add title 'Ready' 0-1s")
     said = " ".join(texts(stream_lines(http, server.store.clock, h, sid, "please export my video")))
     assert "Click the Export button" in said
 
@@ -201,9 +205,6 @@ def test_silent_edit_changes_state_without_text(server_factory) -> None:
             404,
             1002,
         ),
-        ({"app_name": "nemo_agent", "user_id": "me", "session_id": "S"}, 400, 400),
-        ({"app_name": "nemo_agent", "user_id": "me", "session_id": "S", "new_message": {"parts": "x"}}, 400, 400),
-        ({"app_name": "nemo_agent", "session_id": "S", "new_message": {"parts": [{"text": 5}]}}, 400, 400),
     ],
 )
 def test_errors_before_streaming_are_json(http: httpx.Client, body: dict, status: int, code: int) -> None:
@@ -214,6 +215,37 @@ def test_errors_before_streaming_are_json(http: httpx.Client, body: dict, status
     assert r.status_code == status
     assert r.headers["content-type"].startswith("application/json")
     assert r.json()["code"] == code and r.json()["detail"]
+
+
+@pytest.mark.parametrize(
+    ("body", "errors"),
+    [
+        ({"app_name": "nemo_agent", "session_id": "S"}, [("missing", ["body", "userId"])]),
+        ({"app_name": "nemo_agent", "user_id": "me", "session_id": "S", "new_message": {"parts": "x"}},
+         [("list_type", ["body", "new_message", "parts"])]),
+        ({"app_name": "nemo_agent", "user_id": "me", "sessionId": "S", "new_message": {"parts": [{"text": 5}]}},
+         [("string_type", ["body", "new_message", "parts", 0, "text"])]),
+        ({"app_name": 5, "user_id": "me", "session_id": "S", "streaming": "maybe"},
+         [("string_type", ["body", "app_name"]), ("bool_parsing", ["body", "streaming"])]),
+    ],
+)  # fmt: skip
+def test_malformed_bodies_get_fastapi_422(http: httpx.Client, body: dict, errors: list) -> None:
+    h = anon(http)
+    sid = new_session(http, h)
+    payload = json.loads(json.dumps(body).replace('"S"', f'"{sid}"'))
+    r = http.post("/run_sse", json=payload, headers=h)
+    assert r.status_code == 422 and set(r.json()) == {"detail"}
+    assert [(e["type"], e["loc"]) for e in r.json()["detail"]] == errors
+
+
+def test_422_comes_after_auth_and_before_the_session_check(http: httpx.Client) -> None:
+    r = http.post("/run_sse", json={}, headers={"Authorization": "Bearer nope"})
+    assert (r.status_code, r.json()["code"]) == (401, 1001)
+    h = anon(http)
+    r = http.post("/run_sse", json={"app_name": "nemo_agent", "user_id": "me"}, headers=h)
+    assert r.status_code == 422
+    r = http.post("/run_sse", content=b"{nope", headers={**h, "Content-Type": "application/json"})
+    assert r.json()["detail"][0]["type"] == "json_invalid"
 
 
 def test_bad_token_and_foreign_session_before_streaming(http: httpx.Client) -> None:
@@ -307,6 +339,7 @@ def test_concurrent_turns_on_one_session_both_run_and_charge(http: httpx.Client,
     h = anon(http)
     sid = new_session(http, h)
     upload(http, h, sid, SAMPLE)
+    stream_lines(http, server.store.clock, h, sid, "add text 'Start' 2-3s")  # puts the clip on the timeline: 10
     results: list[list[str]] = []
 
     def turn(text: str) -> None:
@@ -323,8 +356,8 @@ def test_concurrent_turns_on_one_session_both_run_and_charge(http: httpx.Client,
         for t in threads:
             t.join(30)
     assert len(results) == 2
-    assert http.get("/api/credits/balance/simple", headers=h).json()["data"]["available"] == 90
-    assert sorted(s["tx"] for s in tracks(state(http, h, sid))[7]) == ["A", "B"]
+    assert http.get("/api/credits/balance/simple", headers=h).json()["data"]["available"] == 80
+    assert sorted(s["tx"] for s in tracks(state(http, h, sid))[7]) == ["A", "B", "Start"]
 
 
 def test_reject_409_setting_refuses_a_second_turn(server_factory) -> None:

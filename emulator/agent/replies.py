@@ -1,0 +1,199 @@
+"""Everything the agent says, in English and Chinese, phrased for someone looking at a GUI (protocol §7.2): click /
+点击, open / 打开, drag / 拖拽, Export / 导出. `say(lang, key, **values)` picks the language's template.
+"""
+
+from __future__ import annotations
+
+from nemo_protocol import draft as drafts
+
+_T: dict[str, tuple[str, str]] = {
+    "help": (
+        "I can generate a video from a description or your upload, add background music in any style (lo-fi, jazz, "
+        "orchestral, hip hop…), add titles and text, trim, fade, set the music volume, or change the aspect ratio. "
+        'Click the Upload button to add files, then tell me what you\'d like — for example "add lo-fi music at 35%" '
+        "or \"title 'Urban Dreams' 0-3s\".",
+        "我可以根据描述或你上传的视频生成成片，添加各种风格的背景音乐（低保真、爵士、管弦乐、嘻哈……），加标题和文字，"
+        "剪辑时长、淡入淡出、调整音量或画面比例。点击「上传」按钮添加素材，然后告诉我你想要什么，例如“加一段轻松的背景音乐”"
+        "或“标题‘城市之梦’ 0-3秒”。",
+    ),
+    "greeting": ("Hi! {help}", "你好！{help}"),
+    "thanks": (
+        "You're welcome! Open the Timeline panel to review your video, or click Export when you're happy with it.",
+        "不客气！打开时间线面板查看视频，满意的话点击「导出」按钮保存。",
+    ),
+    "empty_timeline": (
+        "Your timeline is empty. Click Upload to add a video or ask me to generate one, then open the Timeline panel.",
+        "时间线还是空的。点击「上传」添加视频，或者让我生成一个，然后打开时间线面板查看。",
+    ),
+    "describe": ("{summary} Open the Timeline panel to see it.", "{summary} 打开时间线面板查看。"),
+    "export": (
+        "Your video is ready to export! Click the Export button in the top-right corner to save it.",
+        "视频可以导出了！点击右上角的「导出」按钮保存。",
+    ),
+    "nothing_to_export": (
+        "There's nothing to export yet. Click Upload to add a video or ask me to generate one first.",
+        "还没有可以导出的内容。先点击「上传」添加视频，或者让我生成一个。",
+    ),
+    "out_of_scope": (
+        "Sorry, I can only help with your video — music, titles, trims and exports.",
+        "抱歉，我只能帮你处理视频——音乐、标题、剪辑和导出。",
+    ),
+    "song": (
+        '"{name}" is a copyrighted song, so I can\'t put it in your video. I can generate original {style} music in '
+        "a similar style instead. Want me to add that?",
+        "“{name}”是受版权保护的歌曲，不能用在你的视频里。我可以为你生成一段类似风格的原创{style}音乐，要加上吗？",
+    ),
+    "unsupported_language": (
+        "Sorry, I can only reply in English or Chinese (中文). Please write your request in one of them.",
+        "Sorry, I can only reply in English or Chinese (中文). Please write your request in one of them.",
+    ),
+    "ambiguous": (
+        "Happy to help! What would you like me to change — add background music, add a title, trim the video, or "
+        "change the aspect ratio?",
+        "好的！你想改哪里——加背景音乐、加标题、剪辑时长，还是调整画面比例？",
+    ),
+    "which_video": (
+        "You have {count} videos: {names}. Which one should I use?",
+        "你上传了 {count} 个视频：{names}。要用哪一个？",
+    ),
+    "no_such_video": (
+        'I can\'t find a video called "{name}". Your uploads are: {names}.',
+        "找不到名为“{name}”的视频。你上传的是：{names}。",
+    ),
+    "music_needs_video": (
+        "There's no video yet. Will you upload one for the music (click Upload), or should I generate one?",
+        "还没有视频。你要上传一个视频来配音乐（点击「上传」），还是让我生成一个？",
+    ),
+    "title_needs_video": (
+        "There's no video yet. Will you upload one for the title (click Upload), or should I generate one?",
+        "还没有视频。你要上传一个视频来加标题（点击「上传」），还是让我生成一个？",
+    ),
+    "which_music": (
+        "There's no background music yet. What style would you like — for example lo-fi, jazz or orchestral?",
+        "还没有背景音乐。你想要什么风格——比如低保真、爵士还是管弦乐？",
+    ),
+    "what_title": ("What should the title say?", "标题要写什么？"),
+    "no_music": (
+        "There's no background music on your timeline yet, so there's nothing to {action}. Ask me to add some first.",
+        "时间线上还没有背景音乐，没有可以{action}的。先让我添加一段吧。",
+    ),
+    "nothing_to_remove": (
+        "There's no {what} on your timeline, so there's nothing to remove.",
+        "时间线上没有{what}，不需要删除。",
+    ),
+    "no_video": (
+        "There's no video on the timeline to {action} yet. Click Upload to add one first.",
+        "时间线上还没有可以{action}的视频。先点击「上传」添加一个。",
+    ),
+    "too_short": (
+        "Your video is only {length}s long, so I can't make it {wanted}s. I can trim it shorter, or you can upload a "
+        "longer clip.",
+        "你的视频只有 {length} 秒，无法变成 {wanted} 秒。我可以把它剪短，或者你可以上传更长的素材。",
+    ),
+    "temp_issue": (
+        "I encountered a temporary issue. Please try again later.",
+        "我遇到了一个临时问题，请稍后再试。",
+    ),
+    "out_of_credits": (
+        "You're out of credits, so I couldn't finish this. Check your account page to top up, or register at "
+        "https://nemovideo.com/register?bind={user} to get more.",
+        "你的积分用完了，这次操作没能完成。打开账户页面充值，"
+        "或在 https://nemovideo.com/register?bind={user} 注册获取更多积分。",
+    ),
+    # -- edits ------------------------------------------------------------------------------------------------
+    "intro": ("Sure! {what}", "好的！{what}"),
+    "intro_generate": (
+        "Sure! I'll generate a {seconds}-second video: {prompt}. This may take a few minutes.",
+        "好的！我来生成一段 {seconds} 秒的视频：{prompt}。大约需要几分钟。",
+    ),
+    "raw_ready": (
+        "Your raw video is ready! Preview it in the Timeline panel. Adding music and a title now…",
+        "原始视频已生成！在时间线面板中预览。现在添加音乐和标题……",
+    ),
+    "generated": (
+        'Done! I added {music} and the title "{title}". Preview it in the Timeline panel, then click Export to save '
+        "your video.",
+        "完成！我添加了{music}和标题“{title}”。在时间线面板中预览，然后点击「导出」保存视频。",
+    ),
+    "placed": ('Your clip "{name}" is on the timeline.', "视频“{name}”已放到时间线上。"),
+    "music_added": (
+        "Background music added: {label}, at {volume}% volume{where}{fades}.",
+        "已添加背景音乐：{label}，音量 {volume}%{where}{fades}。",
+    ),
+    "music_changed": (
+        "Switched the background music to {label}, at {volume}% volume{where}{fades}.",
+        "背景音乐已换成{label}，音量 {volume}%{where}{fades}。",
+    ),
+    "volume_set": ("The background music is now at {volume}% volume.", "背景音乐音量已设为 {volume}%。"),
+    "fades_set": ("The background music now has {fades}.", "背景音乐已设置{fades}。"),
+    "span_set": ("The background music now plays {where}.", "背景音乐现在{where}播放。"),
+    "title_added": (
+        '{what} added: "{text}" ({color}, {pos}, {start}-{end}s, fade-in).',
+        "已添加{what}：“{text}”（{color}，{pos}，{start}-{end}秒，淡入）。",
+    ),
+    "title_styled": ("Updated the title: {changes}.", "标题已更新：{changes}。"),
+    "trimmed": (
+        "Trimmed the video to {start}-{end}s ({length}s).",
+        "已将视频剪辑为 {start}-{end} 秒（共 {length} 秒）。",
+    ),
+    "removed": ("Removed the {what}.", "已删除{what}。"),
+    "ratio_set": (
+        "Canvas changed to {ratio}; footage is reframed to fit (for a true {ratio} shot, ask me to regenerate).",
+        "画面比例已改为 {ratio}，素材会自动裁切适配（如需原生 {ratio} 画面，可以让我重新生成）。",
+    ),
+    "outro_edit": (
+        "Open the Timeline panel to review it — drag the clips to adjust — or click Export to save your video.",
+        "打开时间线面板查看，可以拖拽片段调整，满意后点击「导出」保存视频。",
+    ),
+}
+
+WHAT: dict[str, tuple[str, str]] = {
+    "music": ("background music", "背景音乐"),
+    "title": ("title", "标题"),
+    "text": ("text", "文字"),
+    "video": ("video track", "视频轨道"),
+    "fade": ("fade", "淡入淡出"),
+    "make quieter": ("make quieter", "调小"),
+    "adjust": ("adjust", "调整"),
+    "trim": ("trim", "剪辑"),
+}
+POSITIONS = {
+    "top-center": ("top-center", "顶部居中"),
+    "bottom-center": ("bottom-center", "底部居中"),
+    "center": ("center", "居中"),
+    "top-left": ("top-left", "左上"),
+    "top-right": ("top-right", "右上"),
+    "bottom-left": ("bottom-left", "左下"),
+    "bottom-right": ("bottom-right", "右下"),
+}
+_TRACKS_ZH = {"Video": "视频", "BGM": "背景音乐", "Title": "标题", "Text": "文字", "Timeline": "时间线"}
+
+
+def say(lang: str, key: str, **values: object) -> str:
+    """The reply `key` in `lang` (`zh`, else English), filled in."""
+    en, zh = _T[key]
+    return (zh if lang == "zh" else en).format(**values)
+
+
+def word(lang: str, key: str) -> str:
+    en, zh = WHAT.get(key, (key, key))
+    return zh if lang == "zh" else en
+
+
+def position(lang: str, pos: str) -> str:
+    en, zh = POSITIONS.get(pos, (pos, pos))
+    return zh if lang == "zh" else en
+
+
+def seconds(ms: float) -> str:
+    return f"{round(ms / 1000, 2):g}"
+
+
+def summary(lang: str, draft: object) -> str:
+    """The timeline in one line ("Timeline (3 tracks): 1. Video: … 2. BGM: …"), in the reply's language."""
+    text = drafts.summary(draft if isinstance(draft, dict) else None)
+    if lang != "zh":
+        return text
+    for en, zh in _TRACKS_ZH.items():
+        text = text.replace(f"{en}:", f"{zh}：").replace(f"{en} (", f"{zh}（")
+    return text.replace("tracks)", "条轨道）").replace("track)", "条轨道）")

@@ -1,0 +1,43 @@
+"""The README's curl recipe, run as written (only the API's port differs) against a fresh emulator."""
+
+from __future__ import annotations
+
+import re
+import subprocess
+from pathlib import Path
+
+import av
+import pytest
+
+from tests.helpers import spawn_emulator, stop_emulator
+
+ROOT = Path(__file__).resolve().parent.parent
+pytestmark = pytest.mark.slow
+
+
+def _recipe() -> str:
+    readme = (ROOT / "README.md").read_text()
+    section = readme.split("## The skill's workflow with curl", 1)[1]
+    return re.search(r"```sh\n(.*?)```", section, re.S).group(1)  # type: ignore[union-attr]
+
+
+def test_the_curl_recipe_reaches_a_downloaded_mp4(tmp_path: Path) -> None:
+    script = _recipe()
+    assert script.startswith("API=http://127.0.0.1:8765\n")
+    proc, url = spawn_emulator("--clock", "auto", "--set", "render_max_height=240")
+    try:
+        (tmp_path / "conformance").symlink_to(ROOT / "conformance")
+        done = subprocess.run(
+            ["bash", "-euo", "pipefail", "-c", script.replace("API=http://127.0.0.1:8765", f"API={url}", 1)],
+            cwd=tmp_path,
+            capture_output=True,
+            text=True,
+            timeout=180,
+        )
+    finally:
+        stop_emulator(proc)
+    assert done.returncode == 0, done.stdout[-3000:] + done.stderr[-3000:]
+    assert '"code":0' in done.stdout and "functionCall" in done.stdout and "clm_" in done.stdout
+    assert "render: completed 100%" in done.stdout and '"sample.mp4"' in done.stdout
+    with av.open(str(tmp_path / "output.mp4")) as c:
+        assert {s.type for s in c.streams} == {"video", "audio"}
