@@ -75,9 +75,11 @@ def framing_is_sse(lines: list[str]) -> None:
             sse_event(line[5:].removeprefix(" "))
 
 
-def run_raw(client: NemoClient, text: str, control: Control | None, session_id: str | None = None) -> RawTurn:
+def run_raw(
+    client: NemoClient, text: str, control: Control | None, session_id: str | None = None, *, streaming: bool = False
+) -> RawTurn:
     """POST /run_sse and read the whole turn, firing the emulator's timers meanwhile when there is a control plane."""
-    body = client.run_body(session_id or client.session_id or "", text)
+    body = client.run_body(session_id or client.session_id or "", text, streaming=streaming)
     headers = {**client.headers(_SSE_CALL), "Accept": "text/event-stream"}
     from contextlib import nullcontext
 

@@ -77,6 +77,10 @@ class Control:
         finally:
             self.http.delete("/_emulator/faults")
 
+    def set_credits(self, token: str, credits: int) -> None:
+        """Give the user behind `token` exactly `credits` available credits."""
+        self.http.post("/_emulator/credits", json={"token": token, "credits": credits}).raise_for_status()
+
     def settings(self) -> dict[str, object]:
         data: dict[str, object] = self.http.get("/_emulator/settings").json()
         return data

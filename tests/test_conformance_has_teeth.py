@@ -13,6 +13,12 @@ CASES = {
     "leak_session": ("test_sessions.py", "test_another_users_session_is_invisible"),
     "balance": ("test_run_sse.py", "test_credits_are_frozen_while_a_paid_tool_runs"),
     "wrong_code": ("test_sessions.py", "SessionNotFound"),
+    "credits_402": ("test_fidelity.py", "credits reported as HTTP 402"),
+    "lenient_export": ("test_fidelity.py", "without X-Skill-Source answered 200, not 402"),
+    "no_partial": ("test_fidelity.py", "streaming: true sent no partial events"),
+    "run_sse_400": ("test_fidelity.py", "answered 400, not 422"),
+    "no_rate_limit": ("test_fidelity.py", "5000 requests in one virtual instant and no 429"),
+    "slow_render": ("test_fidelity.py", "a render took"),
 }
 
 

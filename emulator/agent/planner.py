@@ -267,6 +267,8 @@ class _Build:
         self.steps: list[Tool] = []
         self.done: list[str] = []
         self.intro: str | None = None
+        self.placing = False
+        """Whether the intro so far only says the clip goes on the timeline (the next edit's intro says more)."""
         self.length = drafts.video_length_ms(self.draft)
         self.has_video = drafts.has(self.draft, VIDEO)
         self.has_bgm = drafts.has(self.draft, AUDIO)
@@ -277,7 +279,9 @@ class _Build:
     def _tool(self, name: str, args: JSON, cost: int, latency: float, effect: Effect, done: str, intro: str) -> None:
         self.steps.append(Tool(name, args, cost, latency, effect))
         self.done.append(done)
-        self.intro = self.intro or intro
+        if self.intro is None or self.placing:
+            self.intro = intro
+        self.placing = isinstance(effect, tools.PlaceVideo)
 
     def plan(self) -> Plan:
         req, lang = self.req, self.lang

@@ -57,6 +57,7 @@ async def submit(request: Request) -> Response:
     s = store.settings
     if (
         user.anonymous
+        and s.mutation != "lenient_export"
         and s.free_export_requires_attribution
         and not attr.source
         and (user.available == 0 or not s.attribution_402_only_when_exhausted)

@@ -33,6 +33,10 @@ class Token:
     expires_at: float
     scopes: tuple[str, ...] = ("read", "write", "upload")
     revoked: bool = False
+    bucket: float = 0.0
+    """Requests this token may still make at once (the rate limit's token bucket) ..."""
+    bucket_at: float = 0.0
+    """... as of this virtual time (0: never used, the bucket is full)."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -60,6 +64,8 @@ class Accounts:
     """claim token -> (user_id, task_id, session_id, expires_at)."""
     _by_client: dict[str, list[tuple[float, str]]] = field(default_factory=lambda: defaultdict(list))
     _by_ip: dict[str, list[float]] = field(default_factory=lambda: defaultdict(list))
+    client_users: dict[str, str] = field(default_factory=dict)
+    """X-Client-Id -> the anonymous user it was given (re-acquiring a token gets the same user back)."""
     attribution_seen: dict[tuple[str | None, str | None, str | None], int] = field(
         default_factory=lambda: defaultdict(int)
     )
@@ -90,7 +96,12 @@ class Accounts:
                 f"at most {self.settings.anon_per_ip_limit} anonymous tokens per IP per 7 days",
                 headers={"Retry-After": str(retry)},
             )
-        user = User(self.ids.anon_user(), available=self.settings.initial_credits)
+        known = self.users.get(self.client_users.get(client_id, ""))
+        if known is not None and self.settings.reacquire_same_user:
+            user = known
+        else:
+            user = User(self.ids.anon_user(), available=self.settings.initial_credits)
+            self.client_users[client_id] = user.id
         token = Token(self.ids.user_token(), user.id, now + self.settings.token_ttl_s)
         self.users[user.id] = user
         self.tokens[token.value] = token
@@ -107,9 +118,29 @@ class Accounts:
             raise ApiError(Code.BAD_TOKEN, "unknown token; get one from POST /api/auth/anonymous-token")
         if token.revoked:
             raise ApiError(Code.BAD_TOKEN, "token revoked; get a new one from POST /api/auth/anonymous-token")
-        if token.expires_at <= self.clock.now():
+        now = self.clock.now()
+        if token.expires_at <= now:
             raise ApiError(Code.BAD_TOKEN, "token expired; request a new one with the same X-Client-Id")
+        if self.settings.rate_limit_per_minute > 0:
+            self._throttle(token, now)
         return self.users[token.user_id]
+
+    def _throttle(self, token: Token, now: float) -> None:
+        """A token bucket per token on the virtual clock: `rate_limit_per_minute` at once, refilled at that rate."""
+        per_minute = float(self.settings.rate_limit_per_minute)
+        level = (
+            per_minute
+            if not token.bucket_at
+            else min(per_minute, token.bucket + (now - token.bucket_at) * per_minute / 60)
+        )
+        if level < 1 and self.settings.mutation != "no_rate_limit":
+            wait = self.settings.rate_limit_retry_after_s
+            raise ApiError(
+                Code.RATE_LIMITED,
+                f"more than {int(per_minute)} requests a minute with this token; wait {wait} s and retry once",
+                headers={"Retry-After": str(wait)},
+            )
+        token.bucket, token.bucket_at = max(0.0, level - 1), now
 
     def issue_claim(self, user: User, task_id: str, session_id: str) -> str:
         value = self.ids.claim_token()

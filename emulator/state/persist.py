@@ -57,6 +57,7 @@ def snapshot(store: Store) -> dict[str, Any]:
         "claims": {k: list(v) for k, v in acc.claims.items()},
         "by_client": {k: [list(x) for x in v] for k, v in acc._by_client.items() if v},
         "by_ip": {k: list(v) for k, v in acc._by_ip.items() if v},
+        "client_users": acc.client_users,
         "sessions": [{f: getattr(s, f) for f in _SESSION_FIELDS} for s in store.sessions.by_id.values()],
         "uploads": [
             {
@@ -113,6 +114,7 @@ def load(store: Store) -> bool:
         acc._by_client[k] = [tuple(x) for x in v]
     for k, v in data["by_ip"].items():
         acc._by_ip[k] = list(v)
+    acc.client_users.update(data.get("client_users", {}))
     for s in data["sessions"]:
         store.sessions.by_id[s["id"]] = Session(**s)
     for u in data["uploads"]:

@@ -21,6 +21,7 @@ from nemo_emulator.errors import ApiError, crash_record
 from nemo_emulator.settings import Settings
 from nemo_emulator.state.sessions import Session, analysis_for
 from nemo_emulator.state.uploads import Uploads
+from nemo_protocol import draft as drafts
 from nemo_protocol.codes import Code
 from nemo_protocol.wire import JSON
 
@@ -114,7 +115,9 @@ class Renders:
         if render_id in self.by_id:
             raise ApiError(Code.CONFLICT, "duplicate id; submit again with a new render id")
         rng = random.Random(f"render:{self.settings.seed}:{render_id}")
-        duration = round(rng.uniform(self.settings.latency_render.low, self.settings.latency_render.high), 3)
+        duration = self.settings.latency_render.draw(rng, drafts.duration_ms(draft) / 1000)
+        if self.settings.mutation == "slow_render":
+            duration += 120
         job = RenderJob(
             render_id, user_id, session.id, draft, output, self.clock.now(), duration, self.root / f"{render_id}.mp4"
         )
