@@ -6,7 +6,6 @@ import argparse
 import json
 import logging
 import os
-import socket
 import sys
 from pathlib import Path
 from typing import Any
@@ -73,6 +72,17 @@ def build_parser() -> argparse.ArgumentParser:
         help="keep the last N requests at /_emulator/requests (off by default; costs ~5%% throughput)",
     )
     serve.add_argument("--quiet", action="store_true", help="do not print a line per request")
+    serve.add_argument(
+        "--control-token",
+        default=os.environ.get("NEMO_EMULATOR_CONTROL_TOKEN"),
+        help="require this bearer token on the control plane /_emulator/ (default: open on loopback)",
+    )
+    serve.add_argument("--no-control", action="store_true", help="remove the control plane /_emulator/ altogether")
+    serve.add_argument(
+        "--reproducible-tokens",
+        action="store_true",
+        help="draw bearer tokens from the seed too (tests needing byte-identical replies; loopback only)",
+    )
     serve.add_argument("--log-level", default="warning", help="uvicorn's own log level")
     rec = sub.add_parser("record", help="proxy to a real NEMO host and write every exchange to a cassette")
     rec.add_argument("--upstream", required=True, help="e.g. https://mega-api-prod.nemovideo.ai")
@@ -92,7 +102,7 @@ def build_parser() -> argparse.ArgumentParser:
         choices=["error", "latency", "drop_stream", "stall_heartbeats", "fail_render", "list", "clear"],
     )
     fault.add_argument("--code", type=int, help="protocol code for --kind error (1001, 1002, 2001, 4001, 429, …)")
-    fault.add_argument("--route", help="regular expression matched against the path")
+    fault.add_argument("--route", help="text the request path must contain")
     fault.add_argument("--method")
     fault.add_argument("--session-id")
     fault.add_argument("--client-id")
@@ -146,6 +156,9 @@ def settings_from_args(args: argparse.Namespace) -> Settings:
         time_scale=args.time_scale,
         journal_size=args.journal,
         request_log=not args.quiet,
+        control=not args.no_control,
+        control_token=args.control_token or None,
+        reproducible_tokens=args.reproducible_tokens,
     )
     try:
         return base.replace(**_typed(overrides))
@@ -154,27 +167,30 @@ def settings_from_args(args: argparse.Namespace) -> Settings:
 
 
 def serve(args: argparse.Namespace) -> None:
-    import uvicorn
-
+    from nemo_emulator import server
     from nemo_emulator.app import create_app
 
     settings = settings_from_args(args)
+    if settings.reproducible_tokens and not server.is_loopback(args.host):
+        raise SystemExit("nemo-emulator: --reproducible-tokens makes tokens predictable; it is refused off loopback")
     try:
         app = create_app(settings)
     except (RuntimeError, OSError) as exc:
         raise SystemExit(f"nemo-emulator: {exc}") from None
-    sock = socket.socket(socket.AF_INET6 if ":" in args.host else socket.AF_INET)
-    sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
     try:
-        sock.bind((args.host, args.port))
+        sock = server.listen(args.host, args.port)
     except OSError as exc:
+        app.state.store.close()
         raise SystemExit(f"cannot listen on {args.host}:{args.port}: {exc.strerror}") from None
-    sock.listen(2048)
     host, port = sock.getsockname()[:2]
-    print(
-        f"nemo-emulator listening on http://{host}:{port} (clock {settings.clock_mode}, seed {settings.seed})",
-        flush=True,
-    )
+    shown = f"[{host}]" if ":" in host else host
+    print(f"nemo-emulator listening on http://{shown}:{port} (clock {settings.clock_mode}, seed {settings.seed})")
+    if settings.control:
+        print(f"inspector: http://{shown}:{port}/_emulator/ui", flush=True)
+    else:
+        print("control plane /_emulator/ is off", flush=True)
+    if (warning := server.exposure(args.host, settings)) is not None:
+        print(warning, file=sys.stderr, flush=True)
     if settings.request_log:
         handler = logging.StreamHandler(sys.stderr)
         handler.setFormatter(logging.Formatter("%(asctime)s %(message)s", "%H:%M:%S"))
@@ -182,14 +198,17 @@ def serve(args: argparse.Namespace) -> None:
         log.addHandler(handler)
         log.setLevel(logging.INFO)
         log.propagate = False
-    config = uvicorn.Config(app, log_level=args.log_level, access_log=False, timeout_graceful_shutdown=1)
-    try:
-        uvicorn.Server(config).run(sockets=[sock])
-    finally:
-        app.state.store.close()
+    server.run(app, sock, settings, app.state.store.close, log_level=args.log_level)
 
 
 def main(argv: list[str] | None = None) -> None:
+    try:
+        _main(argv)
+    except KeyboardInterrupt:  # Ctrl-C before the server took over its signals: leave quietly
+        raise SystemExit(130) from None
+
+
+def _main(argv: list[str] | None = None) -> None:
     argv = sys.argv[1:] if argv is None else argv
     if not argv or (argv[0].startswith("-") and argv[0] not in ("-h", "--help")):
         argv = ["serve", *argv]

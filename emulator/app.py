@@ -20,7 +20,8 @@ class Emulator(Starlette):
     """
 
     def __init__(self, store: Store) -> None:
-        super().__init__(routes=[*api.ROUTES, *control.routes, *openapi.routes], exception_handlers=errors.HANDLERS)
+        plane = control.routes if store.settings.control else []
+        super().__init__(routes=[*api.ROUTES, *plane, *openapi.routes], exception_handlers=errors.HANDLERS)
         self.state.store = self.store = store
         self.control = ControlLayer(self._serve, store)
 

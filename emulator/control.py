@@ -1,7 +1,16 @@
-"""/_emulator/: test control (reset, clock, settings, recorded errors), outside the protocol's routes."""
+"""/_emulator/: test control (reset, clock, settings, credits, faults, journal, recorded errors), outside the
+protocol's routes.
+
+A web page must not be able to drive it: a request a browser sends for another site's page (a foreign or `null`
+Origin, or Sec-Fetch-Site other than same-origin/none) is refused, and with --control-token every request needs
+the token. --no-control removes these routes altogether.
+"""
 
 from __future__ import annotations
 
+import functools
+import hmac
+from collections.abc import Awaitable, Callable
 from typing import Any
 
 from starlette.requests import Request
@@ -119,6 +128,35 @@ async def requests(request: Request) -> Response:
     return JSONResponse({"requests": entries, "enabled": journal.enabled})
 
 
+def _same_origin(request: Request) -> bool:
+    headers = request.headers
+    site = headers.get("sec-fetch-site")
+    if site is not None and site not in ("same-origin", "none"):
+        return False
+    origin = headers.get("origin")
+    if origin is None:
+        return True
+    return origin != "null" and origin == f"{request.url.scheme}://{headers.get('host', '')}"
+
+
+def guarded(handler: Callable[[Request], Awaitable[Response]]) -> Callable[[Request], Awaitable[Response]]:
+    """The control plane's own door: same-origin browsers and non-browser clients only, with the token if set."""
+
+    @functools.wraps(handler)
+    async def guard(request: Request) -> Response:
+        if not _same_origin(request):
+            raise ApiError(Code.FORBIDDEN, "the control plane refuses requests from other sites' pages")
+        token = store_of(request).settings.control_token
+        if token is not None:
+            given = request.headers.get("authorization", "").removeprefix("Bearer ").strip()
+            given = given or request.query_params.get("token", "")
+            if not hmac.compare_digest(given.encode(), token.encode()):
+                raise ApiError(Code.BAD_TOKEN, "the control plane needs the --control-token (Authorization: Bearer)")
+        return await handler(request)
+
+    return guard
+
+
 routes = [
     Route("/_emulator/health", health, methods=["GET"]),
     Route("/_emulator/reset", reset, methods=["POST"]),
@@ -129,3 +167,4 @@ routes = [
     Route("/_emulator/faults", faults, methods=["GET", "POST", "DELETE"]),
     Route("/_emulator/requests", requests, methods=["GET", "DELETE"]),
 ]
+routes = [Route(r.path, guarded(r.endpoint), methods=sorted(r.methods or ())) for r in routes]

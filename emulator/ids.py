@@ -1,8 +1,15 @@
-"""Seeded id factories: the only place the emulator creates identifiers."""
+"""Id factories: the only place the emulator creates identifiers.
+
+Secrets (bearer tokens, claim tokens, the key that signs file URLs, a render's file name) come from `secrets`,
+whatever the seed: a second server, or anyone who saw one token, cannot predict another. Only with
+`reproducible_tokens` (a test setting, refused on non-loopback addresses) do tokens come from a seeded stream,
+and even then from one of their own. Everything else (users, sessions, tasks, media) is seeded.
+"""
 
 from __future__ import annotations
 
 import random
+import secrets
 import string
 import uuid
 from typing import Any
@@ -14,8 +21,9 @@ _ALNUM = string.ascii_letters + string.digits
 class Ids:
     """Ids in the protocol's formats (§2.4), reproducible for a given seed."""
 
-    def __init__(self, seed: int | str) -> None:
+    def __init__(self, seed: int | str, *, reproducible_tokens: bool = False) -> None:
         self._rng = random.Random(f"ids:{seed}")
+        self._tokens: random.Random | None = random.Random(f"tokens:{seed}") if reproducible_tokens else None
 
     def getstate(self) -> list[Any]:
         """The generator state, so ids keep not colliding after a restart."""
@@ -25,14 +33,27 @@ class Ids:
     def setstate(self, state: list[Any]) -> None:
         self._rng.setstate((state[0], tuple(state[1]), state[2]))
 
-    def _chars(self, alphabet: str, n: int) -> str:
-        return "".join(self._rng.choice(alphabet) for _ in range(n))
+    def _secret(self, n: int) -> str:
+        if self._tokens is None:
+            return "".join(secrets.choice(_URLSAFE) for _ in range(n))
+        return "".join(self._tokens.choice(_URLSAFE) for _ in range(n))
 
     def user_token(self) -> str:
-        return "nmv_usr_" + self._chars(_URLSAFE, 40)
+        return "nmv_usr_" + self._secret(40)
 
     def claim_token(self) -> str:
-        return "clm_" + self._chars(_URLSAFE, 32)
+        return "clm_" + self._secret(32)
+
+    @staticmethod
+    def file_key() -> str:
+        """An unguessable name for a file the emulator serves (a render's MP4)."""
+        return secrets.token_urlsafe(16)
+
+    def signing_key(self) -> bytes:
+        """The key that signs file URLs (seeded only with reproducible_tokens, like the tokens)."""
+        if self._tokens is None:
+            return secrets.token_bytes(32)
+        return self._tokens.randbytes(32)
 
     def anon_user(self) -> str:
         return "anon_" + f"{self._rng.getrandbits(64):016x}"

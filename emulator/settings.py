@@ -10,6 +10,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Literal
 
+from nemo_protocol.draft import DraftLimits
+
 ClockMode = Literal["manual", "auto", "realtime"]
 HeartbeatStyle = Literal["empty_data", "comment", "json"]
 RenderShape = Literal["wrapped", "flat", "both"]
@@ -38,7 +40,11 @@ class Settings:
     """Emulator configuration; defaults are the protocol's recommended choices."""
 
     seed: int = 0
-    """Seeds ids, latencies, silent edits and generated media: same seed + same requests = same bytes."""
+    """Seeds ids, latencies, silent edits and generated media: same seed + same requests = same bytes (tokens
+    excepted, unless reproducible_tokens)."""
+    reproducible_tokens: bool = False
+    """Bearer and claim tokens from the seed too, for tests that need byte-identical replies. Off by default:
+    tokens come from `secrets`; the server refuses this on a non-loopback address."""
     clock_mode: ClockMode = "realtime"
     """`manual`: time moves only via /_emulator/clock; `auto`: jumps to the next deadline whenever something waits
     (turns and renders finish at once, deterministically); `realtime`: follows the wall clock times `time_scale`."""
@@ -75,6 +81,13 @@ class Settings:
     claim_token_ttl_s: int = 604800
     max_client_id_len: int = 64
     max_json_body_bytes: int = 1 << 20
+    """413 past this many bytes of a JSON body (render bodies may be 8 times this: they carry a draft)."""
+    max_json_depth: int = 32
+    """400 for JSON nested deeper than this, checked before any work is done with it."""
+    max_request_line_bytes: int = 8 * 1024
+    """414 past this many bytes of request line (method, path and query)."""
+    max_header_bytes: int = 64 * 1024
+    """431 past this many bytes of request line and headers together; the connection is closed."""
 
     heartbeat_style: HeartbeatStyle = "empty_data"
     """Q5: `empty_data` = "data:" line, `comment` = ": heartbeat", `json` = {"type":"heartbeat"}."""
@@ -124,6 +137,8 @@ class Settings:
     cost_generate_music: int = 20
     cost_edit: int = 5
 
+    url_fetch_timeout_s: float = 30.0
+    """A URL upload's fetch gives up after this many real seconds (and at once if the client leaves)."""
     max_upload_bytes: int = 500 * 1024 * 1024
     """Q16: 4002 once an upload crosses this many bytes."""
     url_fixture_map: dict[str, str] = field(default_factory=dict)
@@ -136,16 +151,37 @@ class Settings:
     out the attribution headers "triggers a 402 on export") ..."""
     attribution_402_only_when_exhausted: bool = False
     """Q7: ... or, with this on, only once the user's available credits are 0 (the changelog's narrower reading)."""
+    draft_max_tracks: int = 64
+    draft_max_segments: int = 2000
+    draft_max_depth: int = 24
+    """Nesting of a draft's JSON, unknown keys included."""
+    render_max_duration_s: float = 1200.0
+    """The longest export (20 minutes)."""
+    cdn_url_ttl_s: float = 86400.0
+    """How long (virtual seconds) a signed /cdn/ link works: upload, generated media and render output URLs."""
     render_retention_s: float = 86400.0
     """Q19: completed/orphaned jobs are forgotten after this much virtual time."""
     render_max_height: int = 1080
     """Upper bound of the short side of rendered MP4s; the long side is at most 1920 (the skill: "up to 1080x1920")."""
-    render_workers: int = 1
+    render_workers: int = 2
+    """Encoder threads; users take turns on them."""
+    render_preset: str = "ultrafast"
+    """libx264 preset of exports (speed over size, so a render keeps up with the real-time clock)."""
+    max_renders_per_user: int = 3
+    """Renders a user may have queued or running at once (429 beyond)."""
+    max_renders_total: int = 16
+    """Renders queued or running in all (503 beyond)."""
     download_mode: Literal["bytes", "redirect"] = "bytes"
     """Q17: /download streams the MP4 or redirects to outputUrl."""
 
+    control: bool = True
+    """Serve the control plane /_emulator/ (`--no-control` removes it altogether)."""
+    control_token: str | None = None
+    """When set, /_emulator/ needs `Authorization: Bearer <token>` (or `?token=` for the inspector page)."""
     request_log: bool = False
     """Log one line per request to the `nemo_emulator.requests` logger (`serve` turns it on unless --quiet)."""
+    errors_kept: int = 100
+    """Distinct unexpected errors kept for /_emulator/errors (repeats are counted)."""
     journal_size: int = 0
     """How many requests /_emulator/requests keeps (`--journal N`); off by default: it costs ~5% throughput."""
     mutation: (
@@ -165,6 +201,15 @@ class Settings:
         | None
     ) = None
     """Break one protocol rule on purpose, to prove the conformance suite notices; never set in normal use."""
+
+    def draft_limits(self) -> DraftLimits:
+        """What an exportable draft may hold, from the draft_* and render_max_duration_s settings."""
+        return DraftLimits(
+            max_tracks=self.draft_max_tracks,
+            max_segments=self.draft_max_segments,
+            max_duration_ms=int(self.render_max_duration_s * 1000),
+            max_depth=self.draft_max_depth,
+        )
 
     def public(self) -> dict[str, Any]:
         """The settings as JSON values (what /_emulator/settings shows): paths as strings, no infinities."""

@@ -15,6 +15,7 @@ import uvicorn
 
 from nemo_conformance import profiles
 from nemo_emulator import Settings, Store, create_app
+from nemo_emulator.server import config as server_config
 
 
 def pytest_configure(config: pytest.Config) -> None:
@@ -38,12 +39,12 @@ class Server:
         self.store.close()
 
 
-def serve_app(app: Any) -> tuple[str, uvicorn.Server, threading.Thread]:
-    """Run any ASGI app with uvicorn in a thread on a free port."""
+def serve_app(app: Any, settings: Settings | None = None) -> tuple[str, uvicorn.Server, threading.Thread]:
+    """Run any ASGI app with uvicorn in a thread on a free port, configured as `nemo-emulator serve` does."""
     sock = socket.socket()
     sock.bind(("127.0.0.1", 0))
     port = sock.getsockname()[1]
-    config = uvicorn.Config(app, log_level="error", access_log=False, lifespan="off", timeout_graceful_shutdown=1)
+    config = server_config(app, settings or TEST_SETTINGS, log_level="error", lifespan="off")
     server = uvicorn.Server(config)
     thread = threading.Thread(target=server.run, kwargs={"sockets": [sock]}, daemon=True)
     thread.start()
@@ -57,7 +58,7 @@ def serve_app(app: Any) -> tuple[str, uvicorn.Server, threading.Thread]:
 
 def start_server(settings: Settings) -> Server:
     store = Store(settings)
-    url, server, thread = serve_app(create_app(store=store))
+    url, server, thread = serve_app(create_app(store=store), settings)
     return Server(url, store, thread, server)
 
 

@@ -12,6 +12,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from nemo_emulator.agent.events import Profile
+from nemo_emulator.api._body import too_deep
 from nemo_protocol.wire import JSON
 
 _TRUE = {"1", "on", "t", "true", "y", "yes"}
@@ -100,12 +101,15 @@ def _message(errors: list[JSON], key: str, value: Any) -> str:
     return "\n".join(texts)
 
 
-def parse(raw: bytes, content_type: str, profile: Profile) -> RunRequest:
+def parse(raw: bytes, content_type: str, profile: Profile, max_depth: int = 32) -> RunRequest:
     """The request, or Invalid with the errors ADK's FastAPI app would answer 422 with."""
     if not raw.strip():
         raise Invalid([{"type": "missing", "loc": ["body"], "msg": "Field required", "input": None}])
     if not content_type.split(";")[0].strip().lower().endswith(("/json", "+json")):
         raise Invalid([_dict_error(["body"], raw.decode("utf-8", "replace"))])
+    if too_deep(raw, max_depth):
+        raise Invalid([{"type": "json_invalid", "loc": ["body", 0], "msg": "JSON decode error", "input": {},
+                        "ctx": {"error": f"nested deeper than {max_depth} levels"}}])  # fmt: skip
     try:
         body = json.loads(raw)
     except (ValueError, UnicodeDecodeError) as exc:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import re
 from typing import Any
 
 from starlette.requests import Request
@@ -33,9 +34,33 @@ async def read_body(request: Request, *, limit: int) -> bytes:
     return b"".join(chunks)
 
 
+_STRINGS = re.compile(rb'"(?:[^"\\]|\\.)*"')
+_BRACKETS = re.compile(rb"[\[\]{}]")
+
+
+def too_deep(raw: bytes, limit: int) -> bool:
+    """Whether JSON text nests deeper than `limit`, counted on the bytes before anything is parsed: brackets
+    inside strings are skipped. Cheap when the body holds fewer brackets than the limit (nearly always)."""
+    if raw.count(b"{") + raw.count(b"[") <= limit:
+        return False
+    depth = 0
+    for bracket in _BRACKETS.findall(_STRINGS.sub(b'""', raw)):
+        if bracket in (b"{", b"["):
+            depth += 1
+            if depth > limit:
+                return True
+        else:
+            depth -= 1
+    return False
+
+
 async def read_json(request: Request, *, limit: int, optional: bool = False) -> JSON:
-    """The body as a JSON object; 400 for anything else, 413 past `limit` bytes."""
+    """The body as a JSON object; 400 for anything else (nested past max_json_depth included), 413 past `limit`
+    bytes."""
     raw = await read_body(request, limit=limit)
+    depth = request.scope["nemo.store"].settings.max_json_depth
+    if too_deep(raw, depth):
+        raise ApiError(Code.BAD_REQUEST, f"JSON body nested deeper than {depth} levels")
     if not raw.strip():
         if optional:
             return {}

@@ -11,6 +11,7 @@ from starlette.responses import FileResponse, RedirectResponse, Response
 from starlette.routing import Route
 
 from nemo_emulator.api._body import field, read_json
+from nemo_emulator.api.files import signed
 from nemo_emulator.auth import attribution, authenticate, store_of
 from nemo_emulator.envelope import CompactJSON, success
 from nemo_emulator.errors import ApiError
@@ -50,7 +51,7 @@ async def submit(request: Request) -> Response:
         raise ApiError(Code.BAD_REQUEST, "id must be 1-128 characters of letters, digits, '.', '_' or '-'")
     session = store.sessions.owned(field(body, "sessionId", "session_id", kind=str), user.id)
     try:
-        draft = validate(field(body, "draft", kind=dict))
+        draft = validate(field(body, "draft", kind=dict), store.settings.draft_limits())
     except DraftError as exc:
         raise ApiError(Code.BAD_REQUEST, f"invalid draft: {exc}") from None
     output = _output(body)
@@ -85,7 +86,9 @@ def _view(job: RenderJob, request: Request) -> dict[str, object]:
         "id": job.id,
         "status": status,
         "progress": job.progress(now),
-        "outputUrl": f"{str(request.base_url).rstrip('/')}/cdn/renders/{job.id}.mp4" if status == "completed" else None,
+        "outputUrl": store.media_url(str(request.base_url), "renders", f"{job.key}.mp4")
+        if status == "completed"
+        else None,
         "createdAt": int(job.submitted_at * 1000),
         "completedAt": int(job.done_at * 1000) if status == "completed" else None,
     }
@@ -133,14 +136,15 @@ async def download(request: Request) -> Response:
     if job.status(store.clock.now()) != "completed" or not job.path.exists():
         raise ApiError(Code.CONFLICT, f"render is {job.status(store.clock.now())}; download once it is completed")
     if store.settings.download_mode == "redirect":
-        return RedirectResponse(f"{str(request.base_url).rstrip('/')}/cdn/renders/{job.id}.mp4", status_code=302)
+        return RedirectResponse(store.media_url(str(request.base_url), "renders", f"{job.key}.mp4"), status_code=302)
     return FileResponse(job.path, media_type="video/mp4", filename=f"{job.id}.mp4")
 
 
 async def cdn_render(request: Request) -> Response:
+    signed(request)
     store = store_of(request)
     name = request.path_params["name"]
-    job = store.renders.by_id.get(name.removesuffix(".mp4"))
+    job = store.renders.by_key.get(name.removesuffix(".mp4"))
     if job is None or not name.endswith(".mp4") or job.status(store.clock.now()) != "completed":
         raise ApiError(Code.NOT_FOUND, "no such render output")
     return FileResponse(job.path, media_type="video/mp4")

@@ -34,7 +34,9 @@ async def run_sse(request: Request) -> Response:
     user = authenticate(request)
     raw = await read_body(request, limit=settings.max_json_body_bytes)
     try:
-        run = parse(raw, request.headers.get("content-type", ""), PROFILES[settings.adk_profile])
+        run = parse(
+            raw, request.headers.get("content-type", ""), PROFILES[settings.adk_profile], settings.max_json_depth
+        )
     except Invalid as exc:
         if settings.mutation == "run_sse_400":
             raise ApiError(Code.BAD_REQUEST, f"invalid body: {exc}") from None

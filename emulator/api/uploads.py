@@ -198,7 +198,7 @@ async def upload(request: Request) -> Response:
             store.uploads.forget(up)
         raise
     base = str(request.base_url)
-    infos = [up.info(base) for up in accepted]
+    infos = [up.info(store.media_url(base, "uploads", f"{up.id}/{up.filename}")) for up in accepted]
     analyses = {up.id: up.probe.analysis for up in accepted if up.probe.analysis}
     async with session.edit_lock:  # a turn's tool may be writing the same state
         session.apply_delta(

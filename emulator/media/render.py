@@ -1,15 +1,19 @@
 """Render a draft to a real MP4 with PyAV: H.264 video, AAC audio, text overlays, mixed audio tracks.
 
-Video segments come from uploads (or a test pattern for generated clips); later video tracks paint
-above earlier ones; text tracks are drawn on top; audio tracks and the video's own sound are mixed
-at their volumes. Runs in a worker thread: PyAV/libx264 release the GIL while they encode.
+Everything streams, so memory is bounded by the output frame, not by the draft: a segment's source is opened when
+the segment starts playing and closed when it ends, text is drawn while it is on screen, and audio is decoded and
+mixed a block at a time, interleaved with the video. A 200-segment, 10-minute draft holds one decoder, one frame
+and a second of audio at a time. Later video tracks paint above earlier ones; text tracks are drawn on top.
+
+Runs in a render worker thread (PyAV and libx264 release the GIL); `cancel` stops it between frames.
 """
 
 from __future__ import annotations
 
 import colorsys
+import threading
 from collections.abc import Callable, Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
@@ -17,12 +21,18 @@ import av
 import numpy as np
 from PIL import Image, ImageDraw, ImageFont
 
-from nemo_protocol.draft import AUDIO, TEXT, VIDEO, duration_ms, output_size
+from nemo_protocol import draft as drafts
+from nemo_protocol.draft import AUDIO, TEXT, VIDEO
 from nemo_protocol.wire import JSON, obj
 
 RATE = 44100
+AUDIO_BLOCK = 1024
 Resolver = Callable[[str], Path | None]
 """Maps a segment's `src` to a local file, or None for generated media (drawn as a test pattern)."""
+
+
+class Cancelled(Exception):
+    """The render was cancelled while it ran."""
 
 
 def _cover(img: np.ndarray, width: int, height: int) -> np.ndarray:
@@ -34,29 +44,35 @@ def _cover(img: np.ndarray, width: int, height: int) -> np.ndarray:
     return resized[y : y + height, x : x + width]
 
 
+# -- video sources: each lives only while its segment plays ------------------------------------------------------
+
+
 class _Pattern:
     """A moving colour pattern standing in for a generated clip; its hue changes at the clip's scene cuts."""
 
     def __init__(self, width: int, height: int, key: str, cuts: list[float]) -> None:
-        self.cuts = cuts
-        hue0 = (sum(key.encode()) % 360) / 360
-        ramp = np.linspace(0.45, 1.0, width, dtype=np.float32)[None, :, None]
-        vert = np.linspace(1.0, 0.7, height, dtype=np.float32)[:, None, None]
-        self.bases = []
-        for k in range(len(cuts) + 1):
-            rgb = np.array(colorsys.hsv_to_rgb((hue0 + 0.27 * k) % 1.0, 0.65, 0.9), dtype=np.float32) * 255
-            self.bases.append((ramp * vert * rgb).astype(np.uint8))
-        self.width = width
+        self.cuts, self.width, self.height = cuts, width, height
+        self.hue0 = (sum(key.encode()) % 360) / 360
+        self.section = -1
+        self.base = np.zeros((height, width, 3), np.uint8)
 
     def close(self) -> None:
         pass
 
-    def frame(self, t: float) -> np.ndarray:
-        base = self.bases[sum(1 for c in self.cuts if c <= t)]
-        out = np.roll(base, int(t * self.width / 4) % self.width, axis=1)
-        bar = int((t * 0.25 % 1.0) * out.shape[0])
-        out[bar : bar + max(2, out.shape[0] // 40)] = 255
+    def rgb(self, t: float) -> np.ndarray:
+        section = sum(1 for c in self.cuts if c <= t)
+        if section != self.section:
+            rgb = np.array(colorsys.hsv_to_rgb((self.hue0 + 0.27 * section) % 1.0, 0.65, 0.9), np.float32) * 255
+            ramp = np.linspace(0.45, 1.0, self.width, dtype=np.float32)[None, :, None]
+            vert = np.linspace(1.0, 0.7, self.height, dtype=np.float32)[:, None, None]
+            self.base, self.section = (ramp * vert * rgb).astype(np.uint8), section
+        out = np.roll(self.base, int(t * self.width / 4) % self.width, axis=1)
+        bar = int((t * 0.25 % 1.0) * self.height)
+        out[bar : bar + max(2, self.height // 40)] = 255
         return out
+
+    def frame(self, t: float) -> av.VideoFrame | np.ndarray:
+        return self.rgb(t)
 
 
 class _VideoFile:
@@ -65,41 +81,47 @@ class _VideoFile:
     def __init__(self, path: Path, offset: float, width: int, height: int) -> None:
         self.container = av.open(str(path))
         self.stream = self.container.streams.video[0]
-        self.time_base = float(self.stream.time_base or 1 / 90000)
         self.stream.thread_type = "AUTO"
+        self.time_base = float(self.stream.time_base or 1 / 90000)
         self.size = (width, height)
         self.offset = offset
         if offset > 0:
             self.container.seek(int(offset / self.time_base), stream=self.stream)
         self.frames = self.container.decode(self.stream)
-        self.current: np.ndarray | None = None
+        self.current: av.VideoFrame | None = None
         self.current_t = -1.0
         self.pending: Any = None
+        self.fitted: av.VideoFrame | np.ndarray | None = None
 
-    def frame(self, t: float) -> np.ndarray:
+    def frame(self, t: float) -> av.VideoFrame | np.ndarray:
         target = self.offset + t
+        changed = False
         while True:
-            frame = self.pending or next(self.frames, None)
+            decoded = self.pending or next(self.frames, None)
             self.pending = None
-            if frame is None:
+            if decoded is None:
                 break
-            ft = frame.pts * self.time_base if frame.pts is not None else self.current_t + 1 / 30
+            ft = decoded.pts * self.time_base if decoded.pts is not None else self.current_t + 1 / 30
             if ft > target + 1e-3 and self.current is not None:
-                self.pending = frame
+                self.pending = decoded
                 break
-            self.current, self.current_t = self._fit(frame), ft
+            self.current, self.current_t, changed = decoded, ft, True
         if self.current is None:
-            self.current = np.zeros((self.size[1], self.size[0], 3), np.uint8)
-        return self.current
+            return np.zeros((self.size[1], self.size[0], 3), np.uint8)
+        if changed or self.fitted is None:
+            self.fitted = self._fit(self.current)
+        return self.fitted
 
-    def _fit(self, frame: Any) -> np.ndarray:
-        """Scale with swscale so the frame covers the output, then crop the overflow (centre)."""
+    def _fit(self, decoded: av.VideoFrame) -> av.VideoFrame | np.ndarray:
+        """Scale with swscale so the frame covers the output; crop the overflow (centre) only when there is one."""
         width, height = self.size
-        scale = max(width / frame.width, height / frame.height)
-        nw, nh = max(width, round(frame.width * scale)), max(height, round(frame.height * scale))
-        img: np.ndarray = frame.reformat(width=nw, height=nh, format="rgb24").to_ndarray()
+        scale = max(width / decoded.width, height / decoded.height)
+        nw, nh = max(width, round(decoded.width * scale)), max(height, round(decoded.height * scale))
+        if (nw, nh) == (width, height):
+            return decoded.reformat(width=width, height=height, format="yuv420p")
+        img: np.ndarray = decoded.reformat(width=nw, height=nh, format="rgb24").to_ndarray()
         x, y = (nw - width) // 2, (nh - height) // 2
-        return img[y : y + height, x : x + width]
+        return np.ascontiguousarray(img[y : y + height, x : x + width])
 
     def close(self) -> None:
         self.container.close()
@@ -110,7 +132,7 @@ class _Still:
         with Image.open(path) as img:
             self.img = _cover(np.asarray(img.convert("RGB")), width, height)
 
-    def frame(self, t: float) -> np.ndarray:
+    def frame(self, t: float) -> av.VideoFrame | np.ndarray:
         return self.img
 
     def close(self) -> None:
@@ -148,6 +170,10 @@ def _text_patch(seg: JSON, width: int, height: int) -> _Text:
     patch = np.asarray(img)[:height, :width]
     pos = str(style.get("pos", "center"))
     x = (width - patch.shape[1]) // 2
+    if pos.endswith("left"):
+        x = int(width * 0.05)
+    elif pos.endswith("right"):
+        x = width - patch.shape[1] - int(width * 0.05)
     y = (
         int(height * 0.08)
         if pos.startswith("top")
@@ -155,9 +181,9 @@ def _text_patch(seg: JSON, width: int, height: int) -> _Text:
         if pos.startswith("bottom")
         else (height - patch.shape[0]) // 2
     )
-    start = float(seg.get("st", 0)) / 1000
+    start = drafts.start_ms(seg) / 1000
     fade = float(style.get("fade_in", 0) or 0) / 1000
-    return _Text(start, start + float(seg["d"]) / 1000, fade, patch, max(0, x), max(0, y))
+    return _Text(start, start + drafts.length_ms(seg) / 1000, fade, patch, max(0, x), max(0, y))
 
 
 def _blend(frame: np.ndarray, text: _Text, t: float) -> None:
@@ -169,117 +195,183 @@ def _blend(frame: np.ndarray, text: _Text, t: float) -> None:
     region[:] = (patch[..., :3] * a + region * (1 - a)).astype(np.uint8)
 
 
-def _decode_audio(path: Path, offset: float, seconds: float) -> np.ndarray:
-    """Stereo float32 at RATE, `seconds` long (zero-padded), from `offset` into the file."""
-    need = int(round(seconds * RATE))
-    out = np.zeros((2, need), np.float32)
-    with av.open(str(path)) as container:
-        if not container.streams.audio:
-            return out
-        stream = container.streams.audio[0]
-        resampler = av.AudioResampler(format="fltp", layout="stereo", rate=RATE)
-        if offset > 0:
-            container.seek(int(offset * av.time_base))
-        pos, skip = 0, None
-        for frame in container.decode(stream):
-            if skip is None:
-                ft = frame.pts * float(stream.time_base or 0) if frame.pts is not None else 0.0
-                skip = max(0, int(round((offset - ft) * RATE)))
-            for rf in resampler.resample(frame):
-                data = rf.to_ndarray()
-                if skip:
-                    cut = min(skip, data.shape[1])
-                    data, skip = data[:, cut:], skip - cut
-                n = min(data.shape[1], need - pos)
-                out[:, pos : pos + n] = data[:, :n]
-                pos += n
-            if pos >= need:
-                break
-    return out
+@dataclass(order=True)
+class _Span:
+    start: float
+    end: float
+    index: int
+    seg: JSON = field(compare=False)
 
 
-def mix_audio(draft: JSON, resolve: Resolver, total: float) -> np.ndarray:
-    """Every audio segment (and the sound of video segments) at its volume, clipped to [-1, 1]."""
-    n = int(round(total * RATE))
-    mix = np.zeros((2, n), np.float32)
-    for track in draft.get("t", []):
-        if track.get("tt") not in (AUDIO, VIDEO):
-            continue
-        for seg in track.get("sg", []):
-            path = resolve(str(seg.get("src", "")))
+class _Picture:
+    """The picture at any time t (asked for in increasing t): the topmost video segment playing, then the text."""
+
+    def __init__(self, draft: JSON, resolve: Resolver, width: int, height: int, cuts: Callable[[str], list[float]]):
+        self.resolve, self.width, self.height, self.cuts = resolve, width, height, cuts
+        order = 0
+        self.videos: list[_Span] = []
+        self.texts: list[_Span] = []
+        for _, seg in drafts.segments(draft, VIDEO):
+            self.videos.append(_Span(drafts.start_ms(seg) / 1000, drafts.end_ms(seg) / 1000, order, seg))
+            order += 1
+        for _, seg in drafts.segments(draft, TEXT):
+            if seg.get("tx"):
+                self.texts.append(_Span(drafts.start_ms(seg) / 1000, drafts.end_ms(seg) / 1000, order, seg))
+                order += 1
+        self.open: dict[int, Any] = {}
+        self.drawn: dict[int, _Text] = {}
+        black = av.VideoFrame.from_ndarray(np.zeros((height, width, 3), np.uint8), format="rgb24")
+        self.black = black.reformat(format="yuv420p")
+
+    def _source(self, span: _Span) -> Any:
+        source = self.open.get(span.index)
+        if source is None:
+            src = str(span.seg.get("src", ""))
+            path = self.resolve(src)
             if path is None:
-                continue
-            st, d = float(seg.get("st", 0)) / 1000, float(seg["d"]) / 1000
-            if st >= total:
-                continue
-            d = min(d, total - st)
-            try:
-                samples = _decode_audio(path, float(seg.get("so", 0)) / 1000, d)
-            except (av.FFmpegError, OSError, ValueError):
-                continue
-            i = int(round(st * RATE))
-            m = min(samples.shape[1], n - i)
-            mix[:, i : i + m] += samples[:, :m] * float(seg.get("v", 1.0))
-    return np.clip(mix, -1.0, 1.0)
-
-
-def _video_sources(
-    draft: JSON, resolve: Resolver, width: int, height: int, cuts: Callable[[str], list[float]]
-) -> list[tuple[float, float, Any]]:
-    sources = []
-    for track in draft.get("t", []):
-        if track.get("tt") != VIDEO:
-            continue
-        for seg in track.get("sg", []):
-            src = str(seg.get("src", ""))
-            st, d = float(seg.get("st", 0)) / 1000, float(seg["d"]) / 1000
-            path = resolve(src)
-            source: Any
-            if path is None:
-                source = _Pattern(width, height, src, cuts(src))
-            elif path.suffix.lower() in (".png", ".jpg", ".jpeg", ".webp"):
-                source = _Still(path, width, height)
+                source = _Pattern(self.width, self.height, src, self.cuts(src))
+            elif path.suffix.lower() in (".png", ".jpg", ".jpeg", ".webp", ".gif"):
+                source = _Still(path, self.width, self.height)
             else:
-                source = _VideoFile(path, float(seg.get("so", 0)) / 1000, width, height)
-            sources.append((st, st + d, source))
-    return sources
+                source = _VideoFile(path, drafts._num(span.seg.get("so")) / 1000, self.width, self.height)
+            self.open[span.index] = source
+        return source
 
+    def at(self, t: float) -> av.VideoFrame:
+        for index in [i for i, _ in self.open.items() if not self._playing(i, t)]:
+            self.open.pop(index).close()
+        for index in [i for i in self.drawn if not any(s.index == i and s.start <= t < s.end for s in self.texts)]:
+            del self.drawn[index]
+        playing = [s for s in self.videos if s.start <= t < s.end]
+        picture: av.VideoFrame | np.ndarray = self.black
+        if playing:
+            top = playing[-1]
+            picture = self._source(top).frame(t - top.start)
+        texts = [s for s in self.texts if s.start <= t < s.end]
+        if texts:
+            rgb = picture.to_ndarray(format="rgb24") if isinstance(picture, av.VideoFrame) else picture.copy()
+            for span in texts:
+                if span.index not in self.drawn:
+                    self.drawn[span.index] = _text_patch(span.seg, self.width, self.height)
+                _blend(rgb, self.drawn[span.index], t)
+            picture = rgb
+        if isinstance(picture, np.ndarray):
+            picture = av.VideoFrame.from_ndarray(picture, format="rgb24").reformat(format="yuv420p")
+        return picture
 
-def frames(
-    draft: JSON,
-    resolve: Resolver,
-    width: int,
-    height: int,
-    fps: int,
-    total: float,
-    cuts: Callable[[str], list[float]] = lambda src: [],
-) -> Iterator[np.ndarray]:
-    """RGB frames of the draft, one per 1/fps second."""
-    sources = _video_sources(draft, resolve, width, height, cuts)
-    texts = [
-        _text_patch(seg, width, height)
-        for track in draft.get("t", [])
-        if track.get("tt") == TEXT
-        for seg in track.get("sg", [])
-        if seg.get("tx")
-    ]
-    black = np.zeros((height, width, 3), np.uint8)
-    try:
-        for i in range(int(round(total * fps))):
-            t = i / fps
-            frame = black
-            for st, end, source in sources:
-                if st <= t < end:
-                    frame = source.frame(t - st)
-            active = [tx for tx in texts if tx.start <= t < tx.end]
-            if active:
-                frame = frame.copy()
-                for text in active:
-                    _blend(frame, text, t)
-            yield frame
-    finally:
-        for _, _, source in sources:
+    def _playing(self, index: int, t: float) -> bool:
+        return any(s.index == index and s.start <= t < s.end for s in self.videos)
+
+    def close(self) -> None:
+        for source in self.open.values():
             source.close()
+        self.open.clear()
+
+
+# -- audio: decoded and mixed a block at a time ---------------------------------------------------------------
+
+
+class _AudioSource:
+    """A file's sound from an offset, resampled to stereo float32 at RATE, read forward in any block sizes."""
+
+    def __init__(self, path: Path, offset: float) -> None:
+        self.container = av.open(str(path))
+        self.buffer = np.zeros((2, 0), np.float32)
+        self.done = not self.container.streams.audio
+        if self.done:
+            return
+        self.stream = self.container.streams.audio[0]
+        self.resampler = av.AudioResampler(format="fltp", layout="stereo", rate=RATE)
+        if offset > 0:
+            self.container.seek(int(offset * av.time_base))
+        self.skip: int | None = None
+        self.offset = offset
+        self.frames = self.container.decode(self.stream)
+
+    def read(self, n: int) -> np.ndarray:
+        while self.buffer.shape[1] < n and not self.done:
+            decoded = next(self.frames, None)
+            if decoded is None:
+                self.done = True
+                break
+            if self.skip is None:
+                ft = decoded.pts * float(self.stream.time_base or 0) if decoded.pts is not None else 0.0
+                self.skip = max(0, int(round((self.offset - ft) * RATE)))
+            for resampled in self.resampler.resample(decoded):
+                data = resampled.to_ndarray().astype(np.float32)
+                if self.skip:
+                    cut = min(self.skip, data.shape[1])
+                    data, self.skip = data[:, cut:], self.skip - cut
+                self.buffer = np.concatenate([self.buffer, data], axis=1)
+        out, self.buffer = self.buffer[:, :n], self.buffer[:, n:]
+        if out.shape[1] < n:
+            out = np.pad(out, ((0, 0), (0, n - out.shape[1])))
+        return out
+
+    def close(self) -> None:
+        self.container.close()
+
+
+@dataclass
+class _Sound:
+    start: int
+    end: int
+    path: Path
+    offset: float
+    volume: float
+    fade_in: int
+    fade_out: int
+    source: _AudioSource | None = None
+
+
+class _Mixer:
+    """The draft's sound (audio segments, and the sound of video segments) one block at a time."""
+
+    def __init__(self, draft: JSON, resolve: Resolver, total_samples: int) -> None:
+        self.sounds: list[_Sound] = []
+        for tt in (AUDIO, VIDEO):
+            for _, seg in drafts.segments(draft, tt):
+                path = resolve(str(seg.get("src", "")))
+                start = int(round(drafts.start_ms(seg) / 1000 * RATE))
+                if path is None or start >= total_samples:
+                    continue
+                end = min(total_samples, start + int(round(drafts.length_ms(seg) / 1000 * RATE)))
+                fi, fo = (int(drafts._num(seg.get(k)) / 1000 * RATE) for k in ("fi", "fo"))
+                self.sounds.append(
+                    _Sound(start, end, path, drafts._num(seg.get("so")) / 1000, drafts.volume(seg), fi, fo)
+                )
+        self.sounds.sort(key=lambda s: s.start)
+
+    def block(self, pos: int, n: int) -> np.ndarray:
+        mix = np.zeros((2, n), np.float32)
+        for sound in self.sounds:
+            if sound.end <= pos or sound.start >= pos + n:
+                if sound.source is not None and sound.end <= pos:
+                    sound.source.close()
+                    sound.source = None
+                continue
+            a, b = max(pos, sound.start), min(pos + n, sound.end)
+            if sound.source is None:
+                try:
+                    sound.source = _AudioSource(sound.path, sound.offset + (a - sound.start) / RATE)
+                except (av.FFmpegError, OSError, ValueError):
+                    sound.end = 0
+                    continue
+            samples = sound.source.read(b - a)
+            idx = np.arange(a, b, dtype=np.float32)
+            gain = np.full(b - a, sound.volume, np.float32)
+            if sound.fade_in:
+                gain *= np.clip((idx - sound.start) / sound.fade_in, 0, 1)
+            if sound.fade_out:
+                gain *= np.clip((sound.end - idx) / sound.fade_out, 0, 1)
+            mix[:, a - pos : b - pos] += samples * gain
+        np.clip(mix, -1.0, 1.0, out=mix)
+        return mix
+
+    def close(self) -> None:
+        for sound in self.sounds:
+            if sound.source is not None:
+                sound.source.close()
 
 
 def encode(
@@ -292,23 +384,20 @@ def encode(
     *,
     preset: str = "veryfast",
 ) -> None:
-    """Write H.264 + AAC MP4 (yuv420p, faststart) from RGB frames and stereo float samples."""
+    """Write H.264 + AAC MP4 from RGB frames and stereo float samples (for fixtures and tests)."""
     path.parent.mkdir(parents=True, exist_ok=True)
     with av.open(str(path), "w", options={"movflags": "faststart"}) as out:
         vs = out.add_stream("libx264", rate=fps, options={"preset": preset, "crf": "23"})
         vs.width, vs.height, vs.pix_fmt = width, height, "yuv420p"
         aus = out.add_stream("aac", rate=RATE, layout="stereo")
         for frame in video:
-            vf = av.VideoFrame.from_ndarray(frame, format="rgb24").reformat(format="yuv420p")
-            out.mux(vs.encode(vf))
+            out.mux(vs.encode(av.VideoFrame.from_ndarray(frame, format="rgb24").reformat(format="yuv420p")))
         out.mux(vs.encode(None))
-        chunk = 1024
-        for i in range(0, audio.shape[1], chunk):
+        for i in range(0, audio.shape[1], AUDIO_BLOCK):
             af = av.AudioFrame.from_ndarray(
-                np.ascontiguousarray(audio[:, i : i + chunk]), format="fltp", layout="stereo"
+                np.ascontiguousarray(audio[:, i : i + AUDIO_BLOCK]), format="fltp", layout="stereo"
             )
-            af.sample_rate = RATE
-            af.pts = i
+            af.sample_rate, af.pts = RATE, i
             out.mux(aus.encode(af))
         out.mux(aus.encode(None))
 
@@ -320,15 +409,43 @@ def render(
     *,
     max_short: int = 1080,
     cuts: Callable[[str], list[float]] = lambda src: [],
+    cancel: threading.Event | None = None,
+    preset: str = "ultrafast",
 ) -> JSON:
-    """Render `draft` to `path`; returns {duration, size, width, height}."""
-    width, height = output_size(draft, max_short)
+    """Render `draft` to `path` (written to a temporary name first); returns {duration, size, width, height}."""
+    width, height = drafts.output_size(draft, max_short)
     meta = obj(draft.get("m"))
     fps = meta.get("fps", 30)
     fps = int(fps) if isinstance(fps, int | float) and not isinstance(fps, bool) and 1 <= fps <= 60 else 30
-    total = duration_ms(draft) / 1000
-    audio = mix_audio(draft, resolve, total)
+    total = drafts.duration_ms(draft) / 1000
+    frames, samples = int(round(total * fps)), int(round(total * RATE))
     tmp = path.with_suffix(".part.mp4")
-    encode(tmp, frames(draft, resolve, width, height, fps, total, cuts), audio, width, height, fps)
-    tmp.replace(path)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    picture, mixer = _Picture(draft, resolve, width, height, cuts), _Mixer(draft, resolve, samples)
+    try:
+        with av.open(str(tmp), "w", options={"movflags": "faststart"}) as out:
+            vs = out.add_stream("libx264", rate=fps, options={"preset": preset, "crf": "23"})
+            vs.width, vs.height, vs.pix_fmt = width, height, "yuv420p"
+            aus = out.add_stream("aac", rate=RATE, layout="stereo")
+            written = 0
+            for i in range(frames):
+                if cancel is not None and cancel.is_set():
+                    raise Cancelled
+                frame = picture.at(i / fps)
+                frame.pts = i
+                out.mux(vs.encode(frame))
+                until = samples if i == frames - 1 else min(samples, (i + 1) * RATE // fps)
+                while written < until:
+                    n = min(AUDIO_BLOCK, samples - written)
+                    block = av.AudioFrame.from_ndarray(mixer.block(written, n), format="fltp", layout="stereo")
+                    block.sample_rate, block.pts = RATE, written
+                    out.mux(aus.encode(block))
+                    written += n
+            out.mux(vs.encode(None))
+            out.mux(aus.encode(None))
+        tmp.replace(path)
+    finally:
+        picture.close()
+        mixer.close()
+        tmp.unlink(missing_ok=True)
     return {"duration": total, "size": path.stat().st_size, "width": width, "height": height}

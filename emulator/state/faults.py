@@ -4,7 +4,6 @@ or a failed render. Each fault disappears once used up; reset clears them all.
 
 from __future__ import annotations
 
-import re
 from dataclasses import asdict, dataclass, field
 from typing import Any, Literal
 
@@ -23,7 +22,7 @@ class Fault:
     kind: Kind
     times: int = 1
     route: str | None = None
-    """Regular expression searched in the path."""
+    """Text the path must contain (a literal, not a pattern: a request must never wait on a runaway regex)."""
     method: str | None = None
     session_id: str | None = None
     client_id: str | None = None
@@ -39,7 +38,7 @@ class Fault:
     def matches(self, method: str, path: str, session_id: str | None, client_id: str | None) -> bool:
         return (
             (self.method is None or self.method.upper() == method)
-            and (self.route is None or re.search(self.route, path) is not None)
+            and (self.route is None or self.route in path)
             and (self.session_id is None or self.session_id == session_id or self.session_id in path)
             and (self.client_id is None or self.client_id == client_id)
         )
@@ -72,11 +71,10 @@ class Faults:
                 raise ApiError(Code.BAD_REQUEST, f"error faults need a code from the table: {sorted(valid)}")
         if not isinstance(fault.times, int) or fault.times < 1:
             raise ApiError(Code.BAD_REQUEST, "times must be a positive integer")
-        if fault.route is not None:
-            try:
-                re.compile(fault.route)
-            except re.error as exc:
-                raise ApiError(Code.BAD_REQUEST, f"route is not a valid regular expression: {exc}") from None
+        if fault.route is not None and (not isinstance(fault.route, str) or not 0 < len(fault.route) <= 512):
+            raise ApiError(Code.BAD_REQUEST, "route must be the text a path contains, 1 to 512 characters")
+        if len(self.rules) >= 256:
+            raise ApiError(Code.BAD_REQUEST, "at most 256 faults at once; clear some first")
         self._next_id += 1
         self.rules.append(fault)
         return fault

@@ -38,6 +38,7 @@ _JOB_FIELDS = (
     "fail_at",
     "result",
     "encoded_at",
+    "key",
 )
 
 
@@ -52,6 +53,7 @@ def snapshot(store: Store) -> dict[str, Any]:
         "version": 1,
         "now": store.clock.now(),
         "ids": store.ids.getstate(),
+        "url_key": store.signer.key.hex(),
         "users": [{f: getattr(u, f) for f in _USER_FIELDS} for u in acc.users.values()],
         "tokens": [{f: getattr(t, f) for f in _TOKEN_FIELDS} for t in acc.tokens.values()],
         "claims": {k: list(v) for k, v in acc.claims.items()},
@@ -100,6 +102,8 @@ def load(store: Store) -> bool:
     if data["now"] > store.clock.now():
         store.clock.set(data["now"])
     store.ids.setstate(data["ids"])
+    if "url_key" in data:
+        store.signer.key = bytes.fromhex(data["url_key"])
     acc = store.accounts
     for u in data["users"]:
         user = User(**u)
@@ -132,12 +136,14 @@ def load(store: Store) -> bool:
             store.uploads.by_id[upload.id] = upload
     for j in data["renders"]:
         job = RenderJob(
-            **{f: j[f] for f in _JOB_FIELDS if f not in ("result", "encoded_at")},
+            **{f: j[f] for f in _JOB_FIELDS if f not in ("result", "encoded_at", "key")},
             path=store.root / j["path"],
             result=j.get("result") or {},
             encoded_at=j.get("encoded_at"),
+            key=j.get("key") or j["id"],
         )
-        store.renders.by_id[job.id] = job
+        store.renders.by_id[(job.user_id, job.id)] = job
+        store.renders.by_key[job.key] = job
         if job.cancelled_at is None and job.error is None:
             session = store.sessions.by_id.get(job.session_id)
             analyses = dict(session.state.get("video_analyses", {})) if session else {}

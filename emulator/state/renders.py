@@ -1,8 +1,9 @@
-"""Render jobs: status and progress derived from the virtual clock; the MP4 is encoded by a worker.
+"""Render jobs: status and progress derived from the virtual clock; the MP4 is encoded by the fair render queue.
 
-A job belongs to its user, not its session: it keeps rendering when the session or token goes away
-(§7.5) and is forgotten `render_retention_s` after it finishes. It finishes when its virtual render time is
-up and the worker is done with its MP4, whichever is later.
+A job belongs to its user, not its session: it keeps rendering when the session or token goes away (§7.5) and is
+forgotten `render_retention_s` after it finishes. It finishes when its virtual render time is up and the worker is
+done with its MP4, whichever is later. Render ids are the client's and live in the user's own namespace: another
+user's id neither collides nor shows through a 409. The MP4 is stored under an unguessable key.
 """
 
 from __future__ import annotations
@@ -10,6 +11,7 @@ from __future__ import annotations
 import concurrent.futures
 import math
 import random
+import threading
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -18,7 +20,9 @@ from urllib.parse import unquote, urlsplit
 
 from nemo_emulator.clock import VirtualClock
 from nemo_emulator.errors import ApiError, crash_record
+from nemo_emulator.ids import Ids
 from nemo_emulator.settings import Settings
+from nemo_emulator.state.render_queue import RenderQueue
 from nemo_emulator.state.sessions import Session, analysis_for
 from nemo_emulator.state.uploads import Uploads
 from nemo_protocol import draft as drafts
@@ -45,7 +49,11 @@ class RenderJob:
     result: JSON = field(default_factory=dict)
     encoded_at: float | None = None
     """Virtual time the worker was done with the MP4 (written, failed or cancelled); real-time clocks only."""
+    key: str = ""
+    """The unguessable name of its MP4 (and of its public URL)."""
     encode: concurrent.futures.Future[JSON] | None = field(default=None, repr=False)
+    stop: threading.Event = field(default_factory=threading.Event, repr=False)
+    """Set to stop a running encode between frames."""
 
     @property
     def finishes_at(self) -> float:
@@ -92,41 +100,59 @@ class Renders:
     settings: Settings
     clock: VirtualClock
     root: Path
-    pool: concurrent.futures.Executor
-    errors: list[JSON]
+    queue: RenderQueue
+    record_error: Callable[[JSON], None]
     """Where encoder crashes are recorded (they are emulator bugs, not render failures the user caused)."""
-    by_id: dict[str, RenderJob] = field(default_factory=dict)
+    by_id: dict[tuple[str, str], RenderJob] = field(default_factory=dict)
+    """(user id, render id) -> job."""
+    by_key: dict[str, RenderJob] = field(default_factory=dict)
 
     def get(self, render_id: str, user_id: str) -> RenderJob:
         """The user's job, unless unknown, expired after retention, or someone else's (all look the same)."""
-        job = self.by_id.get(render_id)
+        job = self.by_id.get((user_id, render_id))
         if job is not None and self.clock.now() > job.done_at + self.settings.render_retention_s:
-            self.by_id.pop(render_id, None)
-            job.path.unlink(missing_ok=True)
+            self.forget(job)
             job = None
-        if job is None or job.user_id != user_id:
+        if job is None:
             raise ApiError(Code.NOT_FOUND, f"render {render_id[:128]!r} not found")
         return job
+
+    def forget(self, job: RenderJob) -> None:
+        self.by_id.pop((job.user_id, job.id), None)
+        self.by_key.pop(job.key, None)
+        job.path.unlink(missing_ok=True)
 
     def submit(
         self, render_id: str, user_id: str, session: Session, draft: JSON, output: JSON, uploads: Uploads, base_url: str
     ) -> RenderJob:
         """Start a job; its duration is drawn from the render latency profile, seeded by id."""
-        if render_id in self.by_id:
+        s = self.settings
+        if (user_id, render_id) in self.by_id:
             raise ApiError(Code.CONFLICT, "duplicate id; submit again with a new render id")
-        rng = random.Random(f"render:{self.settings.seed}:{render_id}")
-        duration = self.settings.latency_render.draw(rng, drafts.duration_ms(draft) / 1000)
-        if self.settings.mutation == "slow_render":
+        if self.queue.pending(user_id) >= s.max_renders_per_user:
+            raise ApiError(
+                Code.RATE_LIMITED,
+                f"{s.max_renders_per_user} of your renders are still running; wait for one to finish",
+                headers={"Retry-After": "30"},
+            )
+        if self.queue.pending() >= s.max_renders_total:
+            raise ApiError(
+                Code.BUSY, "the emulator is rendering all it can; retry shortly", headers={"Retry-After": "30"}
+            )
+        rng = random.Random(f"render:{s.seed}:{render_id}")
+        duration = s.latency_render.draw(rng, drafts.duration_ms(draft) / 1000)
+        if s.mutation == "slow_render":
             duration += 120
-        job = RenderJob(
-            render_id, user_id, session.id, draft, output, self.clock.now(), duration, self.root / f"{render_id}.mp4"
-        )
+        key = Ids.file_key()
+        job = RenderJob(render_id, user_id, session.id, draft, output, self.clock.now(), duration,
+                        self.root / f"{key}.mp4", key=key)  # fmt: skip
         self.start_encode(job, uploads, dict(session.state.get("video_analyses", {})))
-        self.by_id[render_id] = job
+        self.by_id[(user_id, render_id)] = job
+        self.by_key[key] = job
         return job
 
     def start_encode(self, job: RenderJob, uploads: Uploads, analyses: JSON) -> None:
-        """Encode the job's MP4 in the worker pool (also used to resume jobs after a restart)."""
+        """Queue the job's MP4 for encoding (also used to resume jobs after a restart)."""
         output = job.output
         height = min(
             HEIGHTS.get(str(output.get("resolution") or output.get("quality")), 1080), self.settings.render_max_height
@@ -138,22 +164,29 @@ class Renders:
         def cuts(src: str) -> list[float]:
             return list(analysis_for(analyses, src).get("scene_cuts", []))
 
+        def encode() -> JSON:
+            return render(job.draft, job.path, resolve, max_short=height, cuts=cuts, cancel=job.stop,
+                          preset=self.settings.render_preset)  # fmt: skip
+
         self.root.mkdir(parents=True, exist_ok=True)
-        job.encode = self.pool.submit(render, job.draft, job.path, resolve, max_short=height, cuts=cuts)
+        job.encode = self.queue.submit(job.user_id, encode)
         if self.clock.mode == "realtime":  # other clocks treat the encode as instant: no status depends on CPU speed
             job.encode.add_done_callback(lambda _: setattr(job, "encoded_at", self.clock.now()))
-        job.encode.add_done_callback(self._record_crash)
+        job.encode.add_done_callback(lambda fut: self._record_crash(job, fut))
 
-    def _record_crash(self, fut: concurrent.futures.Future[JSON]) -> None:
-        if not fut.cancelled() and (exc := fut.exception()) is not None:
-            self.errors.append(crash_record("render", exc))
+    def _record_crash(self, job: RenderJob, fut: concurrent.futures.Future[JSON]) -> None:
+        """A failed encode is an emulator bug, unless it was stopped (cancelled, or the store reset under it)."""
+        if not fut.cancelled() and (exc := fut.exception()) is not None and not job.stop.is_set():
+            self.record_error(crash_record("render", exc))
 
     def cancel(self, job: RenderJob) -> None:
+        """Cancel a job: a queued encode never starts, a running one stops at its next frame."""
         status = job.status(self.clock.now())
         if status in ("completed", "failed"):
             raise ApiError(Code.CONFLICT, f"render already {status}; nothing to cancel")
         if job.cancelled_at is None:
             job.cancelled_at = self.clock.now()
+            job.stop.set()
             if job.encode is not None:
                 job.encode.cancel()
 

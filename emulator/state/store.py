@@ -3,21 +3,26 @@
 from __future__ import annotations
 
 import asyncio
-import concurrent.futures
+import fcntl
+import os
 import shutil
 import tempfile
 from pathlib import Path
-from typing import Any
+from typing import IO, Any
 
 from nemo_emulator.clock import VirtualClock
 from nemo_emulator.ids import Ids
 from nemo_emulator.settings import Settings
 from nemo_emulator.state.accounts import Accounts
 from nemo_emulator.state.faults import Faults
-from nemo_emulator.state.journal import Journal
+from nemo_emulator.state.journal import ErrorLog, Journal
+from nemo_emulator.state.render_queue import RenderQueue
 from nemo_emulator.state.renders import Renders
 from nemo_emulator.state.sessions import Sessions
 from nemo_emulator.state.uploads import Uploads
+from nemo_emulator.urls import UrlSigner
+
+LOCK = ".lock"
 
 
 class Store:
@@ -27,18 +32,23 @@ class Store:
         self.settings = settings or Settings()
         self._own_dir = self.settings.state_dir is None
         self.root = Path(tempfile.mkdtemp(prefix="nemo-emulator-")) if self._own_dir else Path(self.settings.state_dir)  # type: ignore[arg-type]
-        self.clock = VirtualClock(self.settings.clock_mode, self.settings.start_time, self.settings.time_scale)
-        self.pool = concurrent.futures.ThreadPoolExecutor(self.settings.render_workers, thread_name_prefix="render")
-        self._init_state()
         self.durable = not self._own_dir
         """With a user-given --state-dir, every change is saved before it is acknowledged."""
+        self._lock: IO[str] | None = None
+        if self.durable:
+            self.root.mkdir(parents=True, exist_ok=True)
+            self._lock = _lock(self.root)
+        self.clock = VirtualClock(self.settings.clock_mode, self.settings.start_time, self.settings.time_scale)
+        self.queue = RenderQueue(self.settings.render_workers)
+        self._init_state()
+        self.signer = UrlSigner(self.ids.signing_key(), self.clock, self.settings.cdn_url_ttl_s)
         if self.durable:
             from nemo_emulator.state import persist
 
-            self.root.mkdir(parents=True, exist_ok=True)
             try:
                 persist.load(self)
             except (ValueError, KeyError, TypeError) as exc:
+                self.close()
                 raise RuntimeError(
                     f"{self.root / persist.SNAPSHOT} is not a state snapshot this emulator can read "
                     f"({type(exc).__name__}: {exc}); move it away to start empty"
@@ -46,26 +56,41 @@ class Store:
 
     def _init_state(self) -> None:
         s = self.settings
-        self.ids = Ids(s.seed)
+        self.ids = Ids(s.seed, reproducible_tokens=s.reproducible_tokens)
         self.accounts = Accounts(s, self.clock, self.ids)
         self.sessions = Sessions(self.ids, s.mutation)
         self.uploads = Uploads(s, self.ids, self.root / "uploads")
-        self.unexpected_errors: list[dict[str, Any]] = []
+        self.errors = ErrorLog(s.errors_kept)
         self.faults = Faults()
         self.journal = Journal(s.journal_size)
-        self.renders = Renders(s, self.clock, self.root / "renders", self.pool, self.unexpected_errors)
+        self.renders = Renders(s, self.clock, self.root / "renders", self.queue, self.record_error)
         self.tasks: set[asyncio.Task[Any]] = set()
+
+    @property
+    def unexpected_errors(self) -> list[dict[str, Any]]:
+        """The unexpected exceptions the server caught (tests assert there are none)."""
+        return self.errors.entries
+
+    def record_error(self, record: dict[str, Any]) -> None:
+        """Keep an unexpected exception for /_emulator/errors; repeats are counted, the list is bounded."""
+        self.errors.record(record)
+
+    def media_url(self, base_url: str, kind: str, name: str) -> str:
+        """The signed, expiring public URL of a file the emulator serves under /cdn/<kind>/."""
+        return self.signer.url(base_url, kind, name)
 
     def reset(self) -> None:
         """Forget everything, as if just created with the same settings; the clock restarts too."""
         for task in list(self.tasks):
             task.get_loop().call_soon_threadsafe(task.cancel)
         for job in self.renders.by_id.values():
+            job.stop.set()
             if job.encode is not None:
                 job.encode.cancel()
         for sub in ("uploads", "renders", "generated"):
             shutil.rmtree(self.root / sub, ignore_errors=True)
         self.clock = VirtualClock(self.settings.clock_mode, self.settings.start_time, self.settings.time_scale)
+        self.signer.clock = self.clock
         self._init_state()
         self.commit()
 
@@ -76,14 +101,6 @@ class Store:
 
             persist.save(self)
 
-    def record_error(self, record: dict[str, Any]) -> None:
-        """Keep an unexpected exception for /_emulator/errors (and the tests that check there are none)."""
-        self.unexpected_errors.append(record)
-
-    def media_url(self, base_url: str, kind: str, name: str) -> str:
-        """The public URL of a file the emulator serves under /cdn/<kind>/."""
-        return f"{base_url.rstrip('/')}/cdn/{kind}/{name}"
-
     def spawn(self, coro: Any) -> asyncio.Task[Any]:
         """Run work that must outlive the request (agent turns), keeping a reference until it ends."""
         task = asyncio.get_running_loop().create_task(coro)
@@ -92,7 +109,29 @@ class Store:
         return task
 
     def close(self) -> None:
-        """Remove the private state directory (not a user-given --state-dir)."""
-        self.pool.shutdown(wait=True, cancel_futures=True)
+        """Stop the renders, remove the private state directory (never a user-given --state-dir), drop the lock."""
+        for job in self.renders.by_id.values():
+            job.stop.set()
+        self.queue.close()
         if self._own_dir:
             shutil.rmtree(self.root, ignore_errors=True)
+        if self._lock is not None:
+            self._lock.close()
+            self._lock = None
+
+
+def _lock(root: Path) -> IO[str]:
+    """An exclusive lock on the state directory, so two servers never hand out the same ids from one snapshot."""
+    handle = (root / LOCK).open("a+")
+    try:
+        fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
+    except OSError:
+        handle.seek(0)
+        owner = handle.read().strip() or "another process"
+        handle.close()
+        raise RuntimeError(f"{root} is in use by {owner}; stop that server or choose another --state-dir") from None
+    handle.seek(0)
+    handle.truncate()
+    handle.write(f"nemo-emulator (pid {os.getpid()})")
+    handle.flush()
+    return handle

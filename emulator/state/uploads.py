@@ -47,15 +47,15 @@ class Upload:
     hash: str
     probe: Probe
 
-    def info(self, base_url: str) -> dict[str, Any]:
-        """The `files[]` / `video_infos[]` entry (§3.5)."""
+    def info(self, cdn_url: str) -> dict[str, Any]:
+        """The `files[]` / `video_infos[]` entry (§3.5), with the file's (signed) public URL."""
         p = self.probe
         return {
             "id": self.id,
             "filename": self.filename,
             "file_type": p.file_type,
             "format": p.format,
-            "cdn_url": f"{base_url.rstrip('/')}/cdn/uploads/{self.id}/{self.filename}",
+            "cdn_url": cdn_url,
             "duration": p.duration,
             "width": p.width,
             "height": p.height,

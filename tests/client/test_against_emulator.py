@@ -41,7 +41,8 @@ def test_full_workflow_with_the_sync_client(nemo: NemoClient, server: Server, tm
     out = nemo.download_render("r1", tmp_path / "out.mp4")
     with av.open(str(out)) as c:
         assert float(c.duration / av.time_base) == pytest.approx(3.0, abs=0.05)
-    assert done["outputUrl"].endswith("r1.mp4")
+    assert "/cdn/renders/" in done["outputUrl"] and "r1" not in done["outputUrl"]  # an unguessable, signed link
+    assert httpx.get(done["outputUrl"]).content == out.read_bytes()
 
 
 def test_client_errors_against_the_emulator(nemo: NemoClient, tmp_path: Path) -> None:

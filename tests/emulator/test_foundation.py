@@ -230,13 +230,16 @@ def test_two_apps_share_nothing() -> None:
     asyncio.run(scenario())
 
 
-def test_same_seed_gives_same_ids() -> None:
-    tokens = []
-    for _ in range(2):
-        store = Store(Settings(clock_mode="manual", seed=7))
-        tokens.append(store.accounts.issue_anonymous("c", "ip")[0].value)
+def test_same_seed_gives_same_ids_and_tokens_only_when_asked_for() -> None:
+    made: dict[bool, list[tuple[str, str]]] = {False: [], True: []}
+    for reproducible in (False, True, False, True):
+        store = Store(Settings(clock_mode="manual", seed=7, reproducible_tokens=reproducible))
+        token, user = store.accounts.issue_anonymous("c", "ip")
+        made[reproducible].append((token.value, user.id))
         store.close()
-    assert tokens[0] == tokens[1]
+    assert made[True][0] == made[True][1]
+    assert made[False][0][1] == made[False][1][1]  # users are seeded
+    assert made[False][0][0] != made[False][1][0]  # tokens never, unless asked
 
 
 def test_response_json_is_compact_utf8_and_survives_values_orjson_refuses() -> None:

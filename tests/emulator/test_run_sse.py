@@ -384,7 +384,7 @@ def test_turn_is_capped_at_15_minutes(server_factory) -> None:
 
 def test_same_seed_and_messages_give_the_same_bytes() -> None:
     async def run_once() -> bytes:
-        app = create_app(TEST_SETTINGS.replace(seed=42))
+        app = create_app(TEST_SETTINGS.replace(seed=42, reproducible_tokens=True))
         store = app.state.store
         out = b""
         async with httpx.AsyncClient(transport=httpx.ASGITransport(app=app), base_url="http://emulator.test") as c:

@@ -1,0 +1,39 @@
+"""Signed, expiring URLs for the files the emulator serves (/cdn/...), as a real CDN's presigned links are:
+unguessable, valid for `cdn_url_ttl_s` of virtual time, checked before the file is even looked up."""
+
+from __future__ import annotations
+
+import base64
+import hashlib
+import hmac
+from urllib.parse import quote
+
+from nemo_emulator.clock import VirtualClock
+from nemo_emulator.errors import ApiError
+from nemo_protocol.codes import Code
+
+
+class UrlSigner:
+    def __init__(self, key: bytes, clock: VirtualClock, ttl_s: float) -> None:
+        self.key, self.clock, self.ttl_s = key, clock, ttl_s
+
+    def _mac(self, path: str, expires: int) -> str:
+        digest = hmac.new(self.key, f"{path}\n{expires}".encode(), hashlib.sha256).digest()[:18]
+        return base64.urlsafe_b64encode(digest).decode()
+
+    def url(self, base_url: str, kind: str, name: str) -> str:
+        """`<base>/cdn/<kind>/<name>?e=<expiry>&s=<signature>` (the path signed as the server will see it)."""
+        path = f"/cdn/{kind}/{name}"
+        expires = int(self.clock.now() + self.ttl_s)
+        return f"{base_url.rstrip('/')}{quote(path)}?e={expires}&s={self._mac(path, expires)}"
+
+    def check(self, path: str, expires: str | None, signature: str | None) -> None:
+        """403 unless the link was signed by this server and has not expired."""
+        try:
+            when = int(expires or "")
+        except ValueError:
+            raise ApiError(Code.FORBIDDEN, "unsigned file link; read the state (or poll the render) for one") from None
+        if not signature or not hmac.compare_digest(self._mac(path, when), signature):
+            raise ApiError(Code.FORBIDDEN, "this file link's signature is not valid")
+        if when < self.clock.now():
+            raise ApiError(Code.FORBIDDEN, "this file link has expired; read the state (or poll the render) again")
