@@ -36,7 +36,7 @@ def _clock_view(request: Request) -> dict[str, Any]:
 
 
 async def health(request: Request) -> Response:
-    return JSONResponse({"status": "ok", **_clock_view(request)})
+    return JSONResponse({"status": "ok", "data_dir": str(store_of(request).root), **_clock_view(request)})
 
 
 async def reset(request: Request) -> Response:

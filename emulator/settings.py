@@ -112,13 +112,14 @@ class Settings:
     """One generated clip (Seedance, §4.3: 100–300 s)."""
     latency_edit: Latency = field(default_factory=lambda: Latency(10, 30))
     """An edit asked for on its own: titles, trims, volume, ratio (§4.3: 10–30 s)."""
-    latency_place: Latency = field(default_factory=lambda: Latency(0.5, 1.5))
+    latency_place: Latency = field(default_factory=lambda: Latency(0.3, 0.8))
     """Putting an upload on the timeline as part of a larger turn."""
-    latency_music: Latency = field(default_factory=lambda: Latency(2.0, 3.0, per_s=0.03, cap=60))
+    latency_music: Latency = field(default_factory=lambda: Latency(1.5, 2.5, per_s=0.03, cap=60))
     """Generating background music, growing with the video's length: a 30-second clip's music turn is ~5 s, so
     the skill's quick edit (upload, music, download) lands in its promised 20–40 s."""
-    latency_render: Latency = field(default_factory=lambda: Latency(30, 31, per_s=0.1, cap=90))
-    """An export, growing with the output's length within the skill's promised 30–90 s (30-second clip: ~33 s)."""
+    latency_render: Latency = field(default_factory=lambda: Latency(30, 30.5, per_s=0.05, cap=90))
+    """An export, growing with the output's length within the skill's promised 30–90 s (30-second clip: ~32 s,
+    20 minutes: 90 s)."""
     latency_stream_chunk: Latency = field(default_factory=lambda: Latency(0.04, 0.12))
     """Between the partial text events of a reply when the request asks for `streaming`."""
     stream_chunk_words: tuple[int, int] = (2, 6)

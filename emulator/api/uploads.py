@@ -6,6 +6,7 @@ Bytes go straight to disk through the multipart parser; the size limit is checke
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import ipaddress
 from pathlib import Path
 from typing import Any
@@ -124,7 +125,7 @@ def _is_loopback(host: str) -> bool:
         return False
 
 
-async def _fetch(url: str, store: Store) -> UploadSink:
+async def _fetch(url: object, store: Store) -> UploadSink:
     """A URL from the fixture map or on loopback; the emulator never reaches the network."""
     if not isinstance(url, str) or len(url) > 4096:
         raise ApiError(Code.BAD_REQUEST, "urls must be strings")
@@ -164,6 +165,43 @@ async def _fetch(url: str, store: Store) -> UploadSink:
     return sink
 
 
+async def _fetch_all(request: Request, urls: list[object], store: Store) -> list[UploadSink]:
+    """Every URL, within url_fetch_timeout_s of real time in all; stopped the moment the client goes away."""
+    sinks: list[UploadSink] = []
+
+    async def fetch_each() -> None:
+        for url in urls:
+            sinks.append(await _fetch(url, store))
+
+    fetching = asyncio.ensure_future(fetch_each())
+    leaving = asyncio.ensure_future(_disconnected(request))
+    try:
+        done, _ = await asyncio.wait({fetching, leaving}, timeout=store.settings.url_fetch_timeout_s,
+                                     return_when=asyncio.FIRST_COMPLETED)  # fmt: skip
+        if fetching in done:
+            fetching.result()
+            return sinks
+        if leaving in done:
+            raise ClientDisconnect
+        limit = store.settings.url_fetch_timeout_s
+        raise ApiError(Code.BAD_REQUEST, f"cannot fetch url: no complete answer within {limit:g} s")
+    except BaseException:
+        fetching.cancel()
+        with contextlib.suppress(BaseException):
+            await fetching
+        for sink in sinks:
+            sink.discard()
+        raise
+    finally:
+        leaving.cancel()
+
+
+async def _disconnected(request: Request) -> None:
+    """Returns once the client has gone (the body is read by then, so the next message can only be that)."""
+    while (await request.receive())["type"] != "http.disconnect":
+        pass
+
+
 async def upload(request: Request) -> Response:
     store = store_of(request)
     user = authenticate(request)
@@ -177,14 +215,7 @@ async def upload(request: Request) -> Response:
         urls = field(body, "urls", kind=list)
         if not urls or len(urls) > _MAX_FILES:
             raise ApiError(Code.BAD_REQUEST, f"urls must list 1 to {_MAX_FILES} URLs")
-        sinks = []
-        try:
-            for url in urls:
-                sinks.append(await _fetch(url, store))
-        except BaseException:
-            for sink in sinks:
-                sink.discard()
-            raise
+        sinks = await _fetch_all(request, urls, store)
     else:
         raise ApiError(Code.BAD_REQUEST, "send multipart/form-data with parts named 'files', or JSON {\"urls\": [...]}")
     accepted = []

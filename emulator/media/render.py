@@ -14,6 +14,7 @@ import colorsys
 import threading
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
+from fractions import Fraction
 from pathlib import Path
 from typing import Any
 
@@ -147,6 +148,25 @@ class _Text:
     patch: np.ndarray  # RGBA
     x: int
     y: int
+    planes: tuple[np.ndarray, ...] | None = None
+    """The patch as limited-range BT.601 Y, U, V and alpha at full and half size (made on first use)."""
+
+    def yuv(self) -> tuple[np.ndarray, ...]:
+        if self.planes is None:
+            h, w = self.patch.shape[0] // 2 * 2, self.patch.shape[1] // 2 * 2
+            rgb = self.patch[:h, :w, :3].astype(np.float32)
+            r, g, b = rgb[..., 0], rgb[..., 1], rgb[..., 2]
+            y = 16 + (65.481 * r + 128.553 * g + 24.966 * b) / 255
+            u = 128 + (-37.797 * r - 74.203 * g + 112.0 * b) / 255
+            v = 128 + (112.0 * r - 93.786 * g - 18.214 * b) / 255
+            a = self.patch[:h, :w, 3].astype(np.float32) / 255
+
+            def half(x: np.ndarray) -> np.ndarray:
+                quarter: np.ndarray = (x[0::2, 0::2] + x[1::2, 0::2] + x[0::2, 1::2] + x[1::2, 1::2]) / 4
+                return quarter
+
+            self.planes = (y, half(u), half(v), a, half(a))
+        return self.planes
 
 
 def _text_patch(seg: JSON, width: int, height: int) -> _Text:
@@ -184,6 +204,27 @@ def _text_patch(seg: JSON, width: int, height: int) -> _Text:
     start = drafts.start_ms(seg) / 1000
     fade = float(style.get("fade_in", 0) or 0) / 1000
     return _Text(start, start + drafts.length_ms(seg) / 1000, fade, patch, max(0, x), max(0, y))
+
+
+def _blend_yuv(frame: np.ndarray, width: int, height: int, text: _Text, t: float) -> None:
+    """Draw `text` into a yuv420p frame as PyAV lays it out (Y rows, then U, then V), touching only its patch."""
+    alpha = min(1.0, (t - text.start) / text.fade) if text.fade > 0 else 1.0
+    y_p, u_p, v_p, a, a_half = text.yuv()
+    x0, y0 = text.x // 2 * 2, text.y // 2 * 2
+    h, w = min(y_p.shape[0], height - y0) // 2 * 2, min(y_p.shape[1], width - x0) // 2 * 2
+    if h <= 0 or w <= 0:
+        return
+    luma = frame[:height]
+    quarter = height // 4
+    chroma_u = frame[height : height + quarter].reshape(height // 2, width // 2)
+    chroma_v = frame[height + quarter :].reshape(height // 2, width // 2)
+    region = luma[y0 : y0 + h, x0 : x0 + w]
+    weight = a[:h, :w] * alpha
+    region[:] = (y_p[:h, :w] * weight + region * (1 - weight)).astype(np.uint8)
+    weight = a_half[: h // 2, : w // 2] * alpha
+    for plane, values in ((chroma_u, u_p), (chroma_v, v_p)):
+        region = plane[y0 // 2 : (y0 + h) // 2, x0 // 2 : (x0 + w) // 2]
+        region[:] = (values[: h // 2, : w // 2] * weight + region * (1 - weight)).astype(np.uint8)
 
 
 def _blend(frame: np.ndarray, text: _Text, t: float) -> None:
@@ -248,11 +289,17 @@ class _Picture:
             top = playing[-1]
             picture = self._source(top).frame(t - top.start)
         texts = [s for s in self.texts if s.start <= t < s.end]
-        if texts:
-            rgb = picture.to_ndarray(format="rgb24") if isinstance(picture, av.VideoFrame) else picture.copy()
+        for span in texts:
+            if span.index not in self.drawn:
+                self.drawn[span.index] = _text_patch(span.seg, self.width, self.height)
+        if texts and isinstance(picture, av.VideoFrame):  # draw on the YUV planes: no RGB round trip
+            planes = picture.to_ndarray()
             for span in texts:
-                if span.index not in self.drawn:
-                    self.drawn[span.index] = _text_patch(span.seg, self.width, self.height)
+                _blend_yuv(planes, self.width, self.height, self.drawn[span.index], t)
+            return av.VideoFrame.from_ndarray(planes, format="yuv420p")
+        if texts and isinstance(picture, np.ndarray):
+            rgb = picture.copy()
+            for span in texts:
                 _blend(rgb, self.drawn[span.index], t)
             picture = rgb
         if isinstance(picture, np.ndarray):
@@ -418,7 +465,7 @@ def render(
     fps = meta.get("fps", 30)
     fps = int(fps) if isinstance(fps, int | float) and not isinstance(fps, bool) and 1 <= fps <= 60 else 30
     total = drafts.duration_ms(draft) / 1000
-    frames, samples = int(round(total * fps)), int(round(total * RATE))
+    frames, samples = max(1, int(round(total * fps))), max(1, int(round(total * RATE)))  # even a sliver is a frame
     tmp = path.with_suffix(".part.mp4")
     path.parent.mkdir(parents=True, exist_ok=True)
     picture, mixer = _Picture(draft, resolve, width, height, cuts), _Mixer(draft, resolve, samples)
@@ -428,11 +475,12 @@ def render(
             vs.width, vs.height, vs.pix_fmt = width, height, "yuv420p"
             aus = out.add_stream("aac", rate=RATE, layout="stereo")
             written = 0
+            tick = Fraction(1, fps)
             for i in range(frames):
                 if cancel is not None and cancel.is_set():
                     raise Cancelled
                 frame = picture.at(i / fps)
-                frame.pts = i
+                frame.pts, frame.time_base = i, tick  # decoded frames keep their source's clock otherwise
                 out.mux(vs.encode(frame))
                 until = samples if i == frames - 1 else min(samples, (i + 1) * RATE // fps)
                 while written < until:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import io
+from pathlib import Path
 
 import av
 import httpx
@@ -260,3 +261,31 @@ def test_real_time_poll_answers_at_once_while_the_encode_is_late_and_the_job_wai
             assert done["status"] == "completed" and done["completedAt"] / 1000 > job.finishes_at + 86400
     finally:
         gate.set()
+
+
+@pytest.mark.parametrize("source", ["upload", "generated"])
+def test_titles_keep_their_colour_on_either_picture_path(tmp_path, source: str) -> None:
+    """Video that needs no crop is drawn on directly in YUV; generated and cropped pictures in RGB: same result."""
+    from nemo_emulator.media.render import render
+
+    sample = Path(SAMPLE).resolve()
+    draft = {
+        "m": {"width": 320, "height": 240, "fps": 10},
+        "t": [
+            {"tt": 0, "sg": [{"st": 0, "d": 1000, "src": "clip"}]},
+            {
+                "tt": 7,
+                "sg": [
+                    {"st": 0, "d": 1000, "tx": "RED", "sty": {"color": "#FF0000", "size": 120, "pos": "top-center"}}
+                ],
+            },
+        ],
+    }
+    render(draft, tmp_path / "t.mp4", lambda src: sample if source == "upload" else None)
+    with av.open(str(tmp_path / "t.mp4")) as c:
+        img = next(c.decode(video=0)).to_ndarray(format="rgb24").astype(int)
+    band = img[10:70, 100:220]
+    red = (band[..., 0] > 180) & (band[..., 1] < 80) & (band[..., 2] < 80)
+    assert red.sum() > 200, red.sum()
+    below = img[150:230, 100:220]
+    assert not ((below[..., 0] > 180) & (below[..., 1] < 80) & (below[..., 2] < 80)).any()
