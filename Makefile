@@ -7,8 +7,9 @@ PORT ?= 8765
 URL ?=
 SHARE ?=
 ARGS ?=
+SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 
-.PHONY: run test test-quick lint bench conformance fixtures clean bytecode typecheck-links
+.PHONY: run test test-quick lint bench conformance fixtures clean bytecode typecheck-links chromium
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -31,7 +32,14 @@ bytecode: | $(BIN)/python
 run: $(VENV)/.installed bytecode
 	@$(BIN)/nemo-emulator serve --host $(HOST) --port $(PORT) $(ARGS) || [ $$? -eq 130 ]
 
-test: $(VENV)/.dev bytecode
+# The inspector's browser tests drive Debian's chromium; installed here when it is missing.
+chromium:
+	@command -v chromium >/dev/null 2>&1 || { echo "installing Debian's chromium for the inspector's browser tests"; \
+		$(SUDO) env DEBIAN_FRONTEND=noninteractive apt-get install -y -q chromium >/dev/null 2>&1 || \
+		{ $(SUDO) apt-get update -q >/dev/null && \
+		  $(SUDO) env DEBIAN_FRONTEND=noninteractive apt-get install -y -q chromium >/dev/null; }; }
+
+test: $(VENV)/.dev bytecode chromium
 	$(BIN)/python -m pytest -q tests
 	$(BIN)/python -m pytest -q conformance --nemo-report=.conformance
 

@@ -3,12 +3,17 @@
 from __future__ import annotations
 
 from starlette.applications import Starlette
+from starlette.requests import Request
 from starlette.types import Receive, Scope, Send
 
-from nemo_emulator import api, control, errors, openapi
+from nemo_emulator import api, control, errors, inspector, openapi
+from nemo_emulator.errors import ApiError, error_response
 from nemo_emulator.middleware import ControlLayer
 from nemo_emulator.settings import Settings
 from nemo_emulator.state.store import Store
+from nemo_protocol.codes import Code
+
+_CLOSE = {"Connection": "close"}
 
 
 class Emulator(Starlette):
@@ -20,10 +25,16 @@ class Emulator(Starlette):
     """
 
     def __init__(self, store: Store) -> None:
-        plane = control.routes if store.settings.control else []
+        plane = [*control.routes, *inspector.routes] if store.settings.control else []
         super().__init__(routes=[*api.ROUTES, *plane, *openapi.routes], exception_handlers=errors.HANDLERS)
         self.state.store = self.store = store
         self.control = ControlLayer(self._serve, store)
+        self.max_target = store.settings.max_request_line_bytes
+
+    async def _too_long(self, scope: Scope, receive: Receive, send: Send) -> None:
+        """414 in the route's envelope; the head was already bounded by the server (server.BoundedHttpTools)."""
+        exc = ApiError(Code.URI_TOO_LONG, f"request line larger than {self.max_target} bytes", headers=_CLOSE)
+        await error_response(Request(scope), exc)(scope, receive, send)
 
     async def _serve(self, scope: Scope, receive: Receive, send: Send) -> None:
         # Starlette.__call__, without the scope bookkeeping done below
@@ -34,7 +45,9 @@ class Emulator(Starlette):
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         scope["app"] = self
         scope["nemo.store"] = store = self.store
-        if scope["type"] == "http" and (store.faults.rules or store.journal.enabled or store.settings.request_log):
+        if scope["type"] == "http" and len(scope["raw_path"]) + len(scope["query_string"]) > self.max_target:
+            await self._too_long(scope, receive, send)
+        elif scope["type"] == "http" and (store.faults.rules or store.journal.enabled or store.settings.request_log):
             await self.control(scope, receive, send)
         elif self.middleware_stack is not None:
             await self.middleware_stack(scope, receive, send)

@@ -60,6 +60,7 @@ async def clock(request: Request) -> Response:
             timeout = field(body, "timeout", kind=(int, float), required=False, default=1.0)
             deadline = await store.clock.next_sleeper(min(max(0.0, float(timeout)), 30.0))
             advanced = store.clock.advance_to_next() if deadline is not None else 0.0
+            store.feed.publish("clock", _clock_view(request))
             return JSONResponse({**_clock_view(request), "advanced": advanced, "sleeping": deadline is not None})
         if advance is not None and not 0 <= advance <= 10 * 365 * 86400:
             raise ApiError(Code.BAD_REQUEST, "advance must be between 0 and ten years of seconds")
@@ -70,6 +71,7 @@ async def clock(request: Request) -> Response:
         else:
             store.clock.set(float(target))
         store.commit()
+        store.feed.publish("clock", _clock_view(request))
     return JSONResponse(_clock_view(request))
 
 
@@ -89,8 +91,11 @@ async def credits(request: Request) -> Response:
     user = store.accounts.users.get(user_id)
     if user is None:
         raise ApiError(Code.NOT_FOUND, "no such user or token")
+    change = amount - user.available
     user.available = amount
+    store.accounts.record(user, "top-up", change, "set from the control plane")
     store.commit()
+    store.feed.publish("credits", {"user_id": user.id})
     return JSONResponse({"user_id": user.id, **user.balance()})
 
 
@@ -107,9 +112,24 @@ async def faults(request: Request) -> Response:
     if request.method == "POST":
         body = await read_json(request, limit=16384)
         fault = store.faults.add(body)
+        store.feed.publish("faults", {})
         return JSONResponse(fault.view(), status_code=201)
     if request.method == "DELETE":
         store.faults.clear()
+        store.feed.publish("faults", {})
+    return JSONResponse({"faults": [f.view() for f in store.faults.rules]})
+
+
+async def fault(request: Request) -> Response:
+    """DELETE one fault by its id."""
+    store = store_of(request)
+    try:
+        fault_id = int(request.path_params["fault_id"])
+    except ValueError:
+        raise ApiError(Code.BAD_REQUEST, "a fault id is an integer") from None
+    if not store.faults.remove(fault_id):
+        raise ApiError(Code.NOT_FOUND, "no such fault (it may have been used up)")
+    store.feed.publish("faults", {})
     return JSONResponse({"faults": [f.view() for f in store.faults.rules]})
 
 
@@ -120,11 +140,14 @@ async def requests(request: Request) -> Response:
         return JSONResponse({"requests": []})
     q = request.query_params
     try:
-        status = int(q["status"]) if "status" in q else None
+        status = int(q["status"]) if q.get("status") else None
+        code = int(q["code"]) if q.get("code") else None
         limit = min(int(q.get("limit", "100")), 10000)
     except ValueError:
-        raise ApiError(Code.BAD_REQUEST, "status and limit must be integers") from None
-    entries = journal.query(q.get("method"), q.get("path"), status, limit)
+        raise ApiError(Code.BAD_REQUEST, "status, code and limit must be integers") from None
+    entries = journal.query(
+        q.get("method") or None, q.get("path") or None, status, limit, code, q.get("session") or None
+    )
     return JSONResponse({"requests": entries, "enabled": journal.enabled})
 
 
@@ -165,6 +188,7 @@ routes = [
     Route("/_emulator/credits", credits, methods=["POST"]),
     Route("/_emulator/errors", errors, methods=["GET"]),
     Route("/_emulator/faults", faults, methods=["GET", "POST", "DELETE"]),
+    Route("/_emulator/faults/{fault_id}", fault, methods=["DELETE"]),
     Route("/_emulator/requests", requests, methods=["GET", "DELETE"]),
 ]
 routes = [Route(r.path, guarded(r.endpoint), methods=sorted(r.methods or ())) for r in routes]

@@ -6,13 +6,14 @@ The app enters it only while a fault is set, the journal is on or requests are l
 from __future__ import annotations
 
 import logging
+import re
 from typing import TYPE_CHECKING, Any
 
 from starlette.requests import Request
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from nemo_emulator.errors import ApiError, error_response
-from nemo_emulator.state.journal import REDACT
+from nemo_emulator.state.journal import BODY_KEPT, FRAMES_KEPT, REDACT, redact
 from nemo_protocol.codes import Code
 
 if TYPE_CHECKING:
@@ -76,30 +77,68 @@ class ControlLayer:
         if not store.journal.enabled or scope["path"].startswith("/_emulator/"):
             await self.app(scope, receive, send)
             return
+        journal = store.journal
         entry: dict[str, Any] = {
+            "id": journal.next_id,
             "method": scope["method"],
             "path": scope["path"],
             "query": scope["query_string"].decode("latin-1"),
             "headers": _headers(scope),
+            "session_id": _session_in(scope["path"]),
             "body_bytes": 0,
             "status": None,
             "time": store.clock.now(),
         }
+        journal.next_id += 1
         started = store.clock.wall()
+        sent: list[bytes] = []
+        received: list[bytes] = []
+        stream = False
+        frames: list[dict[str, Any]] = []
+        binary = not entry["headers"].get("content-type", "application/json").startswith(("application/json", "text/"))
 
         async def counting_receive() -> Message:
             message = await receive()
-            entry["body_bytes"] += len(message.get("body", b""))
+            chunk = message.get("body", b"")
+            entry["body_bytes"] += len(chunk)
+            if not binary and sum(map(len, received)) < BODY_KEPT:
+                received.append(chunk)
             return message
 
         async def recording_send(message: Message) -> None:
+            nonlocal stream
             if message["type"] == "http.response.start":
                 entry["status"] = message["status"]
                 entry["duration_ms"] = round((store.clock.wall() - started) * 1000, 3)
+                stream = any(k == b"content-type" and v.startswith(b"text/event-stream") for k, v in message["headers"])
+            elif message["type"] == "http.response.body":
+                chunk = message.get("body", b"")
+                if stream:
+                    ms = round((store.clock.wall() - started) * 1000, 1)
+                    clock_s = round(store.clock.now() - entry["time"], 3)
+                    for line in chunk.decode("utf-8", "replace").split("\n\n"):
+                        if line and len(frames) < FRAMES_KEPT:
+                            frames.append({"ms": ms, "clock_s": clock_s, "data": redact(line)[:BODY_KEPT]})
+                elif sum(map(len, sent)) < BODY_KEPT and not _is_media(entry):
+                    sent.append(chunk)
             await send(message)
 
-        store.journal.entries.append(entry)
-        await self.app(scope, counting_receive, recording_send)
+        journal.entries.append(entry)
+        try:
+            await self.app(scope, counting_receive, recording_send)
+        finally:
+            request_text = b"".join(received)[:BODY_KEPT].decode("utf-8", "replace")
+            entry["request_body"] = redact(request_text)
+            if binary and entry["body_bytes"]:
+                kind = entry["headers"]["content-type"].split(";")[0]
+                entry["request_body"] = f"<{kind}: {entry['body_bytes']} bytes, not kept>"
+            entry["session_id"] = entry["session_id"] or _session_in_body(request_text)
+            entry["response_body"] = redact(b"".join(sent)[:BODY_KEPT].decode("utf-8", "replace"))
+            entry["code"] = scope.get("nemo.code", 0 if (entry["status"] or 500) < 400 else None)
+            entry["total_ms"] = round((store.clock.wall() - started) * 1000, 1)
+            if frames:
+                entry["frames"] = frames
+            store.feed.publish("request", entry)
 
 
 class StreamDropped(Exception):
@@ -121,6 +160,25 @@ class Droppable:
             rest = group.subgroup(lambda e: not isinstance(e, StreamDropped | BaseExceptionGroup))
             if rest is not None:
                 raise
+
+
+_SESSION = re.compile(r"/(\d{19})(?:/|$)")
+_SESSION_FIELD = re.compile(r'"(?:session_id|sessionId)"\s*:\s*"(\d{1,40})"')
+
+
+def _session_in(path: str) -> str | None:
+    found = _SESSION.search(path)
+    return found.group(1) if found else None
+
+
+def _session_in_body(text: str) -> str | None:
+    found = _SESSION_FIELD.search(text)
+    return found.group(1) if found else None
+
+
+def _is_media(entry: dict[str, Any]) -> bool:
+    path: str = entry["path"]
+    return path.startswith("/cdn/") or path.endswith("/download")
 
 
 def _header(scope: Scope, name: bytes) -> str | None:

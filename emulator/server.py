@@ -1,9 +1,8 @@
 """Running the emulator under uvicorn: bounded request heads, a warning when reachable from other machines, and a
 clean exit on SIGTERM and SIGINT.
 
-The request line and headers are limited inside the HTTP parser, before anything is buffered: httptools would
-otherwise collect a 100 MiB header in memory. Past the limit the client gets 414 or 431 in the code envelope and
-the connection is closed.
+The request head is limited as it arrives, before httptools buffers it: it would otherwise collect a 100 MiB
+header in memory. Past the limit the client gets 431 in the code envelope and the connection is closed.
 """
 
 from __future__ import annotations
@@ -22,7 +21,7 @@ from nemo_emulator.settings import Settings
 from nemo_protocol.codes import Code
 from nemo_protocol.wire import code_error_body, dumps
 
-_STATUS = {Code.URI_TOO_LONG: b"414 URI Too Long", Code.HEADERS_TOO_LARGE: b"431 Request Header Fields Too Large"}
+_STATUS = {Code.HEADERS_TOO_LARGE: b"431 Request Header Fields Too Large"}
 
 
 class _Repeats(logging.Filter):
@@ -45,61 +44,62 @@ class _Repeats(logging.Filter):
         return True
 
 
+_base = HttpToolsProtocol
+"""Called directly rather than through super(): data_received runs for every request."""
+
+
 class BoundedHttpTools(HttpToolsProtocol):
-    """uvicorn's httptools protocol with a bound on the request line and on the whole head."""
+    """uvicorn's httptools protocol with a bound on the request head (the request line's own bound, 414, is the
+    app's: see app.Emulator).
 
-    max_line = 8 * 1024
+    Only `data_received` is overridden, so a request pays one extra Python call. A head is in progress while
+    uvicorn's scope for the message has no "method" yet (it creates the scope when a message begins and adds the
+    method when the headers are complete). The chunk in which a head begins is not counted, so the bound is
+    `max_head` plus one socket read (256 KiB): it bounds memory, and never refuses a head within `max_head`.
+    """
+
     max_head = 64 * 1024
-
-    def __init__(self, *args: Any, **kwargs: Any) -> None:
-        super().__init__(*args, **kwargs)
-        self._in_head = True
-        self._head = 0
-        self._refused: Code | None = None
-
-    def on_message_complete(self) -> None:
-        super().on_message_complete()
-        self._in_head, self._head = True, 0
-
-    def on_headers_complete(self) -> None:
-        self._in_head = False
-        super().on_headers_complete()
-
-    def on_url(self, url: bytes) -> None:
-        super().on_url(url)
-        if len(self.url) > self.max_line:
-            self._refuse(Code.URI_TOO_LONG)
-            raise ValueError("request line too long")
+    _head = 0
+    """Bytes of the head in progress; class defaults, like `_refused`, keep idle connections small."""
+    _counting: Any = None
+    """The scope whose head `_head` counts."""
+    _refused: Code | None = None
 
     def data_received(self, data: bytes) -> None:
+        scope = self.scope
+        if scope is not None and "method" not in scope:
+            if scope is not self._counting:
+                self._counting, self._head = scope, 0
+            head = self._head + len(data)
+            if head > self.max_head:
+                self._overflow(data)
+                return
+            self._head = head
+        if self._refused is None:
+            _base.data_received(self, data)
+
+    def _overflow(self, data: bytes) -> None:
+        """Feed what fits; refuse if the head is still not complete, else go on with the rest."""
         if self._refused is not None:
             return
-        if self._in_head and self._head + len(data) > self.max_head:
-            allowed = max(0, self.max_head - self._head)
-            self._head += allowed
-            super().data_received(data[:allowed])
-            if self._in_head and self._refused is None:
-                self._refuse(Code.HEADERS_TOO_LARGE)
-                return
-            data = data[allowed:]
-            if self._refused is not None or not data:
-                return
-        elif self._in_head:
-            self._head += len(data)
-        super().data_received(data)
+        allowed = max(0, self.max_head - self._head)
+        self._head = self.max_head
+        _base.data_received(self, data[:allowed])
+        if self.scope is self._counting and "method" not in self.scope:
+            self._refuse(Code.HEADERS_TOO_LARGE)
+        elif self._refused is None and len(data) > allowed:
+            self.data_received(data[allowed:])
 
     def send_400_response(self, msg: str) -> None:
         if self._refused is None:
-            super().send_400_response(msg)
+            _base.send_400_response(self, msg)
 
     def _refuse(self, code: Code) -> None:
-        """Answer 414/431 in the code envelope and close: nothing more of this request is read."""
+        """Answer 431 in the code envelope and close: nothing more of this request is read."""
         if self._refused is not None or self.transport.is_closing():
             return
         self._refused = code
-        limit = self.max_line if code is Code.URI_TOO_LONG else self.max_head
-        what = "request line" if code is Code.URI_TOO_LONG else "request line and headers"
-        body = dumps(code_error_body(code, f"{what} larger than {limit} bytes"))
+        body = dumps(code_error_body(code, f"request line and headers larger than {self.max_head} bytes"))
         head = [b"HTTP/1.1 ", _STATUS[code], b"\r\ncontent-type: application/json\r\ncontent-length: ",
                 str(len(body)).encode(), b"\r\nconnection: close\r\n\r\n"]  # fmt: skip
         self.transport.write(b"".join(head) + body)
@@ -108,8 +108,7 @@ class BoundedHttpTools(HttpToolsProtocol):
 
 def config(app: Any, settings: Settings, **options: Any) -> uvicorn.Config:
     """uvicorn's configuration for `app`, with the head limits of `settings` (h11 gets the same bound)."""
-    protocol = type("Bounded", (BoundedHttpTools,), {
-        "max_line": settings.max_request_line_bytes, "max_head": settings.max_header_bytes})  # fmt: skip
+    protocol = type("Bounded", (BoundedHttpTools,), {"max_head": settings.max_header_bytes})
     options.setdefault("log_level", "warning")
     return uvicorn.Config(
         app,

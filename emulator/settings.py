@@ -85,7 +85,7 @@ class Settings:
     max_json_depth: int = 32
     """400 for JSON nested deeper than this, checked before any work is done with it."""
     max_request_line_bytes: int = 8 * 1024
-    """414 past this many bytes of request line (method, path and query)."""
+    """414 past this many bytes of request target (path and query); the whole head is bounded by max_header_bytes."""
     max_header_bytes: int = 64 * 1024
     """431 past this many bytes of request line and headers together; the connection is closed."""
 
@@ -184,7 +184,8 @@ class Settings:
     errors_kept: int = 100
     """Distinct unexpected errors kept for /_emulator/errors (repeats are counted)."""
     journal_size: int = 0
-    """How many requests /_emulator/requests keeps (`--journal N`); off by default: it costs ~5% throughput."""
+    """How many requests /_emulator/requests keeps (`--journal N`); off by default: it costs ~5% throughput. An open
+    inspector page turns it on (500 kept) until the last page closes."""
     mutation: (
         Literal[
             "envelope",
@@ -219,6 +220,8 @@ class Settings:
             if isinstance(value, dict) and value.get("cap") == float("inf"):
                 value["cap"] = None
         values["state_dir"] = str(self.state_dir) if self.state_dir is not None else None
+        if self.control_token is not None:
+            values["control_token"] = "<set>"
         return values
 
     def replace(self, **changes: Any) -> Settings:

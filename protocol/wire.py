@@ -7,6 +7,7 @@ render proxy (`{"success","data"}` / `{"success":false,"error"}`), and FastAPI's
 from __future__ import annotations
 
 import json
+import math
 from typing import Any, Literal
 
 import orjson
@@ -26,7 +27,20 @@ def dumps(content: Any) -> bytes:
     try:
         return orjson.dumps(content)
     except TypeError:
-        return _ascii_json(content).encode()
+        try:
+            return _ascii_json(content).encode()
+        except ValueError:  # NaN or infinity beside what orjson refused: null, as orjson writes them
+            return _ascii_json(_finite(content)).encode()
+
+
+def _finite(value: Any) -> Any:
+    if isinstance(value, float) and not math.isfinite(value):
+        return None
+    if isinstance(value, dict):
+        return {k: _finite(v) for k, v in value.items()}
+    if isinstance(value, list | tuple):
+        return [_finite(v) for v in value]
+    return value
 
 
 def loads(raw: bytes | str) -> Any:

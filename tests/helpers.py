@@ -113,3 +113,16 @@ def stop_emulator(proc, *, kill: bool = False) -> None:
     proc.wait(10)
     if proc.stdout is not None:
         proc.stdout.close()
+
+
+def until(condition, what: str, timeout: float = 10.0) -> None:
+    """Wait for something the server does on its own (noticing a closed connection), not for time to pass."""
+    import time
+
+    import pytest
+
+    deadline = time.monotonic() + timeout
+    while not condition():
+        if time.monotonic() > deadline:
+            pytest.fail(f"timed out waiting until {what}")
+        time.sleep(0.01)

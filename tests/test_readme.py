@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 import subprocess
+import sys
 from pathlib import Path
 
 import av
@@ -41,3 +42,19 @@ def test_the_curl_recipe_reaches_a_downloaded_mp4(tmp_path: Path) -> None:
     assert "render: completed 100%" in done.stdout and '"sample.mp4"' in done.stdout
     with av.open(str(tmp_path / "output.mp4")) as c:
         assert {s.type for s in c.streams} == {"video", "audio"}
+
+
+def test_the_fixture_example_passes_in_a_project_of_its_own(tmp_path: Path) -> None:
+    readme = (ROOT / "README.md").read_text()
+    example = re.search(r"```python\n# test_my_agent\.py[^\n]*\n(.*?)```", readme, re.S)
+    assert example is not None
+    (tmp_path / "test_my_agent.py").write_text(example.group(1))
+    done = subprocess.run(
+        [sys.executable, "-m", "pytest", "-q", "-p", "no:cacheprovider", "test_my_agent.py"],
+        cwd=tmp_path,
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+    assert done.returncode == 0, done.stdout[-3000:] + done.stderr[-3000:]
+    assert "3 passed" in done.stdout

@@ -8,10 +8,12 @@ reads the queue the turn writes to. A `Say` followed by a `Tool` is one model re
 from __future__ import annotations
 
 import asyncio
+import functools
 import random
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
 from sse_starlette import ServerSentEvent
 
@@ -22,9 +24,10 @@ from nemo_emulator.agent.planner import Planner
 from nemo_emulator.errors import ApiError, crash_record
 from nemo_emulator.ids import TurnIds
 from nemo_emulator.state.accounts import User
-from nemo_emulator.state.sessions import Session
+from nemo_emulator.state.sessions import Session, note_view
 from nemo_emulator.state.store import Store
 from nemo_protocol.codes import Code
+from nemo_protocol.draft import diff
 from nemo_protocol.wire import JSON
 
 
@@ -81,9 +84,13 @@ class Turn:
         self.events = EventFactory(self.ids, settings.agent_author, PROFILES[settings.adk_profile])
         self.clock = self.store.clock
         self.last_sent = self.clock.now()
-        self.rng = random.Random(self.seed)
         self.generated_dir: Path = self.store.root / "generated"
         self.streaming = self.streaming and settings.mutation != "no_partial"
+
+    @functools.cached_property
+    def rng(self) -> random.Random:
+        """Chunk sizes and gaps of streamed replies; made on first use, as most turns never stream (2.5 KB each)."""
+        return random.Random(self.seed)
 
     # -- ToolContext ---------------------------------------------------------------------------------------------
 
@@ -95,9 +102,20 @@ class Turn:
 
     # -- the stream ----------------------------------------------------------------------------------------------
 
-    def _emit(self, item: ServerSentEvent) -> None:
+    def _emit(self, item: ServerSentEvent, event: bool = False) -> None:
         self.last_sent = self.clock.now()
         self.queue.put_nowait(item)
+        self._note("event", item.data) if event else self._note("heartbeat")
+
+    def _event(self, event: JSON) -> None:
+        self._emit(frame(event), event=True)
+
+    def _note(self, kind: str, data: Any = None) -> None:
+        """Keep a line in the session's transcript and tell any open inspector."""
+        line = (self.clock.now(), self.session.turns, kind, data)
+        self.session.note(line)
+        if self.store.feed.subscribers:
+            self.store.feed.publish("turn", {"session_id": self.session.id, **note_view(line)})
 
     async def _wait(self, seconds: float) -> None:
         """Let `seconds` of virtual time pass, sending a heartbeat whenever the stream has been quiet an interval."""
@@ -135,8 +153,10 @@ class Turn:
                 yield None, step
             i += 1
 
-    async def run(self) -> None:
+    async def run(self, message: str = "") -> None:
         self.session.running += 1
+        before = dict(self.session.state)  # apply_delta replaces top-level keys, so their old values stay intact
+        self._note("user", (message, self.plan.kind, self.plan.intents))
         try:
             for item in self._replies():
                 if isinstance(item, Wait):
@@ -147,15 +167,20 @@ class Turn:
             raise
         except Exception as exc:
             self.store.record_error(crash_record("/run_sse", exc))
-            self._emit(stream_error(f"internal agent error: {exc}"))
+            self._emit(stream_error(f"internal agent error: {exc}"), event=True)
         finally:
             self.session.running -= 1
             self.queue.put_nowait(None)
+            said = any(isinstance(s, Say) for s in self.plan.steps)
+            changes = diff(before, self.session.state)
+            self._note("end", (not said, changes))
+            if changes:
+                self.store.feed.publish("state", {"session_id": self.session.id})
 
     async def _send(self, text: str | None, call: JSON | None) -> None:
         """One model reply, whole or (asked for `streaming`) as partial text events and then the aggregate."""
         if not self.streaming:
-            self._emit(frame(self.events.reply(text, call, self.clock.now())))
+            self._event(self.events.reply(text, call, self.clock.now()))
             return
         shared = self.events.event_id()
         own = shared if self.events.profile.shared_partial_id else None
@@ -165,9 +190,9 @@ class Turn:
             if k:
                 await self._wait(self.store.settings.latency_stream_chunk.draw(self.rng))
             last = call is None and k == len(pieces) - 1
-            self._emit(frame(self.events.partial_text(piece, self.clock.now(), event_id=own, last=last)))
+            self._event(self.events.partial_text(piece, self.clock.now(), event_id=own, last=last))
         for event in self.events.streamed_ending(text, call, self.clock.now(), event_id=shared):
-            self._emit(frame(event))
+            self._event(event)
 
     async def _reply(self, text: str | None, step: Tool | None) -> bool:
         if step is None:
@@ -177,11 +202,11 @@ class Turn:
         call: JSON = {"id": call_id, "args": step.args, "name": step.name}
         try:
             if step.cost:
-                self.store.accounts.freeze(self.user, step.cost)
+                self.store.accounts.freeze(self.user, step.cost, step.name)
         except ApiError as exc:
             await self._send(text, call)
             error = {"status": "error", "code": int(exc.code), "message": exc.message}
-            self._emit(frame(self.events.response(call_id, step.name, error, self.clock.now())))
+            self._event(self.events.response(call_id, step.name, error, self.clock.now()))
             await self._send(replies.say(self.plan.language, "out_of_credits", user=self.user.id), None)
             return False
         await self._send(text, call)
@@ -195,7 +220,7 @@ class Turn:
             charged = True
         finally:
             if step.cost:
-                self.store.accounts.settle(self.user, step.cost, charge=charged)
+                self.store.accounts.settle(self.user, step.cost, charge=charged, why=step.name)
             self.store.commit()
-        self._emit(frame(self.events.response(call_id, step.name, response, self.clock.now(), delta)))
+        self._event(self.events.response(call_id, step.name, response, self.clock.now(), delta))
         return True

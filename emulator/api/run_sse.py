@@ -59,7 +59,7 @@ async def run_sse(request: Request) -> Response:
     fault = store.faults.take(("drop_stream", "stall_heartbeats"), "POST", "/run_sse", session_id=session.id)
     turn.stall_heartbeats = fault is not None and fault.kind == "stall_heartbeats"
     drop_after = fault.after_events if fault is not None and fault.kind == "drop_stream" else None
-    task = store.spawn(turn.run())
+    task = store.spawn(turn.run(run.text))
 
     async def frames() -> AsyncIterator[ServerSentEvent]:
         sent = 0

@@ -4,12 +4,16 @@ from __future__ import annotations
 
 from collections import defaultdict
 from dataclasses import dataclass, field
+from typing import Any
 
 from nemo_emulator.clock import VirtualClock
 from nemo_emulator.errors import ApiError
 from nemo_emulator.ids import Ids
 from nemo_emulator.settings import Settings
 from nemo_protocol.codes import Code
+
+LEDGER = 100
+"""Ledger lines kept per user."""
 
 
 @dataclass(slots=True)
@@ -64,6 +68,9 @@ class Accounts:
     """claim token -> (user_id, task_id, session_id, expires_at)."""
     _by_client: dict[str, list[tuple[float, str]]] = field(default_factory=lambda: defaultdict(list))
     _by_ip: dict[str, list[float]] = field(default_factory=lambda: defaultdict(list))
+    ledger: dict[str, list[tuple[float, str, int, str, int]]] = field(default_factory=dict)
+    """user id -> the last (time, what, credits, why, available after): grants, freezes, charges, refunds and
+    top-ups, for the inspector; not persisted."""
     client_users: dict[str, str] = field(default_factory=dict)
     """X-Client-Id -> the anonymous user it was given (re-acquiring a token gets the same user back)."""
     attribution_seen: dict[tuple[str | None, str | None, str | None], int] = field(
@@ -103,6 +110,8 @@ class Accounts:
             user = User(self.ids.anon_user(), available=self.settings.initial_credits)
             self.client_users[client_id] = user.id
         token = Token(self.ids.user_token(), user.id, now + self.settings.token_ttl_s)
+        if user.id not in self.users:
+            self.record(user, "grant", user.available, "free credits")
         self.users[user.id] = user
         self.tokens[token.value] = token
         self._by_client[client_id].append((now, token.value))
@@ -121,33 +130,47 @@ class Accounts:
         now = self.clock.now()
         if token.expires_at <= now:
             raise ApiError(Code.BAD_TOKEN, "token expired; request a new one with the same X-Client-Id")
-        if self.settings.rate_limit_per_minute > 0:
-            self._throttle(token, now)
+        limit = self.settings.rate_limit_per_minute
+        if limit:
+            # a token bucket per token on the virtual clock: `limit` at once, refilled at `limit` a minute (inline:
+            # this runs on every authenticated request; bucket_at 0, a token never used, makes the bucket full)
+            level = token.bucket + (now - token.bucket_at) * limit / 60
+            if level > limit:
+                level = limit
+            if level < 1:
+                level = self._over_the_limit(limit)
+            token.bucket, token.bucket_at = level - 1, now
         return self.users[token.user_id]
 
-    def _throttle(self, token: Token, now: float) -> None:
-        """A token bucket per token on the virtual clock: `rate_limit_per_minute` at once, refilled at that rate."""
-        per_minute = float(self.settings.rate_limit_per_minute)
-        level = (
-            per_minute
-            if not token.bucket_at
-            else min(per_minute, token.bucket + (now - token.bucket_at) * per_minute / 60)
+    def _over_the_limit(self, limit: int) -> float:
+        """429 with Retry-After (unless the no_rate_limit mutation lets the request through)."""
+        if self.settings.mutation == "no_rate_limit":
+            return 1.0
+        wait = self.settings.rate_limit_retry_after_s
+        raise ApiError(
+            Code.RATE_LIMITED,
+            f"more than {limit} requests a minute with this token; wait {wait} s and retry once",
+            headers={"Retry-After": str(wait)},
         )
-        if level < 1 and self.settings.mutation != "no_rate_limit":
-            wait = self.settings.rate_limit_retry_after_s
-            raise ApiError(
-                Code.RATE_LIMITED,
-                f"more than {int(per_minute)} requests a minute with this token; wait {wait} s and retry once",
-                headers={"Retry-After": str(wait)},
-            )
-        token.bucket, token.bucket_at = max(0.0, level - 1), now
 
     def issue_claim(self, user: User, task_id: str, session_id: str) -> str:
         value = self.ids.claim_token()
         self.claims[value] = (user.id, task_id, session_id, self.clock.now() + self.settings.claim_token_ttl_s)
         return value
 
-    def freeze(self, user: User, cost: int) -> None:
+    def record(self, user: User, what: str, amount: int, why: str = "") -> None:
+        """One line of the user's ledger."""
+        lines = self.ledger.setdefault(user.id, [])
+        lines.append((self.clock.now(), what, amount, why, user.available))
+        if len(lines) > 2 * LEDGER:
+            del lines[:-LEDGER]
+
+    def ledger_view(self, user_id: str) -> list[dict[str, Any]]:
+        """The newest LEDGER lines of a user's ledger as JSON."""
+        keys = ("t", "what", "amount", "why", "available")
+        return [dict(zip(keys, line, strict=True)) for line in self.ledger.get(user_id, [])[-LEDGER:]]
+
+    def freeze(self, user: User, cost: int, why: str = "") -> None:
         """Reserve `cost` for a running tool, or 2001."""
         if user.available < cost:
             raise ApiError(
@@ -156,11 +179,13 @@ class Accounts:
             )
         user.available -= cost
         user.frozen += cost
+        self.record(user, "freeze", cost, why)
 
-    def settle(self, user: User, cost: int, *, charge: bool) -> None:
+    def settle(self, user: User, cost: int, *, charge: bool, why: str = "") -> None:
         """Release a reservation: charge it on success, refund it otherwise."""
         user.frozen -= cost
         if charge:
             user.spent += cost
         else:
             user.available += cost
+        self.record(user, "charge" if charge else "refund", cost, why)

@@ -96,5 +96,12 @@ class Faults:
                 return fault
         return None
 
+    def remove(self, fault_id: int) -> bool:
+        """Drop one fault; False if there was none with that id (used up or never added)."""
+        kept = [f for f in self.rules if f.id != fault_id]
+        removed = len(kept) != len(self.rules)
+        self.rules[:] = kept
+        return removed
+
     def clear(self) -> None:
         self.rules.clear()

@@ -5,11 +5,19 @@ from __future__ import annotations
 import asyncio
 import copy
 from dataclasses import dataclass, field
+from typing import Any
 
 from nemo_emulator.errors import ApiError
 from nemo_emulator.ids import Ids
 from nemo_protocol.codes import Code
-from nemo_protocol.wire import JSON
+from nemo_protocol.wire import JSON, loads
+
+TRANSCRIPT = 400
+"""Transcript notes kept per session (not persisted)."""
+
+Note = tuple[float, int, str, Any]
+"""One transcript line: (virtual time, turn number, kind, data). A tuple, and an event's data is the very string
+the stream sent: a thousand open turns keep their transcripts in a few hundred kilobytes."""
 
 
 def empty_state() -> JSON:
@@ -46,12 +54,23 @@ class Session:
     version: int = 0
     edit_lock: asyncio.Lock = field(default_factory=asyncio.Lock, repr=False)
     """Tool effects read the state and write a delta; one at a time per session, so none is lost."""
+    transcript: list[Note] = field(default_factory=list, repr=False)
+    """The last turns as the inspector shows them: messages, events, heartbeats, what a silent turn changed."""
+
+    def note(self, line: Note) -> None:
+        self.transcript.append(line)
+        if len(self.transcript) > 2 * TRANSCRIPT:
+            del self.transcript[:-TRANSCRIPT]
 
     def apply_delta(self, delta: JSON) -> None:
         """ADK `actions.stateDelta` semantics: top-level keys replace."""
         for key, value in delta.items():
             self.state[key] = copy.deepcopy(value)
         self.version += 1
+
+    def transcript_view(self) -> list[JSON]:
+        """The transcript as JSON (the newest TRANSCRIPT notes)."""
+        return [note_view(line) for line in self.transcript[-TRANSCRIPT:]]
 
     def snapshot(self) -> JSON:
         return {
@@ -84,3 +103,16 @@ class Sessions:
                 raise ApiError(Code.BAD_TOKEN, "session not found")
             raise ApiError(Code.SESSION_NOT_FOUND, f"session {session_id[:40]!r} not found; create one first")
         return session
+
+
+def note_view(line: Note) -> JSON:
+    """A transcript note as the inspector reads it."""
+    t, turn, kind, data = line
+    entry: JSON = {"t": t, "turn": turn, "kind": kind}
+    if kind == "user":
+        entry["text"], entry["plan"], entry["intents"] = data
+    elif kind == "event":
+        entry["event"] = loads(data)
+    elif kind == "end":
+        entry["silent"], entry["changes"] = data
+    return entry

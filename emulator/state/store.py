@@ -15,6 +15,7 @@ from nemo_emulator.ids import Ids
 from nemo_emulator.settings import Settings
 from nemo_emulator.state.accounts import Accounts
 from nemo_emulator.state.faults import Faults
+from nemo_emulator.state.feed import Feed
 from nemo_emulator.state.journal import ErrorLog, Journal
 from nemo_emulator.state.render_queue import RenderQueue
 from nemo_emulator.state.renders import Renders
@@ -63,6 +64,7 @@ class Store:
         self.errors = ErrorLog(s.errors_kept)
         self.faults = Faults()
         self.journal = Journal(s.journal_size)
+        self.feed = Feed(self.journal)
         self.renders = Renders(s, self.clock, self.root / "renders", self.queue, self.record_error)
         self.tasks: set[asyncio.Task[Any]] = set()
 
@@ -74,13 +76,16 @@ class Store:
     def record_error(self, record: dict[str, Any]) -> None:
         """Keep an unexpected exception for /_emulator/errors; repeats are counted, the list is bounded."""
         self.errors.record(record)
+        self.feed.publish("caught", {"path": record.get("path"), "error": record.get("error")})
 
     def media_url(self, base_url: str, kind: str, name: str) -> str:
         """The signed, expiring public URL of a file the emulator serves under /cdn/<kind>/."""
         return self.signer.url(base_url, kind, name)
 
     def reset(self) -> None:
-        """Forget everything, as if just created with the same settings; the clock restarts too."""
+        """Forget everything, as if just created with the same settings; the clock restarts too (open inspector
+        pages stay subscribed and are told)."""
+        subscribers = self.feed.subscribers
         for task in list(self.tasks):
             task.get_loop().call_soon_threadsafe(task.cancel)
         for job in self.renders.by_id.values():
@@ -92,6 +97,10 @@ class Store:
         self.clock = VirtualClock(self.settings.clock_mode, self.settings.start_time, self.settings.time_scale)
         self.signer.clock = self.clock
         self._init_state()
+        for queue in subscribers:
+            self.feed.subscribers.add(queue)
+        self.journal.enabled = self.journal.enabled or bool(subscribers)
+        self.feed.publish("reset", {})
         self.commit()
 
     def commit(self) -> None:
