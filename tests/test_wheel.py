@@ -92,6 +92,7 @@ def installed(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, dict[str,
         "nemo_conformance",
     }
     assert "nemo_protocol/schemas/state.json" in names and "nemo_conformance/media/sample.mp4" in names
+    assert "nemo_emulator/ui/app.js" in names
     venv = work / "venv"
     subprocess.run([sys.executable, "-m", "venv", "--without-pip", str(venv)], check=True)
     python = venv / "bin" / "python"
@@ -116,7 +117,7 @@ def test_a_downstream_project_uses_the_fixtures(installed: tuple[Path, dict[str,
     project = tmp_path / "project"
     shutil.copytree(ROOT / "tests" / "downstream", project)
     out = _run([str(python), "-m", "pytest", "-q", "-p", "no:cacheprovider"], project, env)
-    assert re.search(r"\b6 passed\b", out), out
+    assert re.search(r"\b7 passed\b", out), out
 
 
 def test_the_installed_suite_against_an_emulator_it_starts(

@@ -42,3 +42,12 @@ def test_nemo_faults_fixture(nemo_client: NemoClient, nemo_faults) -> None:
 def test_sample_media_ship_with_the_package(nemo_client: NemoClient, nemo_media) -> None:
     uploaded = nemo_client.upload(nemo_media / "sample.mp4")
     assert uploaded["files"][0]["file_type"] == "video"
+
+
+def test_the_inspector_ships_with_the_package(nemo_emulator: str) -> None:
+    import httpx
+
+    page = httpx.get(f"{nemo_emulator}/_emulator/ui")
+    assert page.status_code == 200 and "/_emulator/ui/app.js" in page.text
+    for name in ("app.js", "style.css"):
+        assert httpx.get(f"{nemo_emulator}/_emulator/ui/{name}").status_code == 200
