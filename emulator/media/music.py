@@ -232,7 +232,9 @@ def write_music(
     """Write the track as 16-bit PCM WAV, one bar at a time (temporary name, then renamed)."""
     path.parent.mkdir(parents=True, exist_ok=True)
     tmp = path.with_suffix(".part")
-    with wave.open(str(tmp), "wb") as w:
+    # open the file first: if that fails (a reset removed the folder under a running turn), no half-built
+    # Wave_write is left for the garbage collector, whose __del__ would raise
+    with tmp.open("wb") as fh, wave.open(fh, "wb") as w:
         w.setnchannels(2)
         w.setsampwidth(2)
         w.setframerate(RATE)
