@@ -45,9 +45,11 @@ class Emulator(Starlette):
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         scope["app"] = self
         scope["nemo.store"] = store = self.store
-        if scope["type"] == "http" and len(scope["raw_path"]) + len(scope["query_string"]) > self.max_target:
+        if scope["type"] != "http":
+            await self._serve(scope, receive, send)
+        elif len(scope["raw_path"]) + len(scope["query_string"]) > self.max_target:
             await self._too_long(scope, receive, send)
-        elif scope["type"] == "http" and (store.faults.rules or store.journal.enabled or store.settings.request_log):
+        elif store.faults.rules or store.journal.enabled or store.settings.request_log:
             await self.control(scope, receive, send)
         elif self.middleware_stack is not None:
             await self.middleware_stack(scope, receive, send)

@@ -13,6 +13,7 @@ import contextlib
 import threading
 import time
 from datetime import UTC, datetime
+from typing import Any
 
 
 class VirtualClock:
@@ -35,6 +36,11 @@ class VirtualClock:
         if self.mode == "realtime":
             return self._base + (time.monotonic() - self._real0) * self.scale
         return self._base
+
+    def view(self) -> dict[str, Any]:
+        """The clock as the control plane and the inspector show it."""
+        return {"now": self.now(), "iso": self.iso(), "mode": self.mode, "scale": self.scale,
+                "next_deadline": self.next_deadline()}  # fmt: skip
 
     @staticmethod
     def wall() -> float:

@@ -24,7 +24,7 @@ from starlette.routing import Route
 
 from nemo_emulator.api._body import field, read_json
 from nemo_emulator.auth import store_of
-from nemo_emulator.control import guarded
+from nemo_emulator.control import behind_the_door
 from nemo_emulator.envelope import CompactJSON
 from nemo_emulator.errors import ApiError
 from nemo_emulator.state.faults import KINDS
@@ -78,7 +78,7 @@ def render_view(store: Store, job: RenderJob, base_url: str) -> JSON:
         "progress": job.progress(now),
         "submitted_at": job.submitted_at,
         "duration": job.duration,
-        "outputUrl": store.media_url(base_url, "renders", f"{job.key}.mp4") if done else None,
+        "outputUrl": store.output_url(base_url, job) if done else None,
         "result": job.result if done else None,
         "error": job.error,
     }
@@ -95,19 +95,18 @@ def _renders(store: Store, base_url: str, session_id: str | None = None) -> list
 async def overview(request: Request) -> Response:
     store = store_of(request)
     acc, now = store.accounts, store.clock.now()
-    users = []
-    for user in acc.users.values():
-        tokens = [{"expires_at": t.expires_at, "expired": t.expires_at <= now, "revoked": t.revoked}
-                  for t in acc.tokens.values() if t.user_id == user.id]  # fmt: skip
-        users.append({"id": user.id, "anonymous": user.anonymous, **user.balance(), "spent": user.spent,
-                      "tokens": tokens, "ledger": acc.ledger_view(user.id)})  # fmt: skip
+    tokens: dict[str, list[JSON]] = {}
+    for t in acc.tokens.values():
+        tokens.setdefault(t.user_id, []).append({"expires_at": t.expires_at, "expired": t.expires_at <= now,
+                                                 "revoked": t.revoked})  # fmt: skip
+    users = [{"id": user.id, "anonymous": user.anonymous, **user.balance(), "spent": user.spent,
+              "tokens": tokens.get(user.id, []), "ledger": acc.ledger_view(user.id)}
+             for user in acc.users.values()]  # fmt: skip
     sessions = [{"id": s.id, "task_name": s.task_name, "user_id": s.user_id, "language": s.language,
                  "turns": s.turns, "running": s.running, "created_at": s.created_at}
                 for s in store.sessions.by_id.values()]  # fmt: skip
-    clock = store.clock
     return CompactJSON({
-        "clock": {"now": clock.now(), "iso": clock.iso(), "mode": clock.mode, "scale": clock.scale,
-                  "next_deadline": clock.next_deadline()},
+        "clock": store.clock.view(),
         "settings": store.settings.public(),
         "users": users,
         "sessions": sessions,
@@ -154,10 +153,8 @@ async def render_session(request: Request) -> Response:
     number = 1
     while (session.user_id, f"inspector-{number}") in store.renders.by_id:
         number += 1
-    job = store.renders.submit(f"inspector-{number}", session.user_id, session, draft,
-                               {"format": "mp4", "quality": quality}, store.uploads, str(request.base_url))  # fmt: skip
-    if store.clock.mode == "auto":
-        store.spawn(store.clock.sleep_until(job.finishes_at))
+    output = {"format": "mp4", "quality": quality}
+    job = store.start_render(f"inspector-{number}", session.user_id, session, draft, output, str(request.base_url))
     store.commit()
     store.feed.publish("renders", _renders(store, str(request.base_url)))
     return CompactJSON(render_view(store, job, str(request.base_url)), status_code=201)
@@ -206,9 +203,9 @@ async def feed(request: Request) -> Response:
                     message = await asyncio.wait_for(queue.get(), TICK_S)
                 except TimeoutError:
                     current = store_of(request)
-                    running = [r for r in _renders(current, base) if r["status"] in ("pending", "processing")]
+                    snapshot = _renders(current, base)
+                    running = any(r["status"] in ("pending", "processing") for r in snapshot)
                     if running or last:
-                        snapshot = _renders(current, base)
                         if snapshot != last:
                             last = snapshot
                             yield {"event": "renders", "data": dumps(snapshot).decode()}
@@ -233,7 +230,6 @@ routes = [
     Route("/_emulator/sessions/{session_id}/render", render_session, methods=["POST"]),
     Route("/_emulator/uploads/{upload_id}/thumb", thumbnail, methods=["GET"]),
 ]
-routes = [Route(r.path, r.endpoint if r.endpoint is asset else guarded(r.endpoint), methods=sorted(r.methods or ()))
-          for r in routes]  # fmt: skip
+routes = behind_the_door(routes, open_=(asset,))
 """All behind the control plane's door but the page's script and style sheet, which hold no data and act on
 nothing (a `<script src>` cannot carry the control token)."""

@@ -116,7 +116,8 @@ def stop_emulator(proc, *, kill: bool = False) -> None:
 
 
 def until(condition, what: str, timeout: float = 10.0) -> None:
-    """Wait for something the server does on its own (noticing a closed connection), not for time to pass."""
+    """Wait for something the server does on its own (noticing a closed connection), not for time to pass:
+    no virtual clock moves it, so this polls."""
     import time
 
     import pytest
@@ -125,4 +126,4 @@ def until(condition, what: str, timeout: float = 10.0) -> None:
     while not condition():
         if time.monotonic() > deadline:
             pytest.fail(f"timed out waiting until {what}")
-        time.sleep(0.01)
+        time.sleep(0.01)  # real-time: the server notices a closed socket on its own schedule

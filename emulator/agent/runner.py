@@ -105,7 +105,10 @@ class Turn:
     def _emit(self, item: ServerSentEvent, event: bool = False) -> None:
         self.last_sent = self.clock.now()
         self.queue.put_nowait(item)
-        self._note("event", item.data) if event else self._note("heartbeat")
+        if event:
+            self._note("event", item.data)
+        else:
+            self._note("heartbeat")
 
     def _event(self, event: JSON) -> None:
         self._emit(frame(event), event=True)

@@ -68,12 +68,10 @@ async def submit(request: Request) -> Response:
             "export is not available on the free plan without a skill: "
             "send X-Skill-Source/Version/Platform, or register to unlock export",
         )
-    job = store.renders.submit(render_id, user.id, session, draft, output, store.uploads, str(request.base_url))
+    job = store.start_render(render_id, user.id, session, draft, output, str(request.base_url))
     if store.faults.take(("fail_render",), "POST", request.url.path, session_id=session.id) is not None:
         job.fail_at = job.finishes_at
     store.commit()
-    if store.clock.mode == "auto":  # something must wait for the job's end, or auto time never gets there
-        store.spawn(store.clock.sleep_until(job.finishes_at))
     now = store.clock.now()
     return success({"id": job.id, "status": job.status(now), "progress": job.progress(now)})
 
@@ -86,9 +84,7 @@ def _view(job: RenderJob, request: Request) -> dict[str, object]:
         "id": job.id,
         "status": status,
         "progress": job.progress(now),
-        "outputUrl": store.media_url(str(request.base_url), "renders", f"{job.key}.mp4")
-        if status == "completed"
-        else None,
+        "outputUrl": store.output_url(str(request.base_url), job) if status == "completed" else None,
         "createdAt": int(job.submitted_at * 1000),
         "completedAt": int(job.done_at * 1000) if status == "completed" else None,
     }
@@ -136,7 +132,7 @@ async def download(request: Request) -> Response:
     if job.status(store.clock.now()) != "completed" or not job.path.exists():
         raise ApiError(Code.CONFLICT, f"render is {job.status(store.clock.now())}; download once it is completed")
     if store.settings.download_mode == "redirect":
-        return RedirectResponse(store.media_url(str(request.base_url), "renders", f"{job.key}.mp4"), status_code=302)
+        return RedirectResponse(store.output_url(str(request.base_url), job), status_code=302)
     return FileResponse(job.path, media_type="video/mp4", filename=f"{job.id}.mp4")
 
 

@@ -18,9 +18,15 @@ QUEUE = 1000
 
 class Feed:
     def __init__(self, journal: Journal) -> None:
-        self.journal = journal
         self.subscribers: set[asyncio.Queue[dict[str, Any]]] = set()
+        self.attach(journal)
+
+    def attach(self, journal: Journal) -> None:
+        """Record into `journal` from now on (a reset made a new one): open pages keep it on."""
+        self.journal = journal
         self._journal_was_on = journal.enabled
+        if self.subscribers:
+            journal.enabled = True
 
     def publish(self, kind: str, data: Any) -> None:
         """Tell every open page; never blocks, never raises."""

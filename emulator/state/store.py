@@ -18,10 +18,11 @@ from nemo_emulator.state.faults import Faults
 from nemo_emulator.state.feed import Feed
 from nemo_emulator.state.journal import ErrorLog, Journal
 from nemo_emulator.state.render_queue import RenderQueue
-from nemo_emulator.state.renders import Renders
-from nemo_emulator.state.sessions import Sessions
+from nemo_emulator.state.renders import RenderJob, Renders
+from nemo_emulator.state.sessions import Session, Sessions
 from nemo_emulator.state.uploads import Uploads
 from nemo_emulator.urls import UrlSigner
+from nemo_protocol.wire import JSON
 
 LOCK = ".lock"
 
@@ -41,6 +42,8 @@ class Store:
             self._lock = _lock(self.root)
         self.clock = VirtualClock(self.settings.clock_mode, self.settings.start_time, self.settings.time_scale)
         self.queue = RenderQueue(self.settings.render_workers)
+        self.feed = Feed(Journal(0))
+        """Open inspector pages; they outlive a reset."""
         self._init_state()
         self.signer = UrlSigner(self.ids.signing_key(), self.clock, self.settings.cdn_url_ttl_s)
         if self.durable:
@@ -64,7 +67,7 @@ class Store:
         self.errors = ErrorLog(s.errors_kept)
         self.faults = Faults()
         self.journal = Journal(s.journal_size)
-        self.feed = Feed(self.journal)
+        self.feed.attach(self.journal)
         self.renders = Renders(s, self.clock, self.root / "renders", self.queue, self.record_error)
         self.tasks: set[asyncio.Task[Any]] = set()
 
@@ -82,10 +85,22 @@ class Store:
         """The signed, expiring public URL of a file the emulator serves under /cdn/<kind>/."""
         return self.signer.url(base_url, kind, name)
 
+    def output_url(self, base_url: str, job: RenderJob) -> str:
+        """A render's MP4 (its name is the job's unguessable key, not its client-chosen id)."""
+        return self.media_url(base_url, "renders", f"{job.key}.mp4")
+
+    def start_render(
+        self, render_id: str, user_id: str, session: Session, draft: JSON, output: JSON, base_url: str
+    ) -> RenderJob:
+        """Submit an export; on the auto clock something must wait for the job's end, or time never gets there."""
+        job = self.renders.submit(render_id, user_id, session, draft, output, self.uploads, base_url)
+        if self.clock.mode == "auto":
+            self.spawn(self.clock.sleep_until(job.finishes_at))
+        return job
+
     def reset(self) -> None:
         """Forget everything, as if just created with the same settings; the clock restarts too (open inspector
         pages stay subscribed and are told)."""
-        subscribers = self.feed.subscribers
         for task in list(self.tasks):
             task.get_loop().call_soon_threadsafe(task.cancel)
         for job in self.renders.by_id.values():
@@ -97,9 +112,6 @@ class Store:
         self.clock = VirtualClock(self.settings.clock_mode, self.settings.start_time, self.settings.time_scale)
         self.signer.clock = self.clock
         self._init_state()
-        for queue in subscribers:
-            self.feed.subscribers.add(queue)
-        self.journal.enabled = self.journal.enabled or bool(subscribers)
         self.feed.publish("reset", {})
         self.commit()
 
