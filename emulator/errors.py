@@ -76,7 +76,7 @@ def crash_record(where: str, exc: BaseException, **extra: str) -> dict[str, Any]
     return {"path": where, **extra, "error": repr(exc), "traceback": "".join(traceback.format_exception(exc))}
 
 
-async def _unexpected(request: Request, exc: Exception) -> Response:
+async def unexpected(request: Request, exc: Exception) -> Response:
     """Answer in the envelope, and keep the traceback where tests and /_emulator/errors can see it."""
     request.scope["nemo.store"].record_error(crash_record(request.url.path, exc, method=request.method))
     return error_response(request, ApiError(Code.INTERNAL, "internal emulator error; see GET /_emulator/errors"))
@@ -91,5 +91,14 @@ HANDLERS: dict[Any, Callable[[Request, Exception], Any]] = {
     ApiError: _api_error,
     HTTPException: _http_error,
     ClientDisconnect: _client_gone,
-    Exception: _unexpected,
+    Exception: unexpected,
 }
+
+
+def handler_for(exc: Exception, handlers: dict[Any, Callable[[Request, Exception], Any]]) -> tuple[Any, bool]:
+    """The handler Starlette would pick for `exc` (the nearest class in its MRO), and whether it is the handler of
+    last resort (which Starlette runs in ServerErrorMiddleware, then re-raises)."""
+    for cls in type(exc).__mro__:
+        if cls in handlers and cls is not Exception:
+            return handlers[cls], False
+    return handlers.get(Exception, unexpected), True
