@@ -170,9 +170,10 @@ def settings_from_args(args: argparse.Namespace) -> Settings:
 def serve(args: argparse.Namespace) -> None:
     from nemo_emulator import server
     from nemo_emulator.app import create_app
+    from nemo_emulator.urls import is_loopback
 
     settings = settings_from_args(args)
-    if settings.reproducible_tokens and not server.is_loopback(args.host):
+    if settings.reproducible_tokens and not is_loopback(args.host):
         raise SystemExit("nemo-emulator: --reproducible-tokens makes tokens predictable; it is refused off loopback")
     try:
         app = create_app(settings)

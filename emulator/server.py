@@ -7,7 +7,6 @@ header in memory. Past the limit the client gets 431 in the code envelope and th
 
 from __future__ import annotations
 
-import ipaddress
 import logging
 import signal
 import socket
@@ -18,6 +17,7 @@ import uvicorn
 from uvicorn.protocols.http.httptools_impl import HttpToolsProtocol
 
 from nemo_emulator.settings import Settings
+from nemo_emulator.urls import is_loopback
 from nemo_protocol.codes import Code
 from nemo_protocol.wire import code_error_body, dumps
 
@@ -118,15 +118,6 @@ def config(app: Any, settings: Settings, **options: Any) -> uvicorn.Config:
         h11_max_incomplete_event_size=settings.max_header_bytes,
         **options,
     )
-
-
-def is_loopback(host: str) -> bool:
-    if host in ("localhost", ""):
-        return True
-    try:
-        return ipaddress.ip_address(host.strip("[]")).is_loopback
-    except ValueError:
-        return False
 
 
 def exposure(host: str, settings: Settings) -> str | None:

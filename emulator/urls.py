@@ -6,11 +6,23 @@ from __future__ import annotations
 import base64
 import hashlib
 import hmac
+import ipaddress
 from urllib.parse import quote
 
 from nemo_emulator.clock import VirtualClock
 from nemo_emulator.errors import ApiError
 from nemo_protocol.codes import Code
+
+
+def is_loopback(host: str) -> bool:
+    """`localhost` or a loopback address (an IPv6 one with or without brackets); an empty host is not (to bind,
+    it means every interface)."""
+    if host == "localhost":
+        return True
+    try:
+        return ipaddress.ip_address(host.strip("[]")).is_loopback
+    except ValueError:
+        return False
 
 
 class UrlSigner:

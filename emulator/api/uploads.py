@@ -7,7 +7,6 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
-import ipaddress
 from pathlib import Path
 from typing import Any
 from urllib.parse import unquote, urlsplit
@@ -23,6 +22,7 @@ from nemo_emulator.envelope import ok
 from nemo_emulator.errors import ApiError
 from nemo_emulator.state.store import Store
 from nemo_emulator.state.uploads import UploadSink
+from nemo_emulator.urls import is_loopback
 from nemo_protocol.codes import Code
 from nemo_protocol.routes import endpoint
 
@@ -116,15 +116,6 @@ async def _receive_multipart(request: Request, store: Store) -> list[UploadSink]
     return receiver.sinks
 
 
-def _is_loopback(host: str) -> bool:
-    if host == "localhost":
-        return True
-    try:
-        return ipaddress.ip_address(host).is_loopback
-    except ValueError:
-        return False
-
-
 async def _fetch(url: object, store: Store) -> UploadSink:
     """A URL from the fixture map or on loopback; the emulator never reaches the network."""
     if not isinstance(url, str) or len(url) > 4096:
@@ -142,7 +133,7 @@ async def _fetch(url: object, store: Store) -> UploadSink:
             sink.discard()
             raise
         return sink
-    if parts.scheme not in ("http", "https") or not _is_loopback(parts.hostname or ""):
+    if parts.scheme not in ("http", "https") or not is_loopback(parts.hostname or ""):
         raise ApiError(
             Code.BAD_REQUEST,
             f"cannot fetch url {url[:200]!r}: the emulator only fetches loopback URLs and its fixture map",
@@ -229,7 +220,7 @@ async def upload(request: Request) -> Response:
             store.uploads.forget(up)
         raise
     base = str(request.base_url)
-    infos = [up.info(store.media_url(base, "uploads", f"{up.id}/{up.filename}")) for up in accepted]
+    infos = [up.info(store.upload_url(base, up)) for up in accepted]
     analyses = {up.id: up.probe.analysis for up in accepted if up.probe.analysis}
     async with session.edit_lock:  # a turn's tool may be writing the same state
         session.apply_delta(

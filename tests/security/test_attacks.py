@@ -245,6 +245,8 @@ def test_binding_off_loopback_warns_what_is_open() -> None:
     said = exposure("0.0.0.0", Settings())
     assert said is not None and "OPEN to anyone" in said and "--control-token" in said
     assert "behind --control-token" in (exposure("0.0.0.0", Settings(control_token="x")) or "")
+    assert exposure("", Settings()) is not None  # an empty host binds every interface
+    assert exposure("[::1]", Settings()) is None and exposure("localhost", Settings()) is None
 
 
 # 7. unbounded logs -------------------------------------------------------------------------------------------------
