@@ -133,7 +133,7 @@ async def session_view(request: Request) -> Response:
         "running": session.running,
         "transcript": session.transcript_view(),
         "uploads": [
-            {**u.info(store.media_url(base, "uploads", f"{u.id}/{u.filename}")), "thumb": u.probe.file_type != "audio"}
+            {**u.info(store.upload_url(base, u)), "thumb": u.probe.file_type != "audio"}
             for u in store.uploads.by_id.values()
             if u.session_id == session.id
         ],

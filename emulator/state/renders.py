@@ -186,9 +186,19 @@ class Renders:
             raise ApiError(Code.CONFLICT, f"render already {status}; nothing to cancel")
         if job.cancelled_at is None:
             job.cancelled_at = self.clock.now()
-            job.stop.set()
-            if job.encode is not None:
-                job.encode.cancel()
+            _stop(job)
+
+    def stop_all(self) -> None:
+        """Stop every job's encode (a reset or shutdown), as `cancel` does, without marking them cancelled."""
+        for job in self.by_id.values():
+            _stop(job)
+
+
+def _stop(job: RenderJob) -> None:
+    """A queued encode never starts; a running one stops at its next frame."""
+    job.stop.set()
+    if job.encode is not None:
+        job.encode.cancel()
 
 
 def _resolver(user_id: str, uploads: Uploads, generated: Path) -> Callable[[str], Path | None]:

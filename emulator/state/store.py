@@ -20,7 +20,7 @@ from nemo_emulator.state.journal import ErrorLog, Journal
 from nemo_emulator.state.render_queue import RenderQueue
 from nemo_emulator.state.renders import RenderJob, Renders
 from nemo_emulator.state.sessions import Session, Sessions
-from nemo_emulator.state.uploads import Uploads
+from nemo_emulator.state.uploads import Upload, Uploads
 from nemo_emulator.urls import UrlSigner
 from nemo_protocol.wire import JSON
 
@@ -85,6 +85,10 @@ class Store:
         """The signed, expiring public URL of a file the emulator serves under /cdn/<kind>/."""
         return self.signer.url(base_url, kind, name)
 
+    def upload_url(self, base_url: str, upload: Upload) -> str:
+        """An upload's bytes, under its id and its own file name."""
+        return self.media_url(base_url, "uploads", f"{upload.id}/{upload.filename}")
+
     def output_url(self, base_url: str, job: RenderJob) -> str:
         """A render's MP4 (its name is the job's unguessable key, not its client-chosen id)."""
         return self.media_url(base_url, "renders", f"{job.key}.mp4")
@@ -103,10 +107,7 @@ class Store:
         pages stay subscribed and are told)."""
         for task in list(self.tasks):
             task.get_loop().call_soon_threadsafe(task.cancel)
-        for job in self.renders.by_id.values():
-            job.stop.set()
-            if job.encode is not None:
-                job.encode.cancel()
+        self.renders.stop_all()
         for sub in ("uploads", "renders", "generated"):
             shutil.rmtree(self.root / sub, ignore_errors=True)
         self.clock = VirtualClock(self.settings.clock_mode, self.settings.start_time, self.settings.time_scale)
@@ -131,8 +132,7 @@ class Store:
 
     def close(self) -> None:
         """Stop the renders, remove the private state directory (never a user-given --state-dir), drop the lock."""
-        for job in self.renders.by_id.values():
-            job.stop.set()
+        self.renders.stop_all()
         self.queue.close()
         if self._own_dir:
             shutil.rmtree(self.root, ignore_errors=True)
