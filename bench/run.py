@@ -405,7 +405,7 @@ def bench_workflow(quick: bool) -> list[Row]:
         driver = threading.Thread(target=drive, daemon=True)
         driver.start()
         start = time.perf_counter()
-        async with httpx.AsyncClient(transport=httpx.ASGITransport(app=app), base_url="http://bench") as c:
+        async with httpx.AsyncClient(transport=httpx.ASGITransport(app=app), base_url="http://bench.localhost") as c:
             tok = (await c.post("/api/auth/anonymous-token", headers={"X-Client-Id": "w"})).json()["data"]["token"]
             h = {"Authorization": f"Bearer {tok}", "X-Skill-Source": "bench"}
             sid = (await c.post("/api/tasks/me/with-session/nemo_agent", json={}, headers=h)).json()["data"][

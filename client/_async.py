@@ -17,6 +17,7 @@ from nemo_client._core import (
     Download,
     EventHook,
     Flow,
+    Notify,
     Op,
     Progress,
     Request,
@@ -25,6 +26,7 @@ from nemo_client._core import (
     T,
     Upload,
     UploadItem,
+    acall_back,
     is_file_reply,
 )
 from nemo_client._stream import TurnEvent, TurnResult, aevents_from_lines
@@ -90,16 +92,34 @@ class AsyncNemoClient(Core):
                 return await self.http.request(call.method, call.path, json=call.json, headers=self.headers(call))
         if isinstance(op, Sleep):
             return await _maybe_await((op.using or self.sleep)(op.seconds))
+        if isinstance(op, Notify):
+            return await acall_back(op.callback, *op.args)
         if isinstance(op, Stream):
             async for event in self.stream(op.text, op.session_id, streaming=op.streaming):
                 op.events.append(event)
                 if op.on_event is not None:
-                    await _maybe_await(op.on_event(event))
+                    await acall_back(op.on_event, event)
             return None
         if isinstance(op, Upload):
-            with multipart_files(op.items, op.progress) as files, transport_errors():
-                return await self.http.post(op.call.path, files=files, headers=self.headers(op.call))
+            return await self._upload(op)
         return await self._download(op)
+
+    async def _upload(self, op: Upload) -> httpx.Response:
+        """httpx reads the files as it sends them, from blocking code: a coroutine progress callback is scheduled
+        there, and every one has run before the upload returns."""
+        pending: list[asyncio.Future[Any]] = []
+
+        def progress(done: int, total: int) -> None:
+            assert op.progress is not None
+            result = op.progress(done, total)
+            if inspect.isawaitable(result):
+                pending.append(asyncio.ensure_future(result))
+
+        try:
+            with multipart_files(op.items, progress if op.progress else None) as files, transport_errors():
+                return await self.http.post(op.call.path, files=files, headers=self.headers(op.call))
+        finally:
+            await asyncio.gather(*pending, return_exceptions=True)
 
     async def _download(self, op: Download) -> httpx.Response | None:
         tmp = op.dest.with_name(op.dest.name + ".part")
@@ -114,7 +134,7 @@ class AsyncNemoClient(Core):
                         async for chunk in response.aiter_bytes(1 << 16):
                             fh.write(chunk)
                             if op.progress is not None:
-                                op.progress(response.num_bytes_downloaded, total)
+                                await acall_back(op.progress, response.num_bytes_downloaded, total)
                     tmp.replace(op.dest)
                 finally:
                     tmp.unlink(missing_ok=True)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import contextlib
+import functools
 import time
 from collections.abc import Callable, Iterator, Mapping, Sequence
 from pathlib import Path
@@ -17,6 +18,7 @@ from nemo_client._core import (
     Download,
     EventHook,
     Flow,
+    Notify,
     Op,
     Progress,
     Request,
@@ -25,6 +27,7 @@ from nemo_client._core import (
     T,
     Upload,
     UploadItem,
+    call_back,
     is_file_reply,
 )
 from nemo_client._stream import TurnEvent, TurnResult, events_from_lines
@@ -143,14 +146,17 @@ class NemoClient(Core):
                 return self.http.request(call.method, call.path, json=call.json, headers=self.headers(call))
         if isinstance(op, Sleep):
             return (op.using or self.sleep)(op.seconds)
+        if isinstance(op, Notify):
+            return call_back(op.callback, *op.args)
         if isinstance(op, Stream):
             for event in self.stream(op.text, op.session_id, streaming=op.streaming):
                 op.events.append(event)
                 if op.on_event is not None:
-                    op.on_event(event)
+                    call_back(op.on_event, event)
             return None
         if isinstance(op, Upload):
-            with multipart_files(op.items, op.progress) as files, transport_errors():
+            progress = None if op.progress is None else functools.partial(call_back, op.progress)
+            with multipart_files(op.items, progress) as files, transport_errors():
                 return self.http.post(op.call.path, files=files, headers=self.headers(op.call))
         return self._download(op)
 
@@ -166,7 +172,7 @@ class NemoClient(Core):
                     for chunk in response.iter_bytes(1 << 16):
                         fh.write(chunk)
                         if op.progress is not None:
-                            op.progress(response.num_bytes_downloaded, total)
+                            call_back(op.progress, response.num_bytes_downloaded, total)
                 tmp.replace(op.dest)
             finally:
                 tmp.unlink(missing_ok=True)

@@ -9,6 +9,8 @@ Behaviour is written once, as flows: generators that yield I/O operations (`Requ
 
 from __future__ import annotations
 
+import asyncio
+import inspect
 import time
 from collections.abc import Callable, Generator, Mapping, Sequence
 from dataclasses import dataclass, field
@@ -101,7 +103,42 @@ class Download:
     progress: Progress | None = None
 
 
-Op = Request | Sleep | Stream | Upload | Download
+@dataclass(slots=True)
+class Notify:
+    """Call a user's callback with `args` (a coroutine function is awaited, by either client)."""
+
+    callback: Callable[..., Any]
+    args: tuple[Any, ...]
+
+
+def call_back(callback: Callable[..., Any], *args: Any) -> None:
+    """Run a callback from blocking code: a coroutine it returns is run to its end, here and now."""
+    result = callback(*args)
+    if inspect.isawaitable(result):
+        try:
+            asyncio.get_running_loop()
+        except RuntimeError:
+            asyncio.run(_awaited(result))
+            return
+        close = getattr(result, "close", None)
+        if close is not None:
+            close()
+        raise TypeError("NemoClient cannot await a coroutine callback inside a running event loop; "
+                        "use AsyncNemoClient there")  # fmt: skip
+
+
+async def _awaited(value: Any) -> Any:
+    return await value
+
+
+async def acall_back(callback: Callable[..., Any], *args: Any) -> None:
+    """Run a callback from async code, awaiting what it returns if that is awaitable."""
+    result = callback(*args)
+    if inspect.isawaitable(result):
+        await result
+
+
+Op = Request | Sleep | Stream | Upload | Download | Notify
 Flow = Generator[Op, Any, T]
 
 
@@ -417,7 +454,7 @@ class Core:
         while True:
             job = yield from self.render_status_flow(render_id)
             if on_progress is not None:
-                on_progress(job)
+                yield Notify(on_progress, (job,))
             if render_finished(job, waited, timeout):
                 return job
             yield Sleep(interval, between_polls)

@@ -20,7 +20,7 @@ def _typed(values: dict[str, Any]) -> dict[str, Any]:
             values[key] = Latency(*value)
         elif key.startswith("latency_") and isinstance(value, dict):
             values[key] = Latency(**value)
-        elif key == "stream_chunk_words" and isinstance(value, list):
+        elif key in ("stream_chunk_words", "allowed_hosts") and isinstance(value, list):
             values[key] = tuple(value)
     return values
 
@@ -80,6 +80,14 @@ def build_parser() -> argparse.ArgumentParser:
     )
     serve.add_argument("--no-control", action="store_true", help="remove the control plane /_emulator/ altogether")
     serve.add_argument(
+        "--allowed-host",
+        action="append",
+        default=[],
+        metavar="NAME",
+        help="a host name clients may use to reach this server (IP addresses and localhost always work; other names "
+        "are refused, as a guard against DNS rebinding); repeat for several, `.example.com` for a domain's names",
+    )
+    serve.add_argument(
         "--reproducible-tokens",
         action="store_true",
         help="draw bearer tokens from the seed too (tests needing byte-identical replies; loopback only)",
@@ -100,7 +108,8 @@ def build_parser() -> argparse.ArgumentParser:
     fault.add_argument(
         "--kind",
         default="error",
-        choices=["error", "latency", "drop_stream", "stall_heartbeats", "fail_render", "list", "clear"],
+        choices=["error", "latency", "drop_stream", "stall_heartbeats", "fail_render", "fail_tool", "expire_token", "list",
+                 "clear"],  # fmt: skip
     )
     fault.add_argument("--code", type=int, help="protocol code for --kind error (1001, 1002, 2001, 4001, 429, …)")
     fault.add_argument("--route", help="text the request path must contain")
@@ -140,6 +149,17 @@ def fault_command(args: argparse.Namespace) -> None:
         raise SystemExit(1)
 
 
+def _bound_name(host: str) -> tuple[str, ...]:
+    """The name the server is bound to, if it is a name (clients reach it by that name)."""
+    import ipaddress
+
+    try:
+        ipaddress.ip_address(host.strip("[]"))
+    except ValueError:
+        return (host.lower(),) if host else ()
+    return ()
+
+
 def settings_from_args(args: argparse.Namespace) -> Settings:
     overrides: dict[str, Any] = _settings_from_file(args.settings) if args.settings else {}
     for item in args.set:
@@ -160,6 +180,7 @@ def settings_from_args(args: argparse.Namespace) -> Settings:
         control=not args.no_control,
         control_token=args.control_token or None,
         reproducible_tokens=args.reproducible_tokens,
+        allowed_hosts=tuple(args.allowed_host) + _bound_name(args.host),
     )
     try:
         return base.replace(**_typed(overrides))
@@ -177,7 +198,7 @@ def serve(args: argparse.Namespace) -> None:
         raise SystemExit("nemo-emulator: --reproducible-tokens makes tokens predictable; it is refused off loopback")
     try:
         app = create_app(settings)
-    except (RuntimeError, OSError) as exc:
+    except (RuntimeError, OSError, ValueError) as exc:
         raise SystemExit(f"nemo-emulator: {exc}") from None
     try:
         sock = server.listen(args.host, args.port)
@@ -222,7 +243,7 @@ def _main(argv: list[str] | None = None) -> None:
     elif args.command in ("record", "replay"):
         import uvicorn
 
-        from nemo_emulator import recording
+        from nemo_emulator.harness import recording
 
         if args.command == "record":
             app = recording.record_app(args.upstream, args.cassette)

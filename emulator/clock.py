@@ -120,8 +120,13 @@ class VirtualClock:
         return step
 
     def _auto_step(self) -> None:
+        """Jump to the earliest deadline; while others still wait, the next jump follows (a sleeper woken early
+        need not sleep again for the later ones to be reached)."""
         self._auto_pending = False
         self.advance_to_next()
+        if self.next_deadline() is not None:
+            self._auto_pending = True
+            asyncio.get_running_loop().call_later(self.AUTO_IDLE_S, self._auto_step)
 
     def _wake(self) -> None:
         now = self.now()

@@ -58,6 +58,9 @@ class Ids:
     def anon_user(self) -> str:
         return "anon_" + f"{self._rng.getrandbits(64):016x}"
 
+    def registered_user(self) -> str:
+        return "usr_" + f"{self._rng.getrandbits(64):016x}"
+
     def session(self) -> str:
         return str(self._rng.randrange(10**18, 10**19))
 

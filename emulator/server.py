@@ -25,23 +25,32 @@ _STATUS = {Code.HEADERS_TOO_LARGE: b"431 Request Header Fields Too Large"}
 
 
 class _Repeats(logging.Filter):
-    """Lets the first of a run of identical log records through and counts the rest (a flood of bad requests
-    must not fill the disk)."""
+    """Lets the first record of each kind through and counts its repeats, whatever comes in between (a flood of
+    bad requests, or crashes interleaved with garbage, must not fill the disk). A repeat is let through again at
+    the 10th, 100th, 1000th and every 10 000th time, saying how often it came."""
+
+    KINDS = 256
+    """Distinct messages remembered (the least recently seen is forgotten)."""
 
     def __init__(self) -> None:
         super().__init__()
-        self.last: str | None = None
-        self.repeats = 0
+        self.seen: dict[str, int] = {}
 
     def filter(self, record: logging.LogRecord) -> bool:
-        message = record.getMessage()
-        if message == self.last:
-            self.repeats += 1
-            return self.repeats in (10, 100, 1000) or self.repeats % 10000 == 0
-        if self.repeats:
-            record.msg = f"(previous message repeated {self.repeats} times) {record.msg}"
-        self.last, self.repeats = message, 0
-        return True
+        key = record.getMessage()
+        if record.exc_info and record.exc_info[1] is not None:
+            exc = record.exc_info[1]
+            key += f"|{type(exc).__name__}: {exc}"
+        count = self.seen.pop(key, 0) + 1
+        self.seen[key] = count
+        if len(self.seen) > self.KINDS:
+            del self.seen[next(iter(self.seen))]
+        if count == 1:
+            return True
+        if count in (10, 100, 1000) or count % 10000 == 0:
+            record.msg = f"(seen {count} times) {record.msg}"
+            return True
+        return False
 
 
 _base = HttpToolsProtocol

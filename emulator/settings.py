@@ -63,7 +63,12 @@ class Settings:
     """Q2: include "message":"success" in successful code envelopes."""
 
     initial_credits: int = 100
+    registered_credits: int = 1000
+    """Credits a registered user starts with unless the control plane says otherwise."""
     token_ttl_s: float = 7 * 24 * 3600
+    """Anonymous tokens live 7 days (§3.1)."""
+    api_token_ttl_s: float = 90 * 24 * 3600
+    """A registered user's API token (§3.12: "expires_in_days": 90)."""
     anon_window_s: float = 7 * 24 * 3600
     """Q23: window for the per-client and per-IP anonymous-token limits."""
     anon_per_client_limit: int = 1
@@ -86,6 +91,10 @@ class Settings:
     """400 for JSON nested deeper than this, checked before any work is done with it."""
     max_request_line_bytes: int = 8 * 1024
     """414 past this many bytes of request target (path and query); the whole head is bounded by max_header_bytes."""
+    max_attribution_values: int = 1000
+    """Distinct X-Skill-* header triples counted; further ones are counted as one "other" (bounded memory)."""
+    max_attribution_len: int = 128
+    """Characters of an X-Skill-* header kept."""
     max_header_bytes: int = 64 * 1024
     """431 past this many bytes of request line and headers together; the connection is closed."""
 
@@ -165,7 +174,18 @@ class Settings:
     render_max_height: int = 1080
     """Upper bound of the short side of rendered MP4s; the long side is at most 1920 (the skill: "up to 1080x1920")."""
     render_workers: int = 2
-    """Encoder threads; users take turns on them."""
+    """Encoder threads; users take turns on them, and a long render yields its thread between slices."""
+    upload_workers: int = 2
+    """Threads that probe and analyse uploads (users take turns), apart from the agent's and the encoder's."""
+    agent_workers: int = 2
+    """Threads for the agent's tool work (music, clip analysis), apart from uploads and renders."""
+    render_user_output_s: float = 1800.0
+    """Output seconds a user may have queued or rendering at once (429 beyond): one user's long drafts cannot
+    hold every worker."""
+    max_renders_per_anonymous_ip: int = 6
+    """Renders that the anonymous users of one IP may have queued or running at once (429 beyond)."""
+    max_upload_bytes_per_user: int = 2 * 1024 * 1024 * 1024
+    """Upload storage a user may hold (4002 beyond)."""
     render_preset: str = "ultrafast"
     """libx264 preset of exports (speed over size, so a render keeps up with the real-time clock)."""
     max_renders_per_user: int = 3
@@ -177,6 +197,9 @@ class Settings:
 
     control: bool = True
     """Serve the control plane /_emulator/ (`--no-control` removes it altogether)."""
+    allowed_hosts: tuple[str, ...] = ()
+    """Host names (beyond IP addresses and `localhost`) that requests may name in their Host header: a guard
+    against DNS rebinding, as dev servers have (`--allowed-host`). `*` allows any."""
     control_token: str | None = None
     """When set, /_emulator/ needs `Authorization: Bearer <token>` (or `?token=` for the inspector page)."""
     request_log: bool = False
@@ -186,23 +209,9 @@ class Settings:
     journal_size: int = 0
     """How many requests /_emulator/requests keeps (`--journal N`); off by default: it costs ~5% throughput. An open
     inspector page turns it on (500 kept) until the last page closes."""
-    mutation: (
-        Literal[
-            "envelope",
-            "no_heartbeat",
-            "leak_session",
-            "balance",
-            "wrong_code",
-            "credits_402",
-            "lenient_export",
-            "no_partial",
-            "run_sse_400",
-            "no_rate_limit",
-            "slow_render",
-        ]
-        | None
-    ) = None
-    """Break one protocol rule on purpose, to prove the conformance suite notices; never set in normal use."""
+    mutation: str | None = None
+    """Break one protocol rule on purpose, to prove a conformance suite notices (the mutants are declared in
+    emulator/harness/mutants.py); never set in normal use."""
 
     def draft_limits(self) -> DraftLimits:
         """What an exportable draft may hold, from the draft_* and render_max_duration_s settings."""

@@ -49,3 +49,29 @@ class UrlSigner:
             raise ApiError(Code.FORBIDDEN, "this file link's signature is not valid")
         if when < self.clock.now():
             raise ApiError(Code.FORBIDDEN, "this file link has expired; read the state (or poll the render) again")
+
+
+def _host_name(value: bytes) -> str:
+    text = value.decode("latin-1").strip().lower()
+    if text.startswith("["):
+        return text[1 : text.find("]")] if "]" in text else text
+    return text.rsplit(":", 1)[0] if text.count(":") == 1 else text
+
+
+def host_allowed(headers: list[tuple[bytes, bytes]], allowed: tuple[str, ...]) -> bool:
+    """Whether the request's Host names this server in a way a rebinding attack cannot: an IP address, `localhost`
+    (or a `.localhost` name), or one of the `allowed` names (`*`: any). A request without Host (HTTP/1.0 tools)
+    passes: browsers always send one."""
+    for name, value in headers:
+        if name == b"host":
+            host = _host_name(value)
+            break
+    else:
+        return True
+    if host == "localhost" or host.endswith(".localhost") or "*" in allowed or host in allowed:
+        return True
+    try:
+        ipaddress.ip_address(host)
+    except ValueError:
+        return any(a.startswith(".") and host.endswith(a) for a in allowed)
+    return True

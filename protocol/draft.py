@@ -30,6 +30,12 @@ RATIOS: Mapping[str, tuple[int, int]] = {
 """Canvas sizes by aspect ratio; none exceeds 1920x1080 or 1080x1920 (the skill's "up to 1080x1920")."""
 
 
+NOTHING_TO_EXPORT = (
+    "draft has no segments to export; add a video, audio or text segment first (upload a file, or ask the agent "
+    "to generate a video)"
+)
+
+
 class DraftError(ValueError):
     """The draft cannot be exported; the message names the offending path."""
 
@@ -83,6 +89,8 @@ def validate(draft: Any, limits: DraftLimits = DraftLimits()) -> JSON:
         raise DraftError("draft must be an object")
     if depth(draft, limits.max_depth) > limits.max_depth:
         raise DraftError(f"draft is nested deeper than {limits.max_depth} levels")
+    if not draft.get("t") and not draft.get("d"):
+        raise DraftError(NOTHING_TO_EXPORT)
     tracks = draft.get("t")
     if not isinstance(tracks, list):
         raise DraftError("draft.t must be an array of tracks")
@@ -114,7 +122,7 @@ def validate(draft: Any, limits: DraftLimits = DraftLimits()) -> JSON:
             if start < end:
                 raise DraftError(f"{where}.sg[{a}] and sg[{b}] overlap; put overlapping clips on separate tracks")
     if count == 0:
-        raise DraftError("draft has no segments to export; add a video, audio or text segment first")
+        raise DraftError(NOTHING_TO_EXPORT)
     if duration_ms(draft) > limits.max_duration_ms:
         raise DraftError(f"draft lasts more than {limits.max_duration_ms // 1000} s")
     return draft
@@ -182,6 +190,11 @@ def segments(draft: JSON | None, tt: int | None = None) -> Iterator[tuple[JSON, 
         for seg in sg if isinstance(sg, list) else []:
             if isinstance(seg, dict):
                 yield track, seg
+
+
+def is_title(seg: JSON) -> bool:
+    """Whether a text segment is the draft's title (rather than other text on screen)."""
+    return bool(obj(seg.get("m")).get("title"))
 
 
 def has(draft: JSON | None, tt: int) -> bool:
@@ -351,7 +364,7 @@ class Draft:
         """A text segment on the first text track it fits on without overlap; a new title replaces the old one."""
         if title:
             for old in self.of(TEXT):
-                old["sg"] = [s for s in old.get("sg", []) if not obj(s.get("m")).get("title")]
+                old["sg"] = [s for s in old.get("sg", []) if not is_title(s)]
         sty = {
             "color": "#FFFFFF",
             "size": 64 if title else 40,
@@ -377,7 +390,7 @@ class Draft:
         """Merge `style` into every text segment's (or every title's) `sty`; the number changed."""
         changed = 0
         for seg in self.segments(TEXT):
-            if titles_only and not obj(seg.get("m")).get("title"):
+            if titles_only and not is_title(seg):
                 continue
             seg["sty"] = {**obj(seg.get("sty")), **style}
             changed += 1

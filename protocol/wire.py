@@ -53,11 +53,6 @@ def obj(value: Any) -> JSON:
     return value if isinstance(value, dict) else {}
 
 
-def ok_body(data: Any, *, message: bool = True) -> JSON:
-    """`{"code":0,"message":"success","data":…}` (protocol §8 Q2: `message` is optional)."""
-    return {"code": 0, "message": "success", "data": data} if message else {"code": 0, "data": data}
-
-
 def success_body(data: Any) -> JSON:
     return {"success": True, "data": data}
 

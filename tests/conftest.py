@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import asyncio
 import socket
 import threading
 from collections.abc import Callable, Iterator
@@ -98,14 +97,3 @@ def server_factory() -> Iterator[Callable[..., Server]]:
 def http(server: Server) -> Iterator[httpx.Client]:
     with httpx.Client(base_url=server.url, timeout=30) as client:
         yield client
-
-
-@pytest.fixture
-def app_client() -> Iterator[tuple[httpx.AsyncClient, Store]]:
-    """In-process client for fast logic tests (responses are buffered whole)."""
-    store = Store(TEST_SETTINGS)
-    app = create_app(store=store)
-    client = httpx.AsyncClient(transport=httpx.ASGITransport(app=app), base_url="http://emulator.test")
-    yield client, store
-    asyncio.run(client.aclose())
-    store.close()

@@ -8,7 +8,7 @@ from pathlib import Path
 from nemo_client import NemoClient, SessionNotFound
 from nemo_conformance.cassette import main as validate_main
 from nemo_conformance.cassette import validate
-from nemo_emulator.recording import record_app, replay_app
+from nemo_emulator.harness.recording import record_app, replay_app
 from tests.conftest import Server, serve_app
 from tests.helpers import ClockDriver
 

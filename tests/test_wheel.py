@@ -92,7 +92,7 @@ def installed(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, dict[str,
         "nemo_conformance",
     }
     assert "nemo_protocol/schemas/state.json" in names and "nemo_conformance/media/sample.mp4" in names
-    assert "nemo_emulator/ui/app.js" in names
+    assert "nemo_emulator/harness/ui/app.js" in names
     venv = work / "venv"
     subprocess.run([sys.executable, "-m", "venv", "--without-pip", str(venv)], check=True)
     python = venv / "bin" / "python"

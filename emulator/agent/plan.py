@@ -10,6 +10,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Literal, Protocol
 
+from nemo_emulator.state.sessions import Choice
 from nemo_protocol.wire import JSON
 
 Kind = Literal["edit", "question", "refusal", "answer"]
@@ -45,6 +46,15 @@ class Wait:
 
 
 @dataclass(slots=True)
+class Ask:
+    """One clarifying question (nothing changes): the sentence, its short prompt, and the choices offered."""
+
+    text: str
+    prompt: str
+    options: tuple[Choice, ...] = ()
+
+
+@dataclass(slots=True)
 class Tool:
     name: str
     args: JSON
@@ -53,7 +63,7 @@ class Tool:
     effect: Effect
 
 
-Step = Say | Wait | Tool
+Step = Say | Wait | Tool | Ask
 
 
 @dataclass
@@ -64,6 +74,8 @@ class Plan:
     """Language of the replies: `en` or `zh`."""
     intents: list[str] = field(default_factory=list)
     """Names of the grammar entries the message matched, in order (for tests and the inspector)."""
+    message: str = ""
+    """The message as the agent understood it (an answer to a question stands for the choice it picked)."""
 
     @property
     def cost(self) -> int:

@@ -4,6 +4,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+
 from nemo_protocol import draft as drafts
 
 _T: dict[str, tuple[str, str]] = {
@@ -95,10 +97,8 @@ _T: dict[str, tuple[str, str]] = {
         "我遇到了一个临时问题，请稍后再试。",
     ),
     "out_of_credits": (
-        "You're out of credits, so I couldn't finish this. Check your account page to top up, or register at "
-        "https://nemovideo.com/register?bind={user} to get more.",
-        "你的积分用完了，这次操作没能完成。打开账户页面充值，"
-        "或在 https://nemovideo.com/register?bind={user} 注册获取更多积分。",
+        "You're out of credits, so I couldn't finish this. Check your account page: {hint}.",
+        "你的积分用完了，这次操作没能完成。请查看账户页面：{hint}。",
     ),
     # -- edits ------------------------------------------------------------------------------------------------
     "intro": ("Sure! {what}", "好的！{what}"),
@@ -167,6 +167,19 @@ POSITIONS = {
     "bottom-right": ("bottom-right", "右下"),
 }
 _TRACKS_ZH = {"Video": "视频", "BGM": "背景音乐", "Title": "标题", "Text": "文字", "Timeline": "时间线"}
+
+
+def chunks(text: str, sizes: Iterator[int]) -> list[str]:
+    """`text` cut at word boundaries into pieces of `next(sizes)` words each; joined, they are `text` again."""
+    words = text.split(" ")
+    out: list[str] = []
+    i = 0
+    while i < len(words):
+        n = max(1, int(next(sizes)))
+        piece = " ".join(words[i : i + n])
+        i += n
+        out.append(piece + (" " if i < len(words) else ""))
+    return out
 
 
 def say(lang: str, key: str, **values: object) -> str:

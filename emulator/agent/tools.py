@@ -188,7 +188,7 @@ class Remove:
         if self.tt == TEXT and self.titles_only is not None:
             for track in draft.of(TEXT):
                 track["sg"] = [
-                    s for s in track.get("sg", []) if bool((s.get("m") or {}).get("title")) != self.titles_only
+                    s for s in track.get("sg", []) if drafts.is_title(s) != self.titles_only
                 ]
             draft.data["t"] = [t for t in draft.tracks if not (t.get("tt") == TEXT and not t.get("sg"))]
             removed = 1

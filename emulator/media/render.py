@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import colorsys
 import threading
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Generator, Iterator
 from dataclasses import dataclass, field
 from fractions import Fraction
 from pathlib import Path
@@ -460,6 +460,31 @@ def render(
     preset: str = "ultrafast",
 ) -> JSON:
     """Render `draft` to `path` (written to a temporary name first); returns {duration, size, width, height}."""
+    steps = render_steps(draft, path, resolve, max_short=max_short, cuts=cuts, cancel=cancel, preset=preset)
+    while True:
+        try:
+            next(steps)
+        except StopIteration as done:
+            result: JSON = done.value
+            return result
+
+
+SLICE_FRAMES = 15
+"""Frames a render encodes between two points where it may yield its worker to another user's render."""
+
+
+def render_steps(
+    draft: JSON,
+    path: Path,
+    resolve: Resolver,
+    *,
+    max_short: int = 1080,
+    cuts: Callable[[str], list[float]] = lambda src: [],
+    cancel: threading.Event | None = None,
+    preset: str = "ultrafast",
+) -> Generator[None, None, JSON]:
+    """`render`, as a generator that yields every SLICE_FRAMES frames (a fair pool preempts it there); closing it
+    stops the render and removes what it wrote."""
     width, height = drafts.output_size(draft, max_short)
     meta = obj(draft.get("m"))
     fps = meta.get("fps", 30)
@@ -479,6 +504,8 @@ def render(
             for i in range(frames):
                 if cancel is not None and cancel.is_set():
                     raise Cancelled
+                if i and not i % SLICE_FRAMES:
+                    yield
                 frame = picture.at(i / fps)
                 frame.pts, frame.time_base = i, tick  # decoded frames keep their source's clock otherwise
                 out.mux(vs.encode(frame))

@@ -1,33 +1,53 @@
-"""Users, bearer tokens, claim tokens, anonymous-token limits and the credit ledger."""
+"""Users, bearer tokens, claim tokens, anonymous-token limits and the credit ledger.
+
+Two kinds of user share one model (protocol Appendix C): anonymous users (`anon_…`, mega API only) and registered
+users (`usr_…`, with a plan and an e-mail, made through the control plane), whose `nmv_usr_…` API tokens work on the
+mega API and the gateway, and who sign in to the MCP server. Every surface spends from the same balance, and each
+change is a line of the user's ledger (ledger.py), of which the gateway's usage history is a view.
+"""
 
 from __future__ import annotations
 
 from collections import defaultdict
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, Literal
 
 from nemo_emulator.clock import VirtualClock
 from nemo_emulator.errors import ApiError
 from nemo_emulator.ids import Ids
 from nemo_emulator.settings import Settings
+from nemo_emulator.state.ledger import Ledger
 from nemo_protocol.codes import Code
 
-LEDGER = 100
-"""Ledger lines kept per user."""
+Plan = Literal["free", "starter", "pro", "creator"]
+PLANS: tuple[Plan, ...] = ("free", "starter", "pro", "creator")
+_OTHER = ("<other>", None, None)
+"""Where attribution triples beyond max_attribution_values are counted."""
 
 
 @dataclass(slots=True)
 class User:
-    """An account; anonymous ones are `anon_…`. Credits: available + frozen = total; spent is history."""
+    """An account; anonymous ones are `anon_…`. Credits: available + frozen = total; spent and granted are history."""
 
     id: str
     anonymous: bool = True
     available: int = 0
     frozen: int = 0
     spent: int = 0
+    granted: int = 0
+    plan: str = "free"
+    email: str | None = None
+    ip: str | None = None
+    """The address an anonymous user's first token went to (anonymous users of one IP share a render cap)."""
+    created_at: float = 0.0
 
     def balance(self) -> dict[str, int]:
         return {"available": self.available, "frozen": self.frozen, "total": self.available + self.frozen}
+
+    def billing(self) -> dict[str, int]:
+        """The gateway's and the MCP server's reading of the same balance."""
+        return {"available": self.available, "frozen": self.frozen, "total_granted": self.granted,
+                "total_consumed": self.spent}  # fmt: skip
 
 
 @dataclass(slots=True)
@@ -41,6 +61,8 @@ class Token:
     """Requests this token may still make at once (the rate limit's token bucket) ..."""
     bucket_at: float = 0.0
     """... as of this virtual time (0: never used, the bucket is full)."""
+    kind: str = "anonymous"
+    """`anonymous` (from /api/auth/anonymous-token) or `api` (a registered user's API token)."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -68,15 +90,21 @@ class Accounts:
     """claim token -> (user_id, task_id, session_id, expires_at)."""
     _by_client: dict[str, list[tuple[float, str]]] = field(default_factory=lambda: defaultdict(list))
     _by_ip: dict[str, list[float]] = field(default_factory=lambda: defaultdict(list))
-    ledger: dict[str, list[tuple[float, str, int, str, int]]] = field(default_factory=dict)
-    """user id -> the last (time, what, credits, why, available after): grants, freezes, charges, refunds and
-    top-ups, for the inspector; not persisted."""
+    ledger: Ledger = field(default_factory=Ledger)
     client_users: dict[str, str] = field(default_factory=dict)
     """X-Client-Id -> the anonymous user it was given (re-acquiring a token gets the same user back)."""
     attribution_seen: dict[tuple[str | None, str | None, str | None], int] = field(
         default_factory=lambda: defaultdict(int)
     )
-    """Requests that carried X-Skill-* headers, per (source, version, platform)."""
+    """Requests that carried X-Skill-* headers, per (source, version, platform); at most max_attribution_values
+    triples, the rest counted together."""
+
+    def count_attribution(self, source: str | None, version: str | None, platform: str | None) -> None:
+        key = (source, version, platform)
+        seen = self.attribution_seen
+        if key not in seen and len(seen) >= self.settings.max_attribution_values:
+            key = _OTHER
+        seen[key] += 1
 
     def issue_anonymous(self, client_id: str, ip: str) -> tuple[Token, User]:
         """A new anonymous user and token, within the per-client and per-IP limits (§3.1)."""
@@ -107,16 +135,47 @@ class Accounts:
         if known is not None and self.settings.reacquire_same_user:
             user = known
         else:
-            user = User(self.ids.anon_user(), available=self.settings.initial_credits)
+            user = User(self.ids.anon_user(), ip=ip, created_at=now)
             self.client_users[client_id] = user.id
         token = Token(self.ids.user_token(), user.id, now + self.settings.token_ttl_s)
         if user.id not in self.users:
-            self.record(user, "grant", user.available, "free credits")
-        self.users[user.id] = user
+            self.users[user.id] = user
+            self.grant(user, self.settings.initial_credits, "welcome")
         self.tokens[token.value] = token
         self._by_client[client_id].append((now, token.value))
         self._by_ip[ip].append(now)
         return token, user
+
+    def register(self, email: str, plan: str, credits: int) -> tuple[User, Token]:
+        """A registered user with an API token (the control plane's POST /_emulator/users)."""
+        if plan not in PLANS:
+            raise ApiError(Code.BAD_REQUEST, f"plan must be one of {', '.join(PLANS)}")
+        if any(u.email == email for u in self.users.values()):
+            raise ApiError(Code.CONFLICT, f"a user with the e-mail {email[:100]!r} exists already")
+        now = self.clock.now()
+        user = User(self.ids.registered_user(), anonymous=False, plan=plan, email=email, created_at=now)
+        self.users[user.id] = user
+        self.grant(user, credits, "welcome")
+        return user, self.api_token(user)
+
+    def api_token(self, user: User) -> Token:
+        """A new API token for a registered user (any number of them may be valid at once)."""
+        token = Token(self.ids.user_token(), user.id, self.clock.now() + self.settings.api_token_ttl_s,
+                      scopes=("*",), kind="api")  # fmt: skip
+        self.tokens[token.value] = token
+        return token
+
+    def by_email(self, email: str) -> User | None:
+        return next((u for u in self.users.values() if u.email == email and not u.anonymous), None)
+
+    def registered(self) -> list[User]:
+        return [u for u in self.users.values() if not u.anonymous]
+
+    def anonymous_of_ip(self, user: User) -> set[str]:
+        """The anonymous users whose first token went to `user`'s IP (they share a render cap)."""
+        if user.ip is None:
+            return {user.id}
+        return {u.id for u in self.users.values() if u.anonymous and u.ip == user.ip}
 
     def authenticate(self, token_value: str) -> User:
         """The user behind a bearer token, or 1001 for anything else (claim tokens included)."""
@@ -138,54 +197,61 @@ class Accounts:
             if level > limit:
                 level = limit
             if level < 1:
-                level = self._over_the_limit(limit)
+                wait = self.settings.rate_limit_retry_after_s
+                raise ApiError(Code.RATE_LIMITED, f"more than {limit} requests a minute with this token; wait "
+                                                  f"{wait} s and retry once", headers={"Retry-After": str(wait)})
             token.bucket, token.bucket_at = level - 1, now
         return self.users[token.user_id]
 
-    def _over_the_limit(self, limit: int) -> float:
-        """429 with Retry-After (unless the no_rate_limit mutation lets the request through)."""
-        if self.settings.mutation == "no_rate_limit":
-            return 1.0
-        wait = self.settings.rate_limit_retry_after_s
-        raise ApiError(
-            Code.RATE_LIMITED,
-            f"more than {limit} requests a minute with this token; wait {wait} s and retry once",
-            headers={"Retry-After": str(wait)},
-        )
+    def token_of(self, token_value: str) -> Token | None:
+        return self.tokens.get(token_value)
 
     def issue_claim(self, user: User, task_id: str, session_id: str) -> str:
         value = self.ids.claim_token()
         self.claims[value] = (user.id, task_id, session_id, self.clock.now() + self.settings.claim_token_ttl_s)
         return value
 
-    def record(self, user: User, what: str, amount: int, why: str = "") -> None:
-        """One line of the user's ledger."""
-        lines = self.ledger.setdefault(user.id, [])
-        lines.append((self.clock.now(), what, amount, why, user.available))
-        if len(lines) > 2 * LEDGER:
-            del lines[:-LEDGER]
+    def top_up_hint(self, user: User) -> str:
+        """Where a user out of credits gets more: the web app's page, and on this emulator the control plane."""
+        here = f'on this emulator: POST /_emulator/credits {{"user_id": "{user.id}", "credits": 500}}'
+        if user.anonymous:
+            return f"register at https://nemovideo.com/register?bind={user.id} to keep your work ({here})"
+        return f"top up at https://nemovideo.com/dashboard/billing ({here})"
 
-    def ledger_view(self, user_id: str) -> list[dict[str, Any]]:
-        """The newest LEDGER lines of a user's ledger as JSON."""
-        keys = ("t", "what", "amount", "why", "available")
-        return [dict(zip(keys, line, strict=True)) for line in self.ledger.get(user_id, [])[-LEDGER:]]
+    def grant(self, user: User, amount: int, source: str, what: str = "grant") -> None:
+        """Credits given (a welcome gift, a top-up): available and total granted grow."""
+        user.available += amount
+        user.granted += amount
+        self.ledger.add(user.id, self.clock.now(), what, amount, source, user.available)
+
+    def set_credits(self, user: User, amount: int) -> None:
+        """The control plane's top-up: available becomes `amount` (a grant of the difference, or an expiry)."""
+        change = amount - user.available
+        if change >= 0:
+            self.grant(user, change, "admin", what="top-up")
+        else:
+            user.available = amount
+            self.ledger.add(user.id, self.clock.now(), "expire", change, "admin", user.available)
 
     def freeze(self, user: User, cost: int, why: str = "") -> None:
         """Reserve `cost` for a running tool, or 2001."""
         if user.available < cost:
-            raise ApiError(
-                Code.INSUFFICIENT_CREDITS,
-                f"needs {cost} credits, {user.available} available; register (anonymous) or top up",
-            )
+            raise ApiError(Code.INSUFFICIENT_CREDITS, f"needs {cost} credits, {user.available} available; "
+                                                      f"{self.top_up_hint(user)}")  # fmt: skip
         user.available -= cost
         user.frozen += cost
-        self.record(user, "freeze", cost, why)
+        self.ledger.add(user.id, self.clock.now(), "freeze", cost, why, user.available)
 
-    def settle(self, user: User, cost: int, *, charge: bool, why: str = "") -> None:
-        """Release a reservation: charge it on success, refund it otherwise."""
+    def settle(self, user: User, cost: int, *, charge: bool, why: str = "", turn: dict[str, Any] | None = None) -> None:
+        """Release a reservation: charge it on success (in the turn's conversation), refund it otherwise."""
         user.frozen -= cost
         if charge:
             user.spent += cost
         else:
             user.available += cost
-        self.record(user, "charge" if charge else "refund", cost, why)
+        self.ledger.add(user.id, self.clock.now(), "charge" if charge else "refund", cost, why, user.available, turn)
+
+    def charge(self, user: User, cost: int, why: str, context: dict[str, Any] | None = None) -> None:
+        """Spend `cost` at once (a billed MCP tool), or 2001."""
+        self.freeze(user, cost, why)
+        self.settle(user, cost, charge=True, why=why, turn=context)

@@ -60,6 +60,7 @@ def snapshot(store: Store) -> dict[str, Any]:
         "by_client": {k: [list(x) for x in v] for k, v in acc._by_client.items() if v},
         "by_ip": {k: list(v) for k, v in acc._by_ip.items() if v},
         "client_users": acc.client_users,
+        "ledger": acc.ledger.lines,
         "sessions": [{f: getattr(s, f) for f in _SESSION_FIELDS} for s in store.sessions.by_id.values()],
         "uploads": [
             {
@@ -93,6 +94,15 @@ def save(store: Store) -> None:
     os.replace(tmp, path)
 
 
+def _inside(root: Path, relative: object, sub: str) -> Path | None:
+    """`root/relative` if it names a file under `root/sub` (a snapshot from elsewhere must not point outside)."""
+    if not isinstance(relative, str) or not relative:
+        return None
+    base = (root / sub).resolve()
+    path = (root / relative).resolve()
+    return path if path.is_relative_to(base) and path != base else None
+
+
 def load(store: Store) -> bool:
     """Restore the store from its snapshot, if there is one."""
     path = store.root / SNAPSHOT
@@ -119,25 +129,32 @@ def load(store: Store) -> bool:
     for k, v in data["by_ip"].items():
         acc._by_ip[k] = list(v)
     acc.client_users.update(data.get("client_users", {}))
+    acc.ledger.lines.update({k: [tuple(x) for x in v] for k, v in data.get("ledger", {}).items()})
     for s in data["sessions"]:
-        store.sessions.by_id[s["id"]] = Session(**s)
+        store.sessions.add(Session(**s))
     for u in data["uploads"]:
+        where = _inside(store.root, u["path"], "uploads")
+        if where is None:
+            continue
         upload = Upload(
             u["id"],
             u["user_id"],
             u["session_id"],
             u["filename"],
-            store.root / u["path"],
+            where,
             u["size"],
             u["hash"],
             Probe(**u["probe"]),
         )
         if upload.path.exists():
-            store.uploads.by_id[upload.id] = upload
+            store.uploads.add(upload)
     for j in data["renders"]:
+        where = _inside(store.root, j["path"], "renders")
+        if where is None:
+            continue
         job = RenderJob(
             **{f: j[f] for f in _JOB_FIELDS if f not in ("result", "encoded_at", "key")},
-            path=store.root / j["path"],
+            path=where,
             result=j.get("result") or {},
             encoded_at=j.get("encoded_at"),
             key=j.get("key") or j["id"],

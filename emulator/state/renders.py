@@ -1,9 +1,13 @@
-"""Render jobs: status and progress derived from the virtual clock; the MP4 is encoded by the fair render queue.
+"""Render jobs: status and progress derived from the virtual clock; the MP4 is encoded by the fair render pool.
 
 A job belongs to its user, not its session: it keeps rendering when the session or token goes away (§7.5) and is
 forgotten `render_retention_s` after it finishes. It finishes when its virtual render time is up and the worker is
 done with its MP4, whichever is later. Render ids are the client's and live in the user's own namespace: another
 user's id neither collides nor shows through a 409. The MP4 is stored under an unguessable key.
+
+Fair shares: a user may have `max_renders_per_user` jobs and `render_user_output_s` output seconds queued or
+rendering at once, the anonymous users of one IP `max_renders_per_anonymous_ip` jobs, everyone together
+`max_renders_total`; and the pool preempts a long render between slices so a short one never waits it out.
 """
 
 from __future__ import annotations
@@ -22,8 +26,7 @@ from nemo_emulator.clock import VirtualClock
 from nemo_emulator.errors import ApiError, crash_record
 from nemo_emulator.ids import Ids
 from nemo_emulator.settings import Settings
-from nemo_emulator.state.render_queue import RenderQueue
-from nemo_emulator.state.sessions import Session, analysis_for
+from nemo_emulator.state.pool import FairPool
 from nemo_emulator.state.uploads import Uploads
 from nemo_protocol import draft as drafts
 from nemo_protocol.codes import Code
@@ -31,6 +34,7 @@ from nemo_protocol.wire import JSON
 
 Status = Literal["pending", "processing", "completed", "failed", "cancelled"]
 HEIGHTS = {"low": 480, "medium": 720, "high": 1080, "360p": 360, "480p": 480, "720p": 720, "1080p": 1080}
+INJECTED = "render failed: injected failure"
 
 
 @dataclass
@@ -66,24 +70,34 @@ class RenderJob:
             return math.inf
         return max(self.finishes_at, self.encoded_at or 0.0)
 
+    def failure(self, now: float) -> str | None:
+        """Why the job failed, if it has by `now` (reading it changes nothing)."""
+        if self.error is not None:
+            return self.error
+        if self.fail_at is not None and now >= self.fail_at:
+            return INJECTED
+        if now >= self.finishes_at and self.encode is not None and self.encode.done() and not self.encode.cancelled():
+            exc = self.encode.exception()
+            if exc is not None:
+                return f"render failed: {exc}"
+        return None
+
     def status(self, now: float) -> Status:
         if self.cancelled_at is not None:
             return "cancelled"
-        if self.error is not None:
-            return "failed"
-        if self.fail_at is not None and now >= self.fail_at:
-            self.error = "render failed: injected failure"
+        if self.failure(now) is not None:
             return "failed"
         if now < self.submitted_at + min(2.0, self.duration / 10):
             return "pending"
         if now < self.finishes_at or self.encode is None or not self.encode.done():
             return "processing"
-        exc = self.encode.exception()
-        if exc is not None:
-            self.error = f"render failed: {exc}"
-            return "failed"
-        self.result = self.encode.result()
         return "completed"
+
+    def output_info(self) -> JSON:
+        """{duration, size, width, height} of the finished MP4."""
+        if self.result or self.encode is None or not self.encode.done() or self.encode.exception() is not None:
+            return self.result
+        return self.encode.result()
 
     def progress(self, now: float) -> int:
         status = self.status(now)
@@ -100,7 +114,7 @@ class Renders:
     settings: Settings
     clock: VirtualClock
     root: Path
-    queue: RenderQueue
+    pool: FairPool
     record_error: Callable[[JSON], None]
     """Where encoder crashes are recorded (they are emulator bugs, not render failures the user caused)."""
     by_id: dict[tuple[str, str], RenderJob] = field(default_factory=dict)
@@ -117,59 +131,71 @@ class Renders:
             raise ApiError(Code.NOT_FOUND, f"render {render_id[:128]!r} not found")
         return job
 
+    def latest(self, user_id: str, session_id: str) -> RenderJob | None:
+        """The user's newest completed render of a session."""
+        now = self.clock.now()
+        done = [j for (u, _), j in self.by_id.items() if u == user_id and j.session_id == session_id
+                and j.status(now) == "completed"]  # fmt: skip
+        return max(done, key=lambda j: j.submitted_at, default=None)
+
     def forget(self, job: RenderJob) -> None:
         self.by_id.pop((job.user_id, job.id), None)
         self.by_key.pop(job.key, None)
         job.path.unlink(missing_ok=True)
 
-    def submit(
-        self, render_id: str, user_id: str, session: Session, draft: JSON, output: JSON, uploads: Uploads, base_url: str
-    ) -> RenderJob:
+    def check_room(self, user_id: str, seconds: float, ip_users: set[str] | None) -> None:
+        """429 past a user's (or an anonymous IP's) fair share, 503 once the emulator renders all it can."""
+        s = self.settings
+        if self.pool.pending(user_id) >= s.max_renders_per_user:
+            raise ApiError(Code.RATE_LIMITED, f"{s.max_renders_per_user} of your renders are still running; wait "
+                                              "for one to finish", headers={"Retry-After": "30"})  # fmt: skip
+        if self.pool.load({user_id}) + seconds > s.render_user_output_s:
+            raise ApiError(Code.RATE_LIMITED, f"your queued renders would pass {s.render_user_output_s:g} seconds "
+                                              "of output; wait for one to finish", headers={"Retry-After": "30"})
+        if ip_users is not None and sum(self.pool.pending(u) for u in ip_users) >= s.max_renders_per_anonymous_ip:
+            raise ApiError(Code.RATE_LIMITED, "the anonymous users of your network have too many renders running; "
+                                              "wait for one to finish", headers={"Retry-After": "30"})
+        if self.pool.pending() >= s.max_renders_total:
+            raise ApiError(Code.BUSY, "the emulator is rendering all it can; retry shortly",
+                           headers={"Retry-After": "30"})  # fmt: skip
+
+    def submit(self, render_id: str, user_id: str, session_id: str, draft: JSON, output: JSON, uploads: Uploads,
+               analyses: JSON, ip_users: set[str] | None = None) -> RenderJob:  # fmt: skip
         """Start a job; its duration is drawn from the render latency profile, seeded by id."""
         s = self.settings
         if (user_id, render_id) in self.by_id:
             raise ApiError(Code.CONFLICT, "duplicate id; submit again with a new render id")
-        if self.queue.pending(user_id) >= s.max_renders_per_user:
-            raise ApiError(
-                Code.RATE_LIMITED,
-                f"{s.max_renders_per_user} of your renders are still running; wait for one to finish",
-                headers={"Retry-After": "30"},
-            )
-        if self.queue.pending() >= s.max_renders_total:
-            raise ApiError(
-                Code.BUSY, "the emulator is rendering all it can; retry shortly", headers={"Retry-After": "30"}
-            )
+        seconds = drafts.duration_ms(draft) / 1000
+        self.check_room(user_id, seconds, ip_users)
         rng = random.Random(f"render:{s.seed}:{render_id}")
-        duration = s.latency_render.draw(rng, drafts.duration_ms(draft) / 1000)
-        if s.mutation == "slow_render":
-            duration += 120
+        duration = s.latency_render.draw(rng, seconds)
         key = Ids.file_key()
-        job = RenderJob(render_id, user_id, session.id, draft, output, self.clock.now(), duration,
+        job = RenderJob(render_id, user_id, session_id, draft, output, self.clock.now(), duration,
                         self.root / f"{key}.mp4", key=key)  # fmt: skip
-        self.start_encode(job, uploads, dict(session.state.get("video_analyses", {})))
+        self.start_encode(job, uploads, analyses)
         self.by_id[(user_id, render_id)] = job
         self.by_key[key] = job
         return job
 
     def start_encode(self, job: RenderJob, uploads: Uploads, analyses: JSON) -> None:
         """Queue the job's MP4 for encoding (also used to resume jobs after a restart)."""
-        output = job.output
-        height = min(
-            HEIGHTS.get(str(output.get("resolution") or output.get("quality")), 1080), self.settings.render_max_height
-        )
-        from nemo_emulator.media.render import render
+        from nemo_emulator.media.render import render_steps
+        from nemo_emulator.state.sessions import analysis_for
 
+        output = job.output
+        height = min(HEIGHTS.get(str(output.get("resolution") or output.get("quality")), 1080),
+                     self.settings.render_max_height)  # fmt: skip
         resolve = _resolver(job.user_id, uploads, self.root.parent / "generated")
 
         def cuts(src: str) -> list[float]:
             return list(analysis_for(analyses, src).get("scene_cuts", []))
 
-        def encode() -> JSON:
-            return render(job.draft, job.path, resolve, max_short=height, cuts=cuts, cancel=job.stop,
-                          preset=self.settings.render_preset)  # fmt: skip
+        def encode() -> object:
+            return render_steps(job.draft, job.path, resolve, max_short=height, cuts=cuts, cancel=job.stop,
+                                preset=self.settings.render_preset)  # fmt: skip
 
         self.root.mkdir(parents=True, exist_ok=True)
-        job.encode = self.queue.submit(job.user_id, encode)
+        job.encode = self.pool.submit(job.user_id, encode, weight=max(1.0, drafts.duration_ms(job.draft) / 1000))
         if self.clock.mode == "realtime":  # other clocks treat the encode as instant: no status depends on CPU speed
             job.encode.add_done_callback(lambda _: setattr(job, "encoded_at", self.clock.now()))
         job.encode.add_done_callback(lambda fut: self._record_crash(job, fut))

@@ -4,13 +4,14 @@ from __future__ import annotations
 
 import asyncio
 import copy
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
 from nemo_emulator.errors import ApiError
 from nemo_emulator.ids import Ids
 from nemo_protocol.codes import Code
-from nemo_protocol.wire import JSON, loads
+from nemo_protocol.wire import JSON
 
 TRANSCRIPT = 400
 """Transcript notes kept per session (not persisted)."""
@@ -18,6 +19,24 @@ TRANSCRIPT = 400
 Note = tuple[float, int, str, Any]
 """One transcript line: (virtual time, turn number, kind, data). A tuple, and an event's data is the very string
 the stream sent: a thousand open turns keep their transcripts in a few hundred kilobytes."""
+
+
+@dataclass(frozen=True, slots=True)
+class Choice:
+    """One option of a question: what it says, and the message it stands for when the user picks it."""
+
+    id: str
+    label: str
+    message: str
+
+
+@dataclass(frozen=True, slots=True)
+class Pending:
+    """A question the agent asked and the session is waiting on: the next message may pick one of its choices."""
+
+    asked: str
+    """The message that led to the question."""
+    choices: tuple[Choice, ...]
 
 
 def empty_state() -> JSON:
@@ -55,7 +74,9 @@ class Session:
     edit_lock: asyncio.Lock = field(default_factory=asyncio.Lock, repr=False)
     """Tool effects read the state and write a delta; one at a time per session, so none is lost."""
     transcript: list[Note] = field(default_factory=list, repr=False)
-    """The last turns as the inspector shows them: messages, events, heartbeats, what a silent turn changed."""
+    """The last turns as the inspector shows them: messages, steps, heartbeats, what a silent turn changed."""
+    pending: Pending | None = field(default=None, repr=False)
+    """The question the agent last asked, while the session waits on its answer."""
 
     def note(self, line: Note) -> None:
         self.transcript.append(line)
@@ -82,37 +103,67 @@ class Session:
         }
 
 
+def check_path(params: Mapping[str, str], user_id: str, app_name: str) -> None:
+    """Paths carry the app (`nemo_agent`) and `me` or the caller's own user id (§2.2); any other user is not the
+    caller's, any other app does not exist."""
+    app = params.get("app")
+    if app is not None and app != app_name:
+        raise ApiError(Code.NOT_FOUND, f"unknown app {app[:40]!r}; use {app_name}")
+    if params.get("user", "me") not in ("me", user_id):
+        raise ApiError(Code.SESSION_NOT_FOUND, "that user's sessions are not visible with this token")
+
+
 @dataclass
 class Sessions:
     ids: Ids
-    mutation: str | None = None
     by_id: dict[str, Session] = field(default_factory=dict)
+    by_task: dict[str, Session] = field(default_factory=dict)
+    """A project (task) id -> its session: one session per project (§3.2)."""
 
     def create(self, user_id: str, task_name: str, language: str | None, now: float) -> Session:
         session = Session(self.ids.session(), self.ids.task(), user_id, task_name, language, now)
-        self.by_id[session.id] = session
+        self.add(session)
         return session
+
+    def add(self, session: Session) -> None:
+        self.by_id[session.id] = session
+        self.by_task[session.task_id] = session
 
     def owned(self, session_id: str, user_id: str) -> Session:
         """The user's session, or 1002 — also for someone else's, so existence never leaks."""
         session = self.by_id.get(session_id)
-        if session is not None and self.mutation == "leak_session":
-            return session
         if session is None or session.user_id != user_id:
-            if self.mutation == "wrong_code":
-                raise ApiError(Code.BAD_TOKEN, "session not found")
             raise ApiError(Code.SESSION_NOT_FOUND, f"session {session_id[:40]!r} not found; create one first")
         return session
 
 
+def _part_call(call: Any) -> JSON:
+    return {"id": call.id, "name": call.name, "args": call.args}
+
+
 def note_view(line: Note) -> JSON:
-    """A transcript note as the inspector reads it."""
+    """A transcript note as the inspector reads it: a turn's steps drawn as events whatever surface framed them
+    (text and tool-call parts, tool results with the state they changed, errors)."""
     t, turn, kind, data = line
     entry: JSON = {"t": t, "turn": turn, "kind": kind}
     if kind == "user":
         entry["text"], entry["plan"], entry["intents"] = data
-    elif kind == "event":
-        entry["event"] = loads(data)
+    elif kind in ("reply", "chunk", "question"):
+        parts: list[JSON] = [{"text": data.text}] if data.text else []
+        if kind == "reply" and data.call is not None:
+            parts.append({"functionCall": _part_call(data.call)})
+        entry["kind"] = "event"
+        entry["event"] = {"content": {"parts": parts, "role": "model"}, "partial": kind == "chunk"}
+        if kind == "question":
+            entry["event"]["options"] = [{"id": o.id, "label": o.label} for o in data.options]
+    elif kind == "result":
+        response = {"id": data.call.id, "name": data.call.name, "response": data.response}
+        entry["kind"] = "event"
+        entry["event"] = {"content": {"parts": [{"functionResponse": response}], "role": "user"},
+                          "actions": {"stateDelta": data.delta or {}}}  # fmt: skip
+    elif kind == "failed":
+        entry["kind"] = "event"
+        entry["event"] = {"error": data.message}
     elif kind == "end":
         entry["silent"], entry["changes"] = data
     return entry

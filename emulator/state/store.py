@@ -1,4 +1,10 @@
-"""Store: all of one emulator's state, built per app; `reset()` re-initialises it."""
+"""Store: all of one emulator's state, built per app; `reset()` re-initialises it.
+
+Everything that runs on behalf of the store (agent turns, uploads being analysed, renders being encoded) is known
+to it, and a reset stops all of it, and waits, before it forgets the files: nothing written after a reset lands
+in the next test's world. Shared records are changed on the event loop only; worker threads compute and hand
+their results back, and `lock` gives a snapshot a consistent view.
+"""
 
 from __future__ import annotations
 
@@ -7,24 +13,38 @@ import fcntl
 import os
 import shutil
 import tempfile
+import threading
+from collections.abc import Coroutine
 from pathlib import Path
 from typing import IO, Any
 
 from nemo_emulator.clock import VirtualClock
+from nemo_emulator.errors import ErrorLog
+from nemo_emulator.hooks import Hooks
 from nemo_emulator.ids import Ids
 from nemo_emulator.settings import Settings
 from nemo_emulator.state.accounts import Accounts
-from nemo_emulator.state.faults import Faults
-from nemo_emulator.state.feed import Feed
-from nemo_emulator.state.journal import ErrorLog, Journal
-from nemo_emulator.state.render_queue import RenderQueue
+from nemo_emulator.state.pool import FairPool
 from nemo_emulator.state.renders import RenderJob, Renders
-from nemo_emulator.state.sessions import Session, Sessions
+from nemo_emulator.state.sessions import Sessions
 from nemo_emulator.state.uploads import Upload, Uploads
 from nemo_emulator.urls import UrlSigner
-from nemo_protocol.wire import JSON
 
 LOCK = ".lock"
+_DRAIN_S = 30.0
+"""How long a reset waits for stopped work (a render stops at its next frame, an analysis when it is done)."""
+
+
+class Pools:
+    """The store's worker pools, one per kind of work, so that no kind waits behind another."""
+
+    def __init__(self, settings: Settings) -> None:
+        self.uploads = FairPool(settings.upload_workers, "upload")
+        self.agent = FairPool(settings.agent_workers, "agent")
+        self.renders = FairPool(settings.render_workers, "render")
+
+    def all(self) -> tuple[FairPool, ...]:
+        return (self.uploads, self.agent, self.renders)
 
 
 class Store:
@@ -36,14 +56,22 @@ class Store:
         self.root = Path(tempfile.mkdtemp(prefix="nemo-emulator-")) if self._own_dir else Path(self.settings.state_dir)  # type: ignore[arg-type]
         self.durable = not self._own_dir
         """With a user-given --state-dir, every change is saved before it is acknowledged."""
-        self._lock: IO[str] | None = None
+        self._lock_file: IO[str] | None = None
         if self.durable:
             self.root.mkdir(parents=True, exist_ok=True)
-            self._lock = _lock(self.root)
+            self._lock_file = _lock(self.root)
+            shutil.rmtree(self.root / "uploads" / ".incoming", ignore_errors=True)  # cut short by a crash
+        self.lock = threading.RLock()
+        """Held while a snapshot reads the store, and by any thread that changes a shared record."""
+        self.hooks = Hooks()
+        """Replaced by the harness when the app is built (emulator/harness/)."""
+        self.loop: asyncio.AbstractEventLoop | None = None
+        """The event loop serving this store, known from its first request."""
+        self.epoch = 0
+        """Counts resets: work begun before one must not land after it."""
         self.clock = VirtualClock(self.settings.clock_mode, self.settings.start_time, self.settings.time_scale)
-        self.queue = RenderQueue(self.settings.render_workers)
-        self.feed = Feed(Journal(0))
-        """Open inspector pages; they outlive a reset."""
+        self.pools = Pools(self.settings)
+        self.errors = ErrorLog(self.settings.errors_kept)
         self._init_state()
         self.signer = UrlSigner(self.ids.signing_key(), self.clock, self.settings.cdn_url_ttl_s)
         if self.durable:
@@ -62,13 +90,9 @@ class Store:
         s = self.settings
         self.ids = Ids(s.seed, reproducible_tokens=s.reproducible_tokens)
         self.accounts = Accounts(s, self.clock, self.ids)
-        self.sessions = Sessions(self.ids, s.mutation)
+        self.sessions = Sessions(self.ids)
         self.uploads = Uploads(s, self.ids, self.root / "uploads")
-        self.errors = ErrorLog(s.errors_kept)
-        self.faults = Faults()
-        self.journal = Journal(s.journal_size)
-        self.feed.attach(self.journal)
-        self.renders = Renders(s, self.clock, self.root / "renders", self.queue, self.record_error)
+        self.renders = Renders(s, self.clock, self.root / "renders", self.pools.renders, self.record_error)
         self.tasks: set[asyncio.Task[Any]] = set()
 
     @property
@@ -79,7 +103,11 @@ class Store:
     def record_error(self, record: dict[str, Any]) -> None:
         """Keep an unexpected exception for /_emulator/errors; repeats are counted, the list is bounded."""
         self.errors.record(record)
-        self.feed.publish("caught", {"path": record.get("path"), "error": record.get("error")})
+        self.publish("caught", {"path": record.get("path"), "error": record.get("error")})
+
+    def publish(self, kind: str, data: Any) -> None:
+        """Tell whoever watches (the inspector) that something happened."""
+        self.hooks.publish(kind, data)
 
     def media_url(self, base_url: str, kind: str, name: str) -> str:
         """The signed, expiring public URL of a file the emulator serves under /cdn/<kind>/."""
@@ -93,27 +121,60 @@ class Store:
         """A render's MP4 (its name is the job's unguessable key, not its client-chosen id)."""
         return self.media_url(base_url, "renders", f"{job.key}.mp4")
 
-    def start_render(
-        self, render_id: str, user_id: str, session: Session, draft: JSON, output: JSON, base_url: str
-    ) -> RenderJob:
-        """Submit an export; on the auto clock something must wait for the job's end, or time never gets there."""
-        job = self.renders.submit(render_id, user_id, session, draft, output, self.uploads, base_url)
+    def watch_clock(self, deadline: float) -> None:
+        """On the auto clock something must wait for a deadline that only a poll reads (a render's end), or time
+        never gets there."""
         if self.clock.mode == "auto":
-            self.spawn(self.clock.sleep_until(job.finishes_at))
-        return job
+            self.spawn(self.clock.sleep_until(deadline))
+
+    def spawn(self, coro: Coroutine[Any, Any, Any]) -> asyncio.Task[Any]:
+        """Run work that must outlive the request (agent turns), keeping a reference until it ends."""
+        task = asyncio.get_running_loop().create_task(coro)
+        self.tasks.add(task)
+        task.add_done_callback(self.tasks.discard)
+        return task
+
+    async def areset(self) -> None:
+        """Forget everything, as if just created with the same settings, once every turn, upload analysis and
+        render of the old world has stopped; the clock restarts too (open inspector pages stay subscribed)."""
+        self.epoch += 1
+        tasks = [t for t in self.tasks if t is not asyncio.current_task()]
+        for task in tasks:
+            task.cancel()
+        await asyncio.gather(*tasks, return_exceptions=True)
+        self.renders.stop_all()
+        await asyncio.to_thread(self._drain)
+        self._forget()
 
     def reset(self) -> None:
-        """Forget everything, as if just created with the same settings; the clock restarts too (open inspector
-        pages stay subscribed and are told)."""
-        for task in list(self.tasks):
-            task.get_loop().call_soon_threadsafe(task.cancel)
-        self.renders.stop_all()
+        """`areset()` from a thread other than the server's (a test fixture), or with no server running."""
+        loop = self.loop
+        if loop is None or loop.is_closed() or not loop.is_running():
+            self.epoch += 1
+            self.renders.stop_all()
+            self._drain()
+            self._forget()
+            return
+        try:
+            running = asyncio.get_running_loop()
+        except RuntimeError:
+            running = None
+        if running is loop:
+            raise RuntimeError("inside the server's loop, await store.areset()")
+        asyncio.run_coroutine_threadsafe(self.areset(), loop).result(_DRAIN_S + 10)
+
+    def _drain(self) -> None:
+        for pool in self.pools.all():
+            pool.wait_idle(_DRAIN_S)
+
+    def _forget(self) -> None:
         for sub in ("uploads", "renders", "generated"):
             shutil.rmtree(self.root / sub, ignore_errors=True)
         self.clock = VirtualClock(self.settings.clock_mode, self.settings.start_time, self.settings.time_scale)
         self.signer.clock = self.clock
         self._init_state()
-        self.feed.publish("reset", {})
+        self.hooks.reset()
+        self.publish("reset", {})
         self.commit()
 
     def commit(self) -> None:
@@ -121,24 +182,19 @@ class Store:
         if self.durable:
             from nemo_emulator.state import persist
 
-            persist.save(self)
-
-    def spawn(self, coro: Any) -> asyncio.Task[Any]:
-        """Run work that must outlive the request (agent turns), keeping a reference until it ends."""
-        task = asyncio.get_running_loop().create_task(coro)
-        self.tasks.add(task)
-        task.add_done_callback(self.tasks.discard)
-        return task
+            with self.lock:
+                persist.save(self)
 
     def close(self) -> None:
         """Stop the renders, remove the private state directory (never a user-given --state-dir), drop the lock."""
         self.renders.stop_all()
-        self.queue.close()
+        for pool in self.pools.all():
+            pool.close()
         if self._own_dir:
             shutil.rmtree(self.root, ignore_errors=True)
-        if self._lock is not None:
-            self._lock.close()
-            self._lock = None
+        if self._lock_file is not None:
+            self._lock_file.close()
+            self._lock_file = None
 
 
 def _lock(root: Path) -> IO[str]:

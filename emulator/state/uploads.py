@@ -67,10 +67,12 @@ class Upload:
 
 
 class UploadSink:
-    """One file being received: hashes and counts as it writes, stops at the size limit."""
+    """One file being received: hashes and counts as it writes, stops at the size limit or the user's quota."""
 
-    def __init__(self, path: Path, limit: int, filename: str, owner: Uploads | None = None) -> None:
+    def __init__(self, path: Path, limit: int, filename: str, owner: Uploads | None = None, quota: int | None = None,
+                 user_id: str = "") -> None:  # fmt: skip
         self.path, self.limit, self.filename, self._owner = path, limit, filename, owner
+        self.quota, self.user_id = quota, user_id
         path.parent.mkdir(parents=True, exist_ok=True)
         self._fh = path.open("wb")
         self._sha = hashlib.sha256()
@@ -80,6 +82,9 @@ class UploadSink:
         self.size += len(chunk)
         if self.size > self.limit:
             raise ApiError(Code.FILE_TOO_LARGE, f"{self.filename}: larger than {self.limit} bytes; compress or trim it")
+        if self.quota is not None and self.size > self.quota:
+            raise ApiError(Code.FILE_TOO_LARGE, f"{self.filename}: your uploads would pass your storage quota; "
+                                                "delete some or compress this one")  # fmt: skip
         self._fh.write(chunk)
         self._sha.update(chunk)
 
@@ -100,16 +105,25 @@ class UploadSink:
 
 @dataclass
 class Uploads:
+    """Accepted uploads and the ones being received. Records change on the event loop only (`add`, `forget`);
+    the thread that probes a file (`accept`) hands back a record without storing it."""
+
     settings: Settings
     ids: Ids
     root: Path
     by_id: dict[str, Upload] = field(default_factory=dict)
     incoming: set[UploadSink] = field(default_factory=set)
+    stored: dict[str, int] = field(default_factory=dict)
+    """Bytes each user's accepted uploads hold (the storage quota)."""
     _idle: threading.Condition = field(default_factory=threading.Condition)
 
-    def open(self, filename: str | None) -> UploadSink:
+    def open(self, filename: str | None, user_id: str = "") -> UploadSink:
         name = safe_filename(filename)
-        sink = UploadSink(self.root / ".incoming" / self.ids.media("up"), self.settings.max_upload_bytes, name, self)
+        with self._idle:
+            receiving = sum(s.size for s in self.incoming if s.user_id == user_id)
+        quota = self.settings.max_upload_bytes_per_user - self.stored.get(user_id, 0) - receiving
+        path = self.root / ".incoming" / self.ids.media("up")
+        sink = UploadSink(path, self.settings.max_upload_bytes, name, self, max(0, quota), user_id)
         with self._idle:
             self.incoming.add(sink)
             self._idle.notify_all()
@@ -126,7 +140,8 @@ class Uploads:
             return self._idle.wait_for(lambda: bool(self.incoming) == busy, timeout)
 
     def accept(self, sink: UploadSink, user_id: str, session_id: str) -> Upload:
-        """Probe a fully received file; keep it if it is accepted media, else delete it and raise 4001."""
+        """Probe a fully received file and move it in place: its record, or 4001 (and the file deleted) if it is not
+        accepted media. Runs in a worker thread; the caller stores the record with `add`."""
         digest = sink.close()
         try:
             if sink.size == 0:
@@ -141,11 +156,14 @@ class Uploads:
         final = self.root / upload_id / sink.filename
         final.parent.mkdir(parents=True, exist_ok=True)
         os.replace(sink.path, final)
-        upload = Upload(upload_id, user_id, session_id, sink.filename, final, sink.size, digest, result)
-        self.by_id[upload_id] = upload
-        return upload
+        return Upload(upload_id, user_id, session_id, sink.filename, final, sink.size, digest, result)
+
+    def add(self, upload: Upload) -> None:
+        self.by_id[upload.id] = upload
+        self.stored[upload.user_id] = self.stored.get(upload.user_id, 0) + upload.size
 
     def forget(self, upload: Upload) -> None:
-        """Drop an accepted upload and its file (a later file of the same request was rejected)."""
-        self.by_id.pop(upload.id, None)
+        """Drop an upload and its file (a later file of the same request was rejected)."""
+        if self.by_id.pop(upload.id, None) is not None:
+            self.stored[upload.user_id] = self.stored.get(upload.user_id, 0) - upload.size
         shutil.rmtree(upload.path.parent, ignore_errors=True)

@@ -103,7 +103,7 @@ async def emulate(profile: str) -> dict[str, Any]:
     transport = httpx.ASGITransport(app=create_app(store=store))
     out: dict[str, Any] = {"turns": {}, "bad_bodies": {}}
     try:
-        async with httpx.AsyncClient(transport=transport, base_url="http://emulator.test", timeout=60) as http:
+        async with httpx.AsyncClient(transport=transport, base_url="http://emulator.localhost", timeout=60) as http:
             token = (await http.post("/api/auth/anonymous-token", headers={"X-Client-Id": "side"})).json()["data"]
             auth = {"Authorization": f"Bearer {token['token']}"}
 

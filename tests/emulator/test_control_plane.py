@@ -173,7 +173,7 @@ def test_fault_cli_injects_lists_and_clears(server: Server, capsys) -> None:
     main(["fault", "--url", server.url, "--kind", "list"])
     assert '"times": 2' in capsys.readouterr().out
     main(["fault", "--url", server.url, "--kind", "clear"])
-    assert server.store.faults.rules == []
+    assert server.store.hooks.faults.rules == []
     with pytest.raises(SystemExit):
         main(["fault", "--url", server.url, "--kind", "error", "--code", "7"])
 

@@ -215,8 +215,8 @@ def test_two_apps_share_nothing() -> None:
     async def scenario() -> None:
         a, b = (create_app(Settings(clock_mode="manual")) for _ in range(2))
         async with (
-            httpx.AsyncClient(transport=httpx.ASGITransport(app=a), base_url="http://a") as ca,
-            httpx.AsyncClient(transport=httpx.ASGITransport(app=b), base_url="http://b") as cb,
+            httpx.AsyncClient(transport=httpx.ASGITransport(app=a), base_url="http://a.localhost") as ca,
+            httpx.AsyncClient(transport=httpx.ASGITransport(app=b), base_url="http://b.localhost") as cb,
         ):
             token = (await ca.post("/api/auth/anonymous-token", headers={"X-Client-Id": "x"})).json()["data"]["token"]
             r = await cb.get("/api/credits/balance/simple", headers={"Authorization": f"Bearer {token}"})

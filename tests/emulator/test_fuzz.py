@@ -111,7 +111,7 @@ def test_random_requests_never_break_the_server() -> None:
     app = create_app(store=store)
     loop = asyncio.new_event_loop()
     client = httpx.AsyncClient(
-        transport=httpx.ASGITransport(app=app, raise_app_exceptions=False), base_url="http://fuzz.test"
+        transport=httpx.ASGITransport(app=app, raise_app_exceptions=False), base_url="http://fuzz.localhost"
     )
     token = loop.run_until_complete(client.post("/api/auth/anonymous-token", headers={"X-Client-Id": "f"})).json()
     auth = {"TOKEN": token["data"]["token"]}

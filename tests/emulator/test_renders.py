@@ -143,7 +143,7 @@ def test_export_costs_no_credits(http: httpx.Client, server: Server) -> None:
     ("draft", "needle"),
     [
         ("nope", "draft"),
-        ({}, "draft.t"),
+        ({}, "no segments"),
         ({"t": []}, "no segments"),
         ({"t": [{"tt": "0", "sg": [{"d": 1000}]}]}, "tt"),
         ({"t": [{"tt": 0, "sg": [{"d": -5}]}]}, "must be positive"),
@@ -234,7 +234,7 @@ def test_real_time_poll_answers_at_once_while_the_encode_is_late_and_the_job_wai
 
     srv = server_factory(clock_mode="realtime", render_workers=1)
     gate = threading.Event()
-    srv.store.queue.submit("someone else", gate.wait)  # the only encoder is busy: this job's MP4 will be late
+    srv.store.pools.renders.submit("someone else", gate.wait)  # the only encoder is busy: this job's MP4 will be late
     try:
         with httpx.Client(base_url=srv.url, timeout=10) as http:
             h = anon(http)

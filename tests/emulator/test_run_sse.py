@@ -387,7 +387,7 @@ def test_same_seed_and_messages_give_the_same_bytes() -> None:
         app = create_app(TEST_SETTINGS.replace(seed=42, reproducible_tokens=True))
         store = app.state.store
         out = b""
-        async with httpx.AsyncClient(transport=httpx.ASGITransport(app=app), base_url="http://emulator.test") as c:
+        async with httpx.AsyncClient(transport=httpx.ASGITransport(app=app), base_url="http://emulator.localhost") as c:
             token = (await c.post("/api/auth/anonymous-token", headers={"X-Client-Id": "d"})).json()["data"]["token"]
             h = {"Authorization": f"Bearer {token}"}
             sid = (await c.post("/api/tasks/me/with-session/nemo_agent", json={}, headers=h)).json()["data"][

@@ -233,7 +233,8 @@ def test_client_disconnect_mid_upload_keeps_nothing(server: Server, http: httpx.
     sid = new_session(http, h)
     port = int(server.url.rsplit(":", 1)[1])
     head = (
-        f"POST /api/upload-video/nemo_agent/me/{sid} HTTP/1.1\r\nHost: x\r\nAuthorization: {h['Authorization']}\r\n"
+        f"POST /api/upload-video/nemo_agent/me/{sid} HTTP/1.1\r\nHost: localhost\r\n"
+        f"Authorization: {h['Authorization']}\r\n"
         "Content-Type: multipart/form-data; boundary=B\r\nContent-Length: 10000000\r\n\r\n"
         '--B\r\nContent-Disposition: form-data; name="files"; filename="cut.mp4"\r\n\r\n'
     ).encode()

@@ -3,6 +3,7 @@ shows up live, without a reload, and the page's own controls act on the emulator
 
 from __future__ import annotations
 
+import contextlib
 import shutil
 from collections.abc import Iterator
 from pathlib import Path
@@ -81,9 +82,9 @@ def open_inspector(page: Any, emulator: Server, view: str = "overview") -> None:
 
 def test_a_workflow_shows_up_live_and_the_page_acts_on_the_emulator(page: Any, emulator: Server) -> None:
     emulator.store.reset()
-    assert not emulator.store.journal.enabled
+    assert not emulator.store.hooks.journal.enabled
     open_inspector(page, emulator, "session")
-    assert emulator.store.journal.enabled, "an open inspector turns the request journal on"
+    assert emulator.store.hooks.journal.enabled, "an open inspector turns the request journal on"
 
     client = NemoClient(emulator.url)
     page.on("close", lambda _: client.close())
@@ -172,7 +173,7 @@ def test_a_workflow_shows_up_live_and_the_page_acts_on_the_emulator(page: Any, e
     page.get_by_role("button", name="Add fault").click()
     page.locator("#fault-rows button.danger").click()
     expect(page.locator("#fault-rows tr[data-fault]")).to_have_count(0)
-    assert not emulator.store.faults.rules
+    assert not emulator.store.hooks.faults.rules
     client.balance()
 
     # Overview: the user's ledger has the generation's charge; the clock buttons move the virtual clock
@@ -193,7 +194,7 @@ def test_a_workflow_shows_up_live_and_the_page_acts_on_the_emulator(page: Any, e
 
     assert PROBLEMS == []
     page.close()
-    until(lambda: not emulator.store.journal.enabled, "the journal is off again once no inspector is open")
+    until(lambda: not emulator.store.hooks.journal.enabled, "the journal is off again once no inspector is open")
     assert emulator.store.unexpected_errors == []
 
 
@@ -239,3 +240,28 @@ def test_a_token_protected_control_plane_protects_the_page(browser: Any, server_
     expect(page.locator("#settings")).to_contain_text("<set>")
     assert "s3cret" not in page.content()
     context.close()
+
+
+def test_an_uploaded_page_never_runs_on_the_emulators_origin(page: Any, emulator: Server, tmp_path: Path) -> None:
+    """A PNG with a script appended, named evil.html: opened in the browser it is a download, never a page, so
+    its script cannot drive the control plane."""
+    png = (Path(__file__).resolve().parents[2] / "conformance" / "media" / "sample.png").read_bytes()
+    script = b"<script>fetch('/_emulator/faults',{method:'POST',body:JSON.stringify({kind:'error',code:1002})})</script>"
+    with NemoClient(emulator.url, client_id="evil-upload", config_dir=tmp_path) as nemo:
+        nemo.anonymous_token()
+        nemo.create_session()
+        evil = tmp_path / "evil.html"
+        evil.write_bytes(png + script)
+        url = nemo.upload(evil)["files"][0]["cdn_url"]
+    with page.expect_download() as download:
+        with contextlib.suppress(playwright_api.Error):  # the navigation is aborted in favour of the download
+            page.goto(url)
+    assert download.value.suggested_filename == "evil.html"
+    page.goto(f"{emulator.url}/openapi.json")  # same origin as the upload: whatever ran there could call this
+    answer = page.evaluate("fetch('/_emulator/faults').then((r) => r.json())")
+    assert answer == {"faults": []}
+    frame_page = page.context.new_page()
+    frame_page.set_content(f'<iframe src="{url}"></iframe>')  # framed, it is still not a page of the emulator
+    frame_page.wait_for_load_state("load")
+    assert emulator.store.hooks.faults.rules == []
+    frame_page.close()

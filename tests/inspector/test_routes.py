@@ -23,12 +23,12 @@ def upload(http: httpx.Client, h: dict[str, str], sid: str, path: str = SAMPLE) 
 
 def test_an_open_feed_turns_the_journal_on_and_tells_of_each_request(server: Server) -> None:
     store = server.store
-    assert not store.journal.enabled
+    assert not store.hooks.journal.enabled
     with httpx.Client(base_url=server.url, timeout=10) as http, connect_sse(http, "GET", "/_emulator/feed") as feed:
         events: Iterator[ServerSentEvent] = feed.iter_sse()
         hello = next(events)
         assert hello.event == "hello" and json.loads(hello.data) == {"journal": True}
-        assert store.journal.enabled
+        assert store.hooks.journal.enabled
         with httpx.Client(base_url=server.url) as other:
             h = anon(other, "feed-watcher")
         seen = next(e for e in events if e.event == "request")
@@ -36,13 +36,13 @@ def test_an_open_feed_turns_the_journal_on_and_tells_of_each_request(server: Ser
         assert entry["path"] == "/api/auth/anonymous-token" and entry["status"] == 200 and entry["code"] == 0
         assert "nmv_usr_<redacted>" in entry["response_body"]
         assert h["Authorization"].split()[1] not in seen.data
-    until(lambda: not store.journal.enabled, "the journal is off again with no page open")
-    assert store.feed.subscribers == set()
+    until(lambda: not store.hooks.journal.enabled, "the journal is off again with no page open")
+    assert store.hooks.feed.subscribers == set()
 
 
 def test_nothing_is_recorded_while_no_page_is_open(server: Server, http: httpx.Client) -> None:
     anon(http)
-    assert list(server.store.journal.entries) == []
+    assert list(server.store.hooks.journal.entries) == []
 
 
 def test_a_turn_lands_in_the_transcript_with_its_heartbeats_and_changes(server: Server, http: httpx.Client) -> None:
@@ -98,7 +98,7 @@ def test_render_from_the_page_runs_as_the_sessions_user(server: Server, http: ht
     h = anon(http)
     sid = new_session(http, h)
     r = http.post(f"/_emulator/sessions/{sid}/render")
-    assert r.status_code == 400 and r.json()["code"] == 400 and "nothing to export" in r.json()["message"]
+    assert r.status_code == 400 and r.json()["code"] == 400 and "no segments to export" in r.json()["message"]
     upload(http, h, sid)
     stream_lines(http, server.store.clock, h, sid, "add some calm music")
     first = http.post(f"/_emulator/sessions/{sid}/render", json={"quality": "low"})
@@ -149,10 +149,10 @@ def test_the_run_sse_journal_entry_keeps_each_frame_with_its_offsets(server: Ser
         sid = new_session(http, h)
         upload(http, h, sid)
         lines = stream_lines(http, server.store.clock, h, sid, "hello")
-        sent = next(e for e in server.store.journal.entries if e["path"].startswith("/api/upload-video"))
+        sent = next(e for e in server.store.hooks.journal.entries if e["path"].startswith("/api/upload-video"))
         assert sent["request_body"] == f"<multipart/form-data: {sent['body_bytes']} bytes, not kept>"
         assert sent["session_id"] == sid and '"code":0' in sent["response_body"]
-        entry = next(e for e in server.store.journal.entries if e["path"] == "/run_sse")
+        entry = next(e for e in server.store.hooks.journal.entries if e["path"] == "/run_sse")
         assert entry["session_id"] == sid
         assert [f["data"] for f in entry["frames"]] == [line for line in lines if line]
         assert all(f["ms"] >= 0 and f["clock_s"] >= 0 for f in entry["frames"])

@@ -176,7 +176,7 @@ def _raw(url: str, payload: bytes, timeout: float = 10) -> bytes:
 
 
 def test_oversized_heads_get_431_and_414_without_stalling_anyone(server: Server) -> None:
-    big = b"GET /api/credits/balance/simple HTTP/1.1\r\nHost: x\r\nX-Big: " + b"a" * (100 * 1024 * 1024) + b"\r\n\r\n"
+    big = b"GET /api/credits/balance/simple HTTP/1.1\r\nHost: localhost\r\nX-Big: " + b"a" * (100 << 20) + b"\r\n\r\n"
     answers: list[bytes] = []
     senders = [threading.Thread(target=lambda: answers.append(_raw(server.url, big))) for _ in range(3)]
     started = time.monotonic()
@@ -188,7 +188,7 @@ def test_oversized_heads_get_431_and_414_without_stalling_anyone(server: Server)
     for t in senders:
         t.join(30)
     assert len(answers) == 3 and all(a.startswith(b"HTTP/1.1 431") and b'"code":431' in a for a in answers)
-    long_line = b"GET /" + b"a" * 20000 + b" HTTP/1.1\r\nHost: x\r\n\r\n"
+    long_line = b"GET /" + b"a" * 20000 + b" HTTP/1.1\r\nHost: localhost\r\n\r\n"
     assert _raw(server.url, long_line).startswith(b"HTTP/1.1 414")
     with httpx.Client(base_url=server.url) as http:
         assert http.get("/_emulator/health", headers={"X-Fine": "a" * 4000}).status_code == 200
@@ -211,7 +211,7 @@ def test_a_cross_site_page_cannot_drive_the_control_plane(http: httpx.Client, se
                        ("/_emulator/faults", '{"kind":"error","code":1001}')]:  # fmt: skip
         r = http.post(path, content=body, headers=headers)
         assert r.status_code == 403 and r.json()["code"] == 403
-    assert server.store.clock.now() == before and server.store.faults.rules == []
+    assert server.store.clock.now() == before and server.store.hooks.faults.rules == []
     same = {"Origin": server.url, "Sec-Fetch-Site": "same-origin"}
     assert http.post("/_emulator/clock", json={"advance": 1}, headers=same).status_code == 200
 
@@ -281,7 +281,7 @@ def test_a_flood_of_bad_requests_writes_a_bounded_log() -> None:
         proc.terminate()
         _, err = proc.communicate(timeout=10)
     assert err.count("Invalid HTTP request received") < 10
-    assert "repeated" in err or err.count("Invalid HTTP request received") <= 3
+    assert "times)" in err or err.count("Invalid HTTP request received") <= 3
 
 
 # 8. outputs public, render ids global -----------------------------------------------------------------------------
