@@ -9,7 +9,7 @@ SHARE ?=
 ARGS ?=
 SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 
-.PHONY: run test test-quick lint bench conformance fixtures clean bytecode typecheck-links chromium
+.PHONY: run test test-quick lint bench conformance fixtures clean bytecode typecheck-links chromium nemovideo-cli
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -39,11 +39,28 @@ chromium:
 		{ $(SUDO) apt-get update -q >/dev/null && \
 		  $(SUDO) env DEBIAN_FRONTEND=noninteractive apt-get install -y -q chromium >/dev/null; }; }
 
-test: $(VENV)/.dev bytecode chromium
-	$(BIN)/python -m pytest -q tests
-	$(BIN)/python -m pytest -q conformance --nemo-report=.conformance
+# Both phases always run; each says what it is doing and how it ended, and `make test` fails if either failed.
+test: $(VENV)/.dev bytecode chromium nemovideo-cli
+	@echo "== 1/2 the test suite (tests/): emulator, client, CLIs, browser, wheel, side-by-side ADK =="; \
+	$(BIN)/python -m pytest -q tests; unit=$$?; \
+	echo "== 2/2 the conformance suite (conformance/) against a freshly started emulator =="; \
+	$(BIN)/python -m pytest -q conformance --nemo-report=.conformance; conf=$$?; \
+	echo "== results: tests/ $$( [ $$unit = 0 ] && echo passed || echo "FAILED (exit $$unit)" ), conformance/ \
+	$$( [ $$conf = 0 ] && echo passed || echo "FAILED (exit $$conf)" ) =="; \
+	[ $$unit = 0 ] && [ $$conf = 0 ]
 
 # The daily loop: everything but real encodes, the browser, the wheel and the side-by-side ADK run.
+# The official `nemovideo` CLI (npm nemovideo-tools@0.1.8, named in tests/cli/package.json) is installed into the
+# ignored tests/cli/node_modules; Debian's nodejs and npm are installed when missing.
+nemovideo-cli:
+	@command -v node >/dev/null 2>&1 && command -v npm >/dev/null 2>&1 || { echo "installing Debian's nodejs and npm"; \
+		$(SUDO) env DEBIAN_FRONTEND=noninteractive apt-get install -y -q nodejs npm >/dev/null 2>&1 || \
+		{ $(SUDO) apt-get update -q >/dev/null && \
+		  $(SUDO) env DEBIAN_FRONTEND=noninteractive apt-get install -y -q nodejs npm >/dev/null; }; }
+	@[ -x tests/cli/node_modules/.bin/nemovideo ] || { echo "installing nemovideo-tools@0.1.8 from the npm registry"; \
+		npm ci --prefix tests/cli --no-audit --no-fund --loglevel=error >/dev/null || \
+		npm install --prefix tests/cli --no-audit --no-fund --loglevel=error >/dev/null; }
+
 test-quick: $(VENV)/.dev bytecode
 	$(BIN)/python -m pytest -q -m "not slow" tests
 

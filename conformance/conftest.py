@@ -29,6 +29,14 @@ def pytest_configure(config: pytest.Config) -> None:
     profiles.load_default(config, live=bool(config.getoption("--nemo-live")))
 
 
+COSTS = pytest.StashKey[int]()
+"""Credits the collected checks may spend in all (their `costs` markers)."""
+
+
+def pytest_collection_modifyitems(session: pytest.Session, config: pytest.Config, items: list[pytest.Item]) -> None:
+    config.stash[COSTS] = sum(int(m.args[0]) for item in items for m in item.iter_markers("costs"))
+
+
 @pytest.fixture(scope="session")
 def nemo_target(pytestconfig: pytest.Config) -> Iterator[Target]:
     """The endpoint under test, started if need be."""
@@ -40,7 +48,15 @@ def nemo_target(pytestconfig: pytest.Config) -> Iterator[Target]:
             pytest.exit(f"{url} is not local; pass --nemo-live (and --nemo-budget) to test a live API", 2)
         target = Target(url, Control.probe(url), live=not loopback, budget=pytestconfig.getoption("--nemo-budget"))
         if target.live or pytestconfig.getoption("--nemo-share-identities"):
-            target.identities = Identities(url, pytestconfig.getoption("--nemo-identities"), target.budget)
+            path = pytestconfig.getoption("--nemo-identities")
+            target.identities = Identities(url, path, target.budget)
+            needed = target.budget if target.live else pytestconfig.stash.get(COSTS, 0)
+            control = target.control
+            top_up = None if control is None else (lambda token: control.set_credits(token, max(needed, 1000)))
+            problem = target.identities.ensure_credits(needed, target.client, top_up, path)
+            if problem is not None:
+                target.close()
+                pytest.exit(problem, 2)
         elif target.control is not None and int(str(target.control.settings().get("anon_per_ip_limit", 0))) < 1000:
             target.close()
             pytest.exit(

@@ -58,6 +58,27 @@ class Identities:
         self.checked.add(slot)
         return client
 
+    def ensure_credits(self, needed: int, make: Callable[..., NemoClient], top_up: Callable[[str], None] | None,
+                       advice_file: Path) -> str | None:  # fmt: skip
+        """Before the run: give every identity the credits the checks may spend. On an emulator (`top_up`) an
+        identity short of them is topped up; elsewhere the reason and the remedy come back (the run stops)."""
+        for slot in range(SLOTS):
+            client = self.client(slot, make)
+            try:
+                available = client.balance()["available"]
+                if available >= needed:
+                    continue
+                if top_up is not None:
+                    top_up(client.token or "")
+                    continue
+                return (f"shared identity {slot} ({client.user_id or client.client_id}) has {available} credits and "
+                        f"this run's checks may spend {needed}: its failures would read like protocol bugs. Give it "
+                        f"credits, pass a smaller --nemo-budget, or remove {advice_file} to start new identities "
+                        "(the live API issues ten per IP a week)")  # fmt: skip
+            finally:
+                client.close()
+        return None
+
     def _answers(self, client: NemoClient) -> bool:
         """Whether the stored token still works and has the credits this run may spend."""
         try:

@@ -1,5 +1,6 @@
 """With shared identities the suite runs against a server that issues ten anonymous tokens per IP, as the
-live API does, and a second run reuses the identities of the first."""
+live API does; later runs reuse the identities of the first, topped up on an emulator, and a target that cannot
+top them up stops the run at once with advice."""
 
 from __future__ import annotations
 
@@ -19,11 +20,11 @@ ROOT = Path(__file__).resolve().parent.parent
 @pytest.mark.slow
 def test_shared_identities_stay_within_the_anonymous_token_limits(tmp_path: Path) -> None:
     ids = tmp_path / "identities.json"
-    proc, url = spawn_emulator("--set", "initial_credits=100000")  # the default ten tokens per IP
+    proc, url = spawn_emulator()  # the default ten tokens per IP and a hundred credits each
     args = [f"--nemo-base-url={url}", "--nemo-share-identities", f"--nemo-identities={ids}"]
     try:
         runs, stored = [], []
-        for _ in range(2):
+        for _ in range(3):
             runs.append(
                 subprocess.run(
                     [sys.executable, "-m", "pytest", "-q", "-p", "no:cacheprovider", "conformance", *args],
@@ -42,4 +43,21 @@ def test_shared_identities_stay_within_the_anonymous_token_limits(tmp_path: Path
         summary = re.search(rf"\b\d+ passed, {skipped} skipped in ", run.stdout)
         assert run.returncode == 0 and summary, run.stdout[-3000:]
     assert sorted(stored[0]) == ["0", "1"] and stored[0]["0"]["token"] != stored[0]["1"]["token"]
-    assert stored[1] == stored[0]  # the second run made no new identity
+    assert stored[1] == stored[0] == stored[2]  # the later runs made no new identity
+
+
+@pytest.mark.slow
+def test_identities_short_of_credits_stop_the_run_with_advice(tmp_path: Path) -> None:
+    ids = tmp_path / "identities.json"
+    proc, url = spawn_emulator("--no-control")  # nothing can top them up, as on the live API
+    try:
+        run = subprocess.run(
+            [sys.executable, "-m", "pytest", "-q", "-p", "no:cacheprovider", "conformance",
+             f"--nemo-base-url={url}", "--nemo-share-identities", f"--nemo-identities={ids}"],
+            capture_output=True, text=True, timeout=300,
+        )  # fmt: skip
+    finally:
+        stop_emulator(proc)
+    assert run.returncode == 2, run.stdout[-2000:]
+    out = run.stdout + run.stderr
+    assert "has 100 credits and this run's checks may spend" in out and "--nemo-budget" in out, out[-2000:]

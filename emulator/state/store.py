@@ -138,12 +138,14 @@ class Store:
         """Forget everything, as if just created with the same settings, once every turn, upload analysis and
         render of the old world has stopped; the clock restarts too (open inspector pages stay subscribed)."""
         self.epoch += 1
-        tasks = [t for t in self.tasks if t is not asyncio.current_task()]
-        for task in tasks:
-            task.cancel()
-        await asyncio.gather(*tasks, return_exceptions=True)
+        while tasks := [t for t in self.tasks if t is not asyncio.current_task()]:
+            for task in tasks:
+                task.cancel()
+            await asyncio.gather(*tasks, return_exceptions=True)  # a request served meanwhile may start more
+        # From here on nothing awaits, so no request is served until the new world exists: the threads' work is
+        # waited for right here (a render stops at its next slice, an analysis or a piece of music soon ends).
         self.renders.stop_all()
-        await asyncio.to_thread(self._drain)
+        self._drain()
         self._forget()
 
     def reset(self) -> None:

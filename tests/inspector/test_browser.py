@@ -9,6 +9,7 @@ from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
+import httpx
 import pytest
 
 from nemo_client import NemoClient, OutOfCredits
@@ -202,7 +203,7 @@ def test_the_page_fits_a_phone_and_follows_the_dark_scheme(browser: Any, emulato
     emulator.store.reset()
     with NemoClient(emulator.url) as client:
         client.anonymous_token()
-        client.create_session("phone")
+        client.create_session("a holiday video for the whole family, second cut")
         client.upload(SAMPLE)
         list(client.stream("add some calm music"))
     context = browser.new_context(viewport={"width": 390, "height": 844}, color_scheme="dark", is_mobile=True)
@@ -212,10 +213,11 @@ def test_the_page_fits_a_phone_and_follows_the_dark_scheme(browser: Any, emulato
     page.on("pageerror", lambda exc: problems.append(str(exc)))
     open_inspector(page, emulator, "session")
     expect(page.locator("#timeline .lane")).to_have_count(2, timeout=WAIT_MS)
-    for view in ("session", "overview", "requests", "faults"):
+    for view in ("session", "overview", "requests", "faults", "errors"):
         page.get_by_role("tab", name=view.capitalize()).click()
         overflow = page.evaluate("() => document.documentElement.scrollWidth - window.innerWidth")
         assert overflow <= 0, f"the {view} view scrolls sideways on a phone"
+        assert offscreen(page, f"#{view}") == [], f"parts of the {view} view are off-screen on a phone"
         shoot(page, f"{view}-phone")
     background = page.evaluate("() => getComputedStyle(document.body).backgroundColor")
     assert background == "rgb(18, 21, 27)", "the page follows the system's dark preference"
@@ -225,6 +227,56 @@ def test_the_page_fits_a_phone_and_follows_the_dark_scheme(browser: Any, emulato
     expect(page.get_by_role("tab", name="Errors")).to_be_focused()
     expect(page.locator("#errors")).to_be_visible()
     assert problems == []
+    context.close()
+
+
+def offscreen(page: Any, root: str) -> list[str]:
+    """The visible elements under `root` whose right edge lies past the viewport (scrolling boxes hide them)."""
+    return page.evaluate(
+        """(root) => [...document.querySelectorAll(root + ' *')].filter((el) => {
+             const box = el.getBoundingClientRect();
+             return el.checkVisibility() && box.width > 0 && box.height > 0 && box.right > window.innerWidth + 1;
+           }).slice(0, 5).map((el) => el.tagName + (el.id ? '#' + el.id : '') + ' ' + (el.textContent || '').slice(0, 30))""",
+        root,
+    )
+
+
+@pytest.mark.parametrize("width", [390, 1280])
+def test_the_faults_form_shows_only_the_chosen_kinds_fields(browser: Any, emulator: Server, width: int) -> None:
+    context = browser.new_context(viewport={"width": width, "height": 844})
+    page = context.new_page()
+    open_inspector(page, emulator, "faults")
+    fields = {"error": "code", "latency": "latency_s", "drop_stream": "after_events"}
+    for kind in ("latency", "error", "drop_stream", "stall_heartbeats"):
+        page.select_option("#fault-kind", kind)
+        for owner, name in fields.items():
+            field = page.locator(f'#fault-form [name="{name}"]')
+            if owner == kind:
+                expect(field).to_be_visible()
+            else:
+                expect(field).to_be_hidden()
+    assert offscreen(page, "#faults") == []
+    context.close()
+
+
+def test_long_requests_keep_their_status_and_code_on_screen(browser: Any, emulator: Server, tmp_path: Path) -> None:
+    context = browser.new_context(viewport={"width": 390, "height": 844}, is_mobile=True)
+    page = context.new_page()
+    open_inspector(page, emulator, "requests")
+    long_name = tmp_path / ("a_very_long_file_name_for_a_holiday_clip_" * 3 + ".mp4")
+    long_name.write_bytes(SAMPLE.read_bytes())
+    with NemoClient(emulator.url, client_id="long-requests", config_dir=tmp_path) as client:
+        client.anonymous_token()
+        sid = client.create_session("long")["session_id"]
+        url = client.upload(long_name)["files"][0]["cdn_url"]
+        for _ in range(3):
+            client.state(sid)
+            httpx.get(url)
+    expect(page.locator("#request-rows tr")).not_to_have_count(0, timeout=WAIT_MS)
+    for column in ("Status", "Code"):
+        box = page.locator("table.requests th", has_text=column).bounding_box()
+        assert box is not None and box["x"] + box["width"] <= 390, f"the {column} column is off-screen"
+    assert offscreen(page, "#requests") == []
     context.close()
 
 

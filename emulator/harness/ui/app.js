@@ -172,22 +172,23 @@ function drawOverview() {
     const latest = live.length ? Math.max(...live.map((t) => t.expires_at)) : null;
     const expiry = latest === null ? "no token" : latest <= now ? `expired ${span(now - latest)} ago` : `in ${span(latest - now)}`;
     const ledger = h("details", { class: "ledger" },
-      h("summary", { text: `${u.id}${u.anonymous ? " (anonymous)" : ""}` }),
+      h("summary", { text: u.anonymous ? `${u.id} (anonymous)` : `${u.email} · ${u.plan} · ${u.id}` }),
       u.ledger.length
         ? h("table", {},
-            h("thead", {}, h("tr", {}, h("th", { text: "When" }), h("th", { text: "What" }), h("th", { class: "num", text: "Credits" }), h("th", { text: "For" }), h("th", { class: "num", text: "Available after" }))),
+            h("thead", {}, h("tr", {}, h("th", { text: "When" }), h("th", { text: "What" }), h("th", { class: "num", text: "Credits" }), h("th", { class: "hide-narrow", text: "For" }), h("th", { class: "num hide-narrow", text: "Available after" }))),
             h("tbody", {}, u.ledger.slice().reverse().map((line) =>
               h("tr", {}, h("td", { class: "mono", text: iso(line.t) }), h("td", { text: line.what }),
-                h("td", { class: "num", text: line.amount }), h("td", { text: line.why }), h("td", { class: "num", text: line.available })))))
+                h("td", { class: "num", text: line.amount }), h("td", { class: "hide-narrow", text: line.why }), h("td", { class: "num hide-narrow", text: line.available })))))
         : h("p", { class: "empty", text: "no charges yet" }));
     return h("tr", {}, h("td", {}, ledger),
-      h("td", { class: "num", text: u.available }), h("td", { class: "num", text: u.frozen }),
-      h("td", { class: "num", text: u.total }), h("td", { class: "num", text: u.spent }), h("td", { text: expiry }));
+      h("td", { class: "num", text: u.available }), h("td", { class: "num hide-narrow", text: u.frozen }),
+      h("td", { class: "num hide-narrow", text: u.total }), h("td", { class: "num", text: u.spent }),
+      h("td", { class: "hide-narrow", text: expiry }));
   });
   $("users").replaceChildren(...(users.length ? users : [h("tr", {}, h("td", { colspan: 6, class: "empty", text: "no users yet: a client's first anonymous token makes one" }))]));
 
   const sessions = o.sessions.slice().reverse().map((s) =>
-    h("tr", {}, h("td", { class: "mono", text: s.id }), h("td", { text: s.task_name }), h("td", { class: "num", text: s.turns }),
+    h("tr", {}, h("td", { class: "mono", text: s.id }), h("td", { class: "hide-narrow", text: s.task_name }), h("td", { class: "num", text: s.turns }),
       h("td", {}, h("button", { type: "button", onclick: () => { pickSession(s.id); show("session"); }, "aria-label": `Open session ${s.id}`, text: "Open" }))));
   $("sessions").replaceChildren(...(sessions.length ? sessions : [h("tr", {}, h("td", { colspan: 4, class: "empty", text: "no sessions yet" }))]));
 
