@@ -12,6 +12,8 @@ from typing import Any
 
 from nemo_emulator.settings import Latency, Settings
 
+FAULT_KINDS = ["error", "latency", "drop_stream", "stall_heartbeats", "fail_render", "fail_tool", "expire_token"]
+
 
 def _typed(values: dict[str, Any]) -> dict[str, Any]:
     """JSON values as Settings fields want them: latencies as Latency, pairs as tuples."""
@@ -108,8 +110,7 @@ def build_parser() -> argparse.ArgumentParser:
     fault.add_argument(
         "--kind",
         default="error",
-        choices=["error", "latency", "drop_stream", "stall_heartbeats", "fail_render", "fail_tool", "expire_token", "list",
-                 "clear"],  # fmt: skip
+        choices=[*FAULT_KINDS, "list", "clear"],
     )
     fault.add_argument("--code", type=int, help="protocol code for --kind error (1001, 1002, 2001, 4001, 429, …)")
     fault.add_argument("--route", help="text the request path must contain")

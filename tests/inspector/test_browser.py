@@ -236,7 +236,8 @@ def offscreen(page: Any, root: str) -> list[str]:
         """(root) => [...document.querySelectorAll(root + ' *')].filter((el) => {
              const box = el.getBoundingClientRect();
              return el.checkVisibility() && box.width > 0 && box.height > 0 && box.right > window.innerWidth + 1;
-           }).slice(0, 5).map((el) => el.tagName + (el.id ? '#' + el.id : '') + ' ' + (el.textContent || '').slice(0, 30))""",
+           }).slice(0, 5)
+             .map((el) => el.tagName + (el.id ? '#' + el.id : '') + ' ' + (el.textContent || '').slice(0, 30))""",
         root,
     )
 
@@ -298,16 +299,15 @@ def test_an_uploaded_page_never_runs_on_the_emulators_origin(page: Any, emulator
     """A PNG with a script appended, named evil.html: opened in the browser it is a download, never a page, so
     its script cannot drive the control plane."""
     png = (Path(__file__).resolve().parents[2] / "conformance" / "media" / "sample.png").read_bytes()
-    script = b"<script>fetch('/_emulator/faults',{method:'POST',body:JSON.stringify({kind:'error',code:1002})})</script>"
+    script = b"<script>fetch('/_emulator/faults',{method:'POST',body:'{\"kind\":\"error\",\"code\":1002}'})</script>"
     with NemoClient(emulator.url, client_id="evil-upload", config_dir=tmp_path) as nemo:
         nemo.anonymous_token()
         nemo.create_session()
         evil = tmp_path / "evil.html"
         evil.write_bytes(png + script)
         url = nemo.upload(evil)["files"][0]["cdn_url"]
-    with page.expect_download() as download:
-        with contextlib.suppress(playwright_api.Error):  # the navigation is aborted in favour of the download
-            page.goto(url)
+    with page.expect_download() as download, contextlib.suppress(playwright_api.Error):
+        page.goto(url)  # the navigation is aborted in favour of the download
     assert download.value.suggested_filename == "evil.html"
     page.goto(f"{emulator.url}/openapi.json")  # same origin as the upload: whatever ran there could call this
     answer = page.evaluate("fetch('/_emulator/faults').then((r) => r.json())")
