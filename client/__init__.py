@@ -1,5 +1,6 @@
-"""Reference client for the NemoVideo agent API: `NemoClient` (sync), `AsyncNemoClient` (the same methods, awaited),
-and the `nemo` CLI."""
+"""Reference clients for NEMO: `NemoClient` for the mega API (the skill's) and `GatewayClient` for the gateway (the
+official CLI's), each with an async face of the same methods (`AsyncNemoClient`, `AsyncGatewayClient`), and the
+`nemo` CLI."""
 
 from nemo_client._async import AsyncNemoClient
 from nemo_client._client import NemoClient
@@ -22,10 +23,13 @@ from nemo_client._errors import (
     RenderTimeout,
     ServerError,
     SessionNotFound,
+    TokenExpired,
     TokenInvalid,
     TransportError,
     UnsupportedFileType,
 )
+from nemo_client._gateway import AsyncGatewayClient, GatewayClient
+from nemo_client._gateway_core import GATEWAY_URL, ChatResult
 from nemo_client._stream import (
     KeepAlive,
     ModelError,
@@ -40,15 +44,19 @@ from nemo_client._stream import (
 from nemo_protocol.codes import Code
 
 __all__ = [
+    "GATEWAY_URL",
     "LIVE_URL",
     "ApiError",
+    "AsyncGatewayClient",
     "AsyncNemoClient",
     "BadRequest",
+    "ChatResult",
     "Code",
     "Conflict",
     "ExportBlocked",
     "FileTooLarge",
     "Forbidden",
+    "GatewayClient",
     "InvalidBody",
     "KeepAlive",
     "MissingClientId",
@@ -67,6 +75,7 @@ __all__ = [
     "Skill",
     "StreamError",
     "Text",
+    "TokenExpired",
     "TokenInvalid",
     "ToolCall",
     "ToolResult",

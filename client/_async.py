@@ -6,10 +6,11 @@ import asyncio
 import inspect
 from collections.abc import AsyncIterator, Awaitable, Callable, Mapping
 from pathlib import Path
-from typing import Any
+from typing import Any, Self
 
 import httpx
 
+from nemo_client import _errors as errors
 from nemo_client._client import multipart_files, transport_errors
 from nemo_client._core import (
     Call,
@@ -17,15 +18,21 @@ from nemo_client._core import (
     Download,
     EventHook,
     Flow,
+    HandshakeRefused,
     Notify,
     Op,
     Progress,
     Request,
     Sleep,
+    SocketClosed,
     Stream,
     T,
     Upload,
     UploadItem,
+    WsClose,
+    WsOpen,
+    WsReceive,
+    WsSend,
     acall_back,
     is_file_reply,
 )
@@ -45,25 +52,20 @@ async def _maybe_await(value: Any) -> Any:
     return await value if inspect.isawaitable(value) else value
 
 
-class AsyncNemoClient(Core):
-    """The same methods as NemoClient, each a coroutine; callbacks may be plain functions or coroutines."""
+class AsyncRunner:
+    """Runs the same flows as SyncRunner, awaiting each operation: the async face of every client."""
 
-    def __init__(
-        self,
-        base_url: str | None = None,
-        *,
-        http: httpx.AsyncClient | None = None,
-        sleep: Callable[[float], Awaitable[None]] = asyncio.sleep,
-        **options: Any,
-    ) -> None:
-        super().__init__(base_url, **options)
+    base_url: str
+    headers: Callable[[Call], dict[str, str]]
+
+    def _open_io(self, http: httpx.AsyncClient | None, sleep: Callable[[float], Awaitable[None]]) -> None:
         self.http = http or httpx.AsyncClient(base_url=self.base_url, timeout=httpx.Timeout(30, read=900))
         self.sleep = sleep
 
     async def close(self) -> None:
         await self.http.aclose()
 
-    async def __aenter__(self) -> AsyncNemoClient:
+    async def __aenter__(self) -> Self:
         return self
 
     async def __aexit__(self, *exc: object) -> None:
@@ -95,13 +97,15 @@ class AsyncNemoClient(Core):
         if isinstance(op, Notify):
             return await acall_back(op.callback, *op.args)
         if isinstance(op, Stream):
-            async for event in self.stream(op.text, op.session_id, streaming=op.streaming):
+            async for event in self.stream(op.text, op.session_id, streaming=op.streaming):  # type: ignore[attr-defined]
                 op.events.append(event)
                 if op.on_event is not None:
                     await acall_back(op.on_event, event)
             return None
         if isinstance(op, Upload):
             return await self._upload(op)
+        if isinstance(op, WsOpen | WsSend | WsReceive | WsClose):
+            return await _websocket(op)
         return await self._download(op)
 
     async def _upload(self, op: Upload) -> httpx.Response:
@@ -116,8 +120,9 @@ class AsyncNemoClient(Core):
                 pending.append(asyncio.ensure_future(result))
 
         try:
-            with multipart_files(op.items, progress if op.progress else None) as files, transport_errors():
-                return await self.http.post(op.call.path, files=files, headers=self.headers(op.call))
+            with multipart_files(op.items, progress if op.progress else None, op.part) as files, transport_errors():
+                return await self.http.post(op.call.path, files=files, data=dict(op.fields),
+                                            headers=self.headers(op.call))  # fmt: skip
         finally:
             await asyncio.gather(*pending, return_exceptions=True)
 
@@ -139,6 +144,45 @@ class AsyncNemoClient(Core):
                 finally:
                     tmp.unlink(missing_ok=True)
         return None
+
+
+
+async def _websocket(op: WsOpen | WsSend | WsReceive | WsClose) -> Any:
+    """One WebSocket operation with the websockets library's asyncio client."""
+    from websockets.asyncio.client import connect
+    from websockets.exceptions import ConnectionClosed, InvalidHandshake, InvalidStatus
+
+    try:
+        if isinstance(op, WsOpen):
+            return await connect(op.url, additional_headers=dict(op.headers), open_timeout=30, max_size=1 << 22)
+        if isinstance(op, WsSend):
+            return await op.socket.send(op.text)
+        if isinstance(op, WsReceive):
+            return await asyncio.wait_for(op.socket.recv(), op.timeout)
+        await op.socket.close()
+        return None
+    except InvalidStatus as exc:
+        raise HandshakeRefused(exc.response.status_code, exc.response.body.decode("utf-8", "replace")[:500]) from exc
+    except ConnectionClosed as exc:
+        closed = exc.rcvd
+        raise SocketClosed(closed.code if closed else 1006, closed.reason if closed else "") from exc
+    except (OSError, TimeoutError, InvalidHandshake) as exc:
+        raise errors.TransportError(f"{type(exc).__name__}: {exc or 'WebSocket failed'}") from exc
+
+
+class AsyncNemoClient(Core, AsyncRunner):
+    """The same methods as NemoClient, each a coroutine; callbacks may be plain functions or coroutines."""
+
+    def __init__(
+        self,
+        base_url: str | None = None,
+        *,
+        http: httpx.AsyncClient | None = None,
+        sleep: Callable[[float], Awaitable[None]] = asyncio.sleep,
+        **options: Any,
+    ) -> None:
+        super().__init__(base_url, **options)
+        self._open_io(http, sleep)
 
     # -- the API -------------------------------------------------------------------------------------------------
 

@@ -7,7 +7,7 @@ import functools
 import time
 from collections.abc import Callable, Iterator, Mapping, Sequence
 from pathlib import Path
-from typing import IO, Any
+from typing import IO, Any, Self
 
 import httpx
 
@@ -18,15 +18,21 @@ from nemo_client._core import (
     Download,
     EventHook,
     Flow,
+    HandshakeRefused,
     Notify,
     Op,
     Progress,
     Request,
     Sleep,
+    SocketClosed,
     Stream,
     T,
     Upload,
     UploadItem,
+    WsClose,
+    WsOpen,
+    WsReceive,
+    WsSend,
     call_back,
     is_file_reply,
 )
@@ -64,8 +70,9 @@ def transport_errors() -> Iterator[None]:
 
 
 @contextlib.contextmanager
-def multipart_files(items: Sequence[UploadItem], progress: Progress | None) -> Iterator[list[tuple[str, Any]]]:
-    """The `files` parts for httpx: each item opened (paths) and wrapped to report bytes as httpx reads them."""
+def multipart_files(items: Sequence[UploadItem], progress: Progress | None, part: str = "files") -> Iterator[
+        list[tuple[str, Any]]]:  # fmt: skip
+    """The parts for httpx: each item opened (paths) and wrapped to report bytes as httpx reads them."""
     with contextlib.ExitStack() as stack:
         opened: list[tuple[str, IO[bytes], int]] = []
         for item in items:
@@ -86,7 +93,7 @@ def multipart_files(items: Sequence[UploadItem], progress: Progress | None) -> I
             if progress is not None:
                 progress(sent, total)
 
-        yield [("files", (name, _ProgressReader(fh, report))) for name, fh, _ in opened]
+        yield [(part, (name, _ProgressReader(fh, report))) for name, fh, _ in opened]
 
 
 def _size(fh: IO[bytes]) -> int:
@@ -99,25 +106,21 @@ def _size(fh: IO[bytes]) -> int:
         return 0
 
 
-class NemoClient(Core):
-    """Talks to one NEMO endpoint (the live API or the emulator). Pass `http` to control transport and timeouts."""
+class SyncRunner:
+    """Runs flows (the clients' rules, written once in _core.py) with blocking I/O: httpx for HTTP, websockets for
+    WebSockets. NemoClient and GatewayClient are this runner under their own rules."""
 
-    def __init__(
-        self,
-        base_url: str | None = None,
-        *,
-        http: httpx.Client | None = None,
-        sleep: Callable[[float], None] = time.sleep,
-        **options: Any,
-    ) -> None:
-        super().__init__(base_url, **options)
+    base_url: str
+    headers: Callable[[Call], dict[str, str]]
+
+    def _open_io(self, http: httpx.Client | None, sleep: Callable[[float], None]) -> None:
         self.http = http or httpx.Client(base_url=self.base_url, timeout=httpx.Timeout(30, read=900))
         self.sleep = sleep
 
     def close(self) -> None:
         self.http.close()
 
-    def __enter__(self) -> NemoClient:
+    def __enter__(self) -> Self:
         return self
 
     def __exit__(self, *exc: object) -> None:
@@ -149,15 +152,17 @@ class NemoClient(Core):
         if isinstance(op, Notify):
             return call_back(op.callback, *op.args)
         if isinstance(op, Stream):
-            for event in self.stream(op.text, op.session_id, streaming=op.streaming):
+            for event in self.stream(op.text, op.session_id, streaming=op.streaming):  # type: ignore[attr-defined]
                 op.events.append(event)
                 if op.on_event is not None:
                     call_back(op.on_event, event)
             return None
         if isinstance(op, Upload):
             progress = None if op.progress is None else functools.partial(call_back, op.progress)
-            with multipart_files(op.items, progress) as files, transport_errors():
-                return self.http.post(op.call.path, files=files, headers=self.headers(op.call))
+            with multipart_files(op.items, progress, op.part) as files, transport_errors():
+                return self.http.post(op.call.path, files=files, data=dict(op.fields), headers=self.headers(op.call))
+        if isinstance(op, WsOpen | WsSend | WsReceive | WsClose):
+            return _websocket(op)
         return self._download(op)
 
     def _download(self, op: Download) -> httpx.Response | None:
@@ -177,6 +182,45 @@ class NemoClient(Core):
             finally:
                 tmp.unlink(missing_ok=True)
         return None
+
+
+
+def _websocket(op: WsOpen | WsSend | WsReceive | WsClose) -> Any:
+    """One WebSocket operation with the websockets library's blocking client."""
+    from websockets.exceptions import ConnectionClosed, InvalidHandshake, InvalidStatus
+    from websockets.sync.client import connect
+
+    try:
+        if isinstance(op, WsOpen):
+            return connect(op.url, additional_headers=dict(op.headers), open_timeout=30, max_size=1 << 22)
+        if isinstance(op, WsSend):
+            return op.socket.send(op.text)
+        if isinstance(op, WsReceive):
+            return op.socket.recv(timeout=op.timeout)
+        op.socket.close()
+        return None
+    except InvalidStatus as exc:
+        raise HandshakeRefused(exc.response.status_code, exc.response.body.decode("utf-8", "replace")[:500]) from exc
+    except ConnectionClosed as exc:
+        closed = exc.rcvd
+        raise SocketClosed(closed.code if closed else 1006, closed.reason if closed else "") from exc
+    except (OSError, TimeoutError, InvalidHandshake) as exc:
+        raise errors.TransportError(f"{type(exc).__name__}: {exc or 'WebSocket failed'}") from exc
+
+
+class NemoClient(Core, SyncRunner):
+    """Talks to one NEMO endpoint (the live API or the emulator). Pass `http` to control transport and timeouts."""
+
+    def __init__(
+        self,
+        base_url: str | None = None,
+        *,
+        http: httpx.Client | None = None,
+        sleep: Callable[[float], None] = time.sleep,
+        **options: Any,
+    ) -> None:
+        super().__init__(base_url, **options)
+        self._open_io(http, sleep)
 
     # -- the API -------------------------------------------------------------------------------------------------
 

@@ -87,11 +87,13 @@ class Stream:
 
 @dataclass(slots=True)
 class Upload:
-    """POST the `files` as multipart parts; the result is the httpx.Response."""
+    """POST the items as multipart parts named `part` (beside plain `fields`); the result is the httpx.Response."""
 
     call: Call
     items: Sequence[UploadItem]
     progress: Progress | None = None
+    part: str = "files"
+    fields: Mapping[str, str] = field(default_factory=dict)
 
 
 @dataclass(slots=True)
@@ -138,7 +140,50 @@ async def acall_back(callback: Callable[..., Any], *args: Any) -> None:
         await result
 
 
-Op = Request | Sleep | Stream | Upload | Download | Notify
+@dataclass(slots=True)
+class WsOpen:
+    """Open a WebSocket; the result is the socket. Raises HandshakeRefused, or TransportError."""
+
+    url: str
+    headers: Mapping[str, str] = field(default_factory=dict)
+
+
+@dataclass(slots=True)
+class WsSend:
+    socket: Any
+    text: str
+
+
+@dataclass(slots=True)
+class WsReceive:
+    """The next text frame; raises SocketClosed once the socket is closed, TransportError after `timeout`."""
+
+    socket: Any
+    timeout: float
+
+
+@dataclass(slots=True)
+class WsClose:
+    socket: Any
+
+
+class HandshakeRefused(Exception):
+    """The server answered the WebSocket handshake with an HTTP status instead of switching protocols."""
+
+    def __init__(self, status: int, reason: str) -> None:
+        super().__init__(f"HTTP {status}: {reason}")
+        self.status, self.reason = status, reason
+
+
+class SocketClosed(Exception):
+    """The WebSocket closed; `code` is its close code (1006: no close frame at all)."""
+
+    def __init__(self, code: int, reason: str) -> None:
+        super().__init__(f"closed {code}: {reason}")
+        self.code, self.reason = code, reason
+
+
+Op = Request | Sleep | Stream | Upload | Download | Notify | WsOpen | WsSend | WsReceive | WsClose
 Flow = Generator[Op, Any, T]
 
 

@@ -14,10 +14,10 @@ NemoError
     ├── Conflict            409  (duplicate render id, render not ready)
     ├── RateLimited         429  .retry_after
     ├── ServerError         5xx
-    ├── TokenInvalid        1001
+    ├── TokenInvalid        1001, and the gateway's 1010 (TokenExpired: its 1011); WebSocket close 4001
     ├── SessionNotFound     1002
     ├── OutOfCredits        2001
-    ├── UnsupportedFileType 4001
+    ├── UnsupportedFileType 4001 (the gateway's 415)
     └── FileTooLarge        4002
 """
 
@@ -29,6 +29,7 @@ from typing import Any
 import httpx
 
 from nemo_protocol.codes import Code
+from nemo_protocol.gateway import GatewayCode
 
 
 class NemoError(Exception):
@@ -138,6 +139,10 @@ class FileTooLarge(ApiError):
     """4002: over the upload size limit."""
 
 
+class TokenExpired(TokenInvalid):
+    """1011 (the gateway): the API token has expired."""
+
+
 ERROR_BY_CODE: dict[int, type[ApiError]] = {
     Code.BAD_REQUEST: BadRequest,
     Code.INVALID_BODY: InvalidBody,
@@ -152,6 +157,9 @@ ERROR_BY_CODE: dict[int, type[ApiError]] = {
     Code.INSUFFICIENT_CREDITS: OutOfCredits,
     Code.UNSUPPORTED_FILE_TYPE: UnsupportedFileType,
     Code.FILE_TOO_LARGE: FileTooLarge,
+    GatewayCode.BAD_TOKEN: TokenInvalid,
+    GatewayCode.TOKEN_EXPIRED: TokenExpired,
+    GatewayCode.UNSUPPORTED_MEDIA: UnsupportedFileType,
 }
 
 

@@ -1,10 +1,14 @@
-"""pytest plugin, installed with the package: the `--nemo-*` options and three fixtures for any project.
+"""pytest plugin, installed with the package: the `--nemo-*` options and fixtures for any project.
 
     def test_my_agent(nemo_client):           # a NemoClient with a token and a session, on a fresh emulator
         ...
     def test_retry(nemo_client, nemo_faults):  # inject faults: with nemo_faults.fault(kind="error", code=429): ...
         ...
-    def test_raw(nemo_emulator):               # the emulator's base URL (manual clock, reset before each test)
+    def test_raw(nemo_emulator):               # the emulator's base URL (auto clock, reset before each test)
+        ...
+    def test_cli(nemo_user):                   # a registered user: nemo_user(plan="pro", credits=500).token
+        ...
+    def test_mcp(nemo_mcp):                    # an official `mcp` ClientSession, signed in through OAuth
         ...
 
 Registering the plugin changes nothing in a host project until one of these fixtures or options is used: the
@@ -14,15 +18,17 @@ its conftest, which only that suite loads (`pytest --pyargs nemo_conformance`).
 
 from __future__ import annotations
 
+import itertools
 import os
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING
 
 import pytest
 
 if TYPE_CHECKING:
-    from nemo_client import NemoClient
+    from nemo_client import GatewayClient, NemoClient
     from nemo_conformance.target import Control, Target
 
 
@@ -90,6 +96,38 @@ def nemo_client(nemo_emulator: str) -> Iterator[NemoClient]:
         client.anonymous_token()
         client.create_session()
         yield client
+
+
+@dataclass(frozen=True)
+class NemoUser:
+    """A registered user of `nemo_emulator`: its API token works on the mega API and the gateway, and it signs in
+    to the MCP server."""
+
+    user_id: str
+    email: str
+    plan: str
+    token: str
+    base_url: str
+
+    def gateway(self) -> GatewayClient:
+        """A GatewayClient signed in as this user (close it, or use it in a `with`)."""
+        from nemo_client import GatewayClient
+
+        return GatewayClient(self.base_url, token=self.token)
+
+
+@pytest.fixture
+def nemo_user(_nemo_emulator_session: Target, nemo_emulator: str) -> Callable[..., NemoUser]:
+    """Make registered users: `nemo_user(plan="pro", credits=500)` (plans: free, starter, pro, creator)."""
+    control = _nemo_emulator_session.control
+    assert control is not None
+    made = itertools.count(1)
+
+    def make(plan: str = "starter", credits: int = 1000, email: str | None = None) -> NemoUser:
+        data = control.create_user(email or f"user{next(made)}@nemo.test", plan, credits)
+        return NemoUser(data["user_id"], data["email"], data["plan"], data["token"], nemo_emulator)
+
+    return make
 
 
 @pytest.fixture

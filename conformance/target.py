@@ -15,7 +15,7 @@ import uuid
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
-from typing import IO
+from typing import IO, Any
 
 import httpx
 
@@ -80,6 +80,16 @@ class Control:
     def set_credits(self, token: str, credits: int) -> None:
         """Give the user behind `token` exactly `credits` available credits."""
         self.http.post("/_emulator/credits", json={"token": token, "credits": credits}).raise_for_status()
+
+    def create_user(self, email: str, plan: str = "starter", credits: int | None = None) -> dict[str, Any]:
+        """A registered user (plan, credits, e-mail) and its API token, from POST /_emulator/users."""
+        body: dict[str, Any] = {"email": email, "plan": plan}
+        if credits is not None:
+            body["credits"] = credits
+        r = self.http.post("/_emulator/users", json=body)
+        r.raise_for_status()
+        data: dict[str, Any] = r.json()
+        return data
 
     def settings(self) -> dict[str, object]:
         data: dict[str, object] = self.http.get("/_emulator/settings").json()

@@ -120,7 +120,38 @@ def build_parser() -> argparse.ArgumentParser:
     fault.add_argument("--times", type=int, default=1)
     fault.add_argument("--latency", type=float, default=0.0, help="seconds, for --kind latency")
     fault.add_argument("--after-events", type=int, default=0, help="for --kind drop_stream")
+    user = sub.add_parser("user", help="registered users of a running emulator (see /_emulator/users)")
+    user.add_argument("action", choices=["add", "list"])
+    user.add_argument("--url", default=os.environ.get("NEMO_API_URL", "http://127.0.0.1:8765"))
+    user.add_argument("--email", help="for add: the user's e-mail (required)")
+    user.add_argument("--plan", default="starter", choices=["free", "starter", "pro", "creator"])
+    user.add_argument("--credits", type=int, default=None, help="for add: credits to start with (default 1000)")
+    user.add_argument("--control-token", default=os.environ.get("NEMO_EMULATOR_CONTROL_TOKEN"))
     return parser
+
+
+def user_command(args: argparse.Namespace) -> None:
+    """`nemo-emulator user add --email a@b.c --plan pro`: prints the user and the API token to give clients."""
+    import httpx
+
+    url = args.url.rstrip("/") + "/_emulator/users"
+    headers = {"Authorization": f"Bearer {args.control_token}"} if args.control_token else {}
+    try:
+        if args.action == "list":
+            r = httpx.get(url, headers=headers, timeout=10)
+        else:
+            if not args.email:
+                raise SystemExit("nemo-emulator user add: --email is required")
+            body = {"email": args.email, "plan": args.plan, **({"credits": args.credits} if args.credits is not None
+                                                               else {})}  # fmt: skip
+            r = httpx.post(url, json=body, headers=headers, timeout=10)
+    except httpx.HTTPError as exc:
+        raise SystemExit(f"cannot reach {args.url}: {exc}") from None
+    print(json.dumps(r.json(), indent=2))
+    if r.status_code >= 400:
+        raise SystemExit(1)
+    if args.action == "add":
+        print(f"\nexport NEMOVIDEO_API_KEY={r.json()['token']}   # for the nemovideo CLI", file=sys.stderr)
 
 
 def fault_command(args: argparse.Namespace) -> None:
@@ -241,6 +272,8 @@ def _main(argv: list[str] | None = None) -> None:
         serve(args)
     elif args.command == "fault":
         fault_command(args)
+    elif args.command == "user":
+        user_command(args)
     elif args.command in ("record", "replay"):
         import uvicorn
 

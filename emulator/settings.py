@@ -195,6 +195,20 @@ class Settings:
     download_mode: Literal["bytes", "redirect"] = "bytes"
     """Q17: /download streams the MP4 or redirects to outputUrl."""
 
+    gateway_ws_bad_token: Literal["close_4001", "http_403"] = "close_4001"
+    """A.4: a bad token on /ws/chat is accepted and closed with 4001, or refused at the handshake with 403 and an
+    "invalid token" reason (the real gateway's choice is unknown)."""
+    gateway_project_needs_credits: bool = True
+    """Creating a project (it starts an agent sandbox) with no credits left is refused with 2001, which is where the
+    official CLI prints its top-up hint."""
+    gateway_sandbox_paths: Literal["reject", "resolve"] = "reject"
+    """A render whose draft still names `/mnt/userdata/…` paths: refused (the render service cannot read the
+    sandbox; clients rewrite them to the files' cdn_url, as the CLI does), or resolved to the uploads (lenient)."""
+    gateway_resume_frames: int = 1000
+    """Frames of a running turn kept for a client that reconnects (its frames continue on the new socket)."""
+    gateway_sandbox_startup_s: float = 1.0
+    """Virtual seconds of `warming_up` before a session's first `session_ready`."""
+
     control: bool = True
     """Serve the control plane /_emulator/ (`--no-control` removes it altogether)."""
     allowed_hosts: tuple[str, ...] = ()

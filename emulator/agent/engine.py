@@ -56,7 +56,8 @@ def prepare(store: Store, session: Session, user: User, message: str) -> tuple[P
     if session.running and store.settings.concurrent_turns == "reject_409":
         raise ApiError(Code.CONFLICT, "a turn is already running on this session; wait for it or read /state")
     rng = turn_rng(store, session)
-    plan = Planner(store.settings, rng).plan(message, session.state, session.language, session.pending)
+    pending, session.pending = session.pending, None
+    plan = Planner(store.settings, rng).plan(message, session.state, session.language, pending)
     silent = rng.random() < store.settings.silent_edit_ratio
     trailing = rng.random() < store.settings.trailing_temp_issue_ratio
     if plan.silent_eligible and silent:
@@ -252,7 +253,7 @@ class Turn:
                 work = functools.partial(step.effect, self, self.session.state)
                 response, delta = await asyncio.wrap_future(self.store.pools.agent.submit(self.user.id, work))
                 if delta:
-                    self.session.apply_delta(delta)
+                    self.session.apply_delta(delta, self.clock.now())
             charged = True
         finally:
             if step.cost:

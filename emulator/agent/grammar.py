@@ -162,7 +162,7 @@ REMOVE += r"|^\W*no\s+(?:more\s+)?\w+\W*$"
 GENERATE_VIDEO = (
     GENERATE + r"\s+(?:me\s+)?(?:a|an|one|new|some|another|\d+(?:\.\d+)?[- ]?(?:s|sec|second|seconds|minute)s?)\b"
     + ".{0,40}?" + VIDEO + "|" + GENERATE + ".{0,12}(?:视频|短片|动画)"
-    + r"|^\W*(?:a|an)\s+(?:\w+\s+){0,3}(?:video|clip|timelapse)\s+(?:of|about|showing)\b"
+    + r"|^\W*(?:a|an)\s+(?:[\w-]+\s+){0,3}(?:video|clip|timelapse)\s+(?:of|about|showing)\b"
     + r"|\bturn\s+(?:my|the|this)\s+(?:upload|video|clip|footage)\s+into\b"
 )
 AMBIGUOUS = r"^\W*" + _words(

@@ -12,10 +12,10 @@ from typing import Any
 from nemo_emulator.agent import grammar as g
 from nemo_emulator.agent import replies as r
 from nemo_emulator.agent import slots, tools
-from nemo_emulator.agent.plan import Effect, Plan, Say, Step, Tool, Wait
+from nemo_emulator.agent.plan import Ask, Effect, Plan, Say, Step, Tool, Wait
 from nemo_emulator.agent.reader import Request, understand, videos
 from nemo_emulator.settings import Settings
-from nemo_emulator.state.sessions import Pending
+from nemo_emulator.state.sessions import Choice, Pending
 from nemo_protocol import draft as drafts
 from nemo_protocol.draft import AUDIO, TEXT, VIDEO
 from nemo_protocol.wire import JSON
@@ -32,6 +32,9 @@ class Planner:
         self, message: str, state: JSON, session_language: str | None = None, pending: Pending | None = None
     ) -> Plan:
         """The plan for `message` in a session with `state` (and a question it is waiting on an answer to)."""
+        picked = _picked(message, pending)
+        if picked is not None:
+            message = picked
         plan = self._plan(message, state, session_language)
         plan.message = message
         return plan
@@ -54,6 +57,12 @@ class Planner:
     def _text(self, kind: str, lang: str, text: str, intents: list[str] | None = None) -> Plan:
         return Plan(kind, [Wait(self.draw("text")), Say(text)], lang, intents or [])  # type: ignore[arg-type]
 
+    def ask(self, lang: str, key: str, intents: list[str], videos: list[str] | None = None, **values: Any) -> Plan:
+        """One clarifying question, with the options it offers; nothing changes."""
+        text = r.say(lang, key, **values)
+        options = tuple(Choice(cid, label, message) for cid, label, message in r.choices(lang, key, videos))
+        return Plan("question", [Wait(self.draw("text")), Ask(text, r.prompt(lang, key), options)], lang, intents)
+
     def _answer(self, kind: str, message: str, state: JSON, lang: str) -> Plan:
         draft = state.get("draft") or {}
         if kind == "song":
@@ -64,7 +73,7 @@ class Planner:
         if kind == "out_of_scope":
             return self._text("refusal", lang, r.say(lang, "out_of_scope"), [kind])
         if kind in ("ambiguous", "unclear"):
-            return self._text("question", lang, r.say(lang, "ambiguous"), [kind])
+            return self.ask(lang, "ambiguous", [kind])
         if kind == "describe":
             if not drafts.lines(draft):
                 return self._text("answer", lang, r.say(lang, "empty_timeline"), [kind])
@@ -96,6 +105,9 @@ class _Build:
         self.has_bgm = drafts.has(self.draft, AUDIO)
 
     def _stop(self, kind: str, key: str, **values: Any) -> Plan:
+        if kind == "question":
+            names = [str(v.get("filename")) for v in self.videos] if key == "which_video" else None
+            return self.p.ask(self.lang, key, self.req.intents, names, **values)
         return self.p._text(kind, self.lang, r.say(self.lang, key, **values), self.req.intents)
 
     def _tool(self, name: str, args: JSON, cost: int, latency: float, effect: Effect, done: str, intro: str) -> None:
@@ -510,3 +522,19 @@ def _title_guess(prompt: str) -> str:
     if not words and re.search(r"[\u4e00-\u9fff]", prompt):
         return prompt[:8]
     return " ".join(w.capitalize() for w in words[-2:]) or "My Video"
+
+
+def _picked(message: str, pending: Pending | None) -> str | None:
+    """The message an answer to `pending` stands for: an option named by its label (as clients send it, "1. What
+    should I change?: Add a title"), its id, its letter or its number; None when the message answers nothing."""
+    if pending is None or not pending.choices:
+        return None
+    text = slots.normalise(message).strip(" .!")
+    for i, choice in enumerate(pending.choices):
+        if text in (choice.id.lower(), str(i + 1), "abcdefghij"[i]) and choice.message:
+            return choice.message
+    named = [c for c in pending.choices if c.label.lower() in text]
+    if named:
+        best = max(named, key=lambda c: len(c.label))
+        return best.message or None
+    return None

@@ -182,6 +182,51 @@ def chunks(text: str, sizes: Iterator[int]) -> list[str]:
     return out
 
 
+_CHOICES: dict[str, tuple[tuple[str, str, str, str], ...]] = {
+    "ambiguous": (
+        ("music", "Add background music", "添加背景音乐", "add background music"),
+        ("title", "Add a title", "添加标题", "add a title"),
+        ("trim", "Trim the video", "剪辑时长", "trim the video to 5 seconds"),
+        ("ratio", "Change the aspect ratio", "调整画面比例", "make it vertical 9:16"),
+    ),
+    "music_needs_video": (
+        ("generate", "Generate a video for me", "帮我生成一个视频", "generate a 10-second video"),
+        ("upload", "I'll upload one", "我来上传", ""),
+    ),
+    "title_needs_video": (
+        ("generate", "Generate a video for me", "帮我生成一个视频", "generate a 10-second video"),
+        ("upload", "I'll upload one", "我来上传", ""),
+    ),
+    "which_music": (
+        ("lo-fi", "Lo-fi", "低保真", "add lo-fi music"),
+        ("jazz", "Jazz", "爵士", "add jazz music"),
+        ("orchestral", "Orchestral", "管弦乐", "add orchestral music"),
+    ),
+}
+"""The options a question offers: (id, English label, Chinese label, the message that picking it stands for; empty:
+picking it asks for nothing more)."""
+PROMPTS = {
+    "ambiguous": ("What should I change?", "要改哪里？"),
+    "music_needs_video": ("There's no video yet", "还没有视频"),
+    "title_needs_video": ("There's no video yet", "还没有视频"),
+    "which_music": ("Which music style?", "什么音乐风格？"),
+    "which_video": ("Which video?", "用哪个视频？"),
+    "what_title": ("What should the title say?", "标题写什么？"),
+}
+
+
+def choices(lang: str, key: str, videos: list[str] | None = None) -> list[tuple[str, str, str]]:
+    """(id, label, message) of each option a question offers, in the reply's language."""
+    if key == "which_video":
+        return [(f"video{i + 1}", name, f"use {name}") for i, name in enumerate(videos or [])]
+    return [(cid, zh if lang == "zh" else en, message) for cid, en, zh, message in _CHOICES.get(key, ())]
+
+
+def prompt(lang: str, key: str) -> str:
+    en, zh = PROMPTS.get(key, ("A question", "一个问题"))
+    return zh if lang == "zh" else en
+
+
 def say(lang: str, key: str, **values: object) -> str:
     """The reply `key` in `lang` (`zh`, else English), filled in."""
     en, zh = _T[key]

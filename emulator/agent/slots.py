@@ -216,7 +216,10 @@ def target(m: str) -> Target | None:
     if re.search(r"\bother\s+(?:video|clip|one)\b|另一个", m):
         return Target(other=True)
     for word, index in g.ORDINALS.items():
-        pattern = rf"\b{word}\s+(?:video|clip|one|upload|file)\b" if word.isascii() else rf"{word}\s*个?(?:视频|片)"
+        if word.isascii():  # "the second video", not "a 5-second video"
+            pattern = rf"(?<![\d\-])\b{word}\s+(?:video|clip|one|upload|file)\b"
+        else:
+            pattern = rf"{word}\s*个?(?:视频|片)"
         if re.search(pattern, m):
             return Target(index)
     return None

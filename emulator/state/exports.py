@@ -35,7 +35,12 @@ def output_options(output: Any) -> JSON:
     for value in (quality, resolution):
         if value is not None and (not isinstance(value, str) or value not in HEIGHTS):
             raise ApiError(Code.BAD_REQUEST, f"unknown output quality/resolution {str(value)[:40]!r}; use low, "
-                                             "medium, high or 360p, 480p, 720p, 1080p")  # fmt: skip
+                                             "medium, high, draft or 360p, 480p, 720p, 1080p")  # fmt: skip
+    if output.get("codec", "h264") != "h264":
+        raise ApiError(Code.BAD_REQUEST, "output.codec must be 'h264'")
+    crf = output.get("crf", 23)
+    if isinstance(crf, bool) or not isinstance(crf, int) or not 0 <= crf <= 51:
+        raise ApiError(Code.BAD_REQUEST, "output.crf must be an integer from 0 to 51")
     return {**output, "format": fmt, "quality": quality, **({"resolution": resolution} if resolution else {})}
 
 

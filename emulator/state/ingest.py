@@ -57,6 +57,7 @@ async def add_to_session(store: Store, session: Session, infos: list[JSON], uplo
             {
                 "video_infos": [*session.state.get("video_infos", []), *infos],
                 "video_analyses": {**session.state.get("video_analyses", {}), **analyses},
-            }
+            },
+            store.clock.now(),
         )
     store.commit()

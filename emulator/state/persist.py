@@ -24,7 +24,8 @@ if TYPE_CHECKING:
     from nemo_emulator.state.store import Store
 
 SNAPSHOT = "state.json"
-_SESSION_FIELDS = ("id", "task_id", "user_id", "task_name", "language", "created_at", "state", "turns", "version")
+_SESSION_FIELDS = ("id", "task_id", "user_id", "task_name", "language", "created_at", "state", "turns", "version",
+                   "updated_at")
 _JOB_FIELDS = (
     "id",
     "user_id",

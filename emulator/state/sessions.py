@@ -71,23 +71,28 @@ class Session:
     turns: int = 0
     running: int = 0
     version: int = 0
+    """Counts every change of the state, from any surface (the MCP server's `base_version` is checked against it)."""
+    updated_at: float = 0.0
     edit_lock: asyncio.Lock = field(default_factory=asyncio.Lock, repr=False)
     """Tool effects read the state and write a delta; one at a time per session, so none is lost."""
     transcript: list[Note] = field(default_factory=list, repr=False)
     """The last turns as the inspector shows them: messages, steps, heartbeats, what a silent turn changed."""
     pending: Pending | None = field(default=None, repr=False)
     """The question the agent last asked, while the session waits on its answer."""
+    live: Any = field(default=None, repr=False)
+    """A surface's outgoing stream for this session (the gateway's channel), kept for a client that reconnects."""
 
     def note(self, line: Note) -> None:
         self.transcript.append(line)
         if len(self.transcript) > 2 * TRANSCRIPT:
             del self.transcript[:-TRANSCRIPT]
 
-    def apply_delta(self, delta: JSON) -> None:
+    def apply_delta(self, delta: JSON, now: float | None = None) -> None:
         """ADK `actions.stateDelta` semantics: top-level keys replace."""
         for key, value in delta.items():
             self.state[key] = copy.deepcopy(value)
         self.version += 1
+        self.updated_at = now if now is not None else self.updated_at
 
     def transcript_view(self) -> list[JSON]:
         """The transcript as JSON (the newest TRANSCRIPT notes)."""
@@ -121,13 +126,24 @@ class Sessions:
     """A project (task) id -> its session: one session per project (§3.2)."""
 
     def create(self, user_id: str, task_name: str, language: str | None, now: float) -> Session:
-        session = Session(self.ids.session(), self.ids.task(), user_id, task_name, language, now)
+        session = Session(self.ids.session(), self.ids.task(), user_id, task_name, language, now, updated_at=now)
         self.add(session)
         return session
 
     def add(self, session: Session) -> None:
         self.by_id[session.id] = session
         self.by_task[session.task_id] = session
+
+    def of_user(self, user_id: str) -> list[Session]:
+        """The user's sessions (projects), oldest first."""
+        return [s for s in self.by_id.values() if s.user_id == user_id]
+
+    def project(self, project_id: str, user_id: str) -> Session:
+        """The user's project (a task and its session), or 1002 — also for someone else's."""
+        session = self.by_task.get(project_id)
+        if session is None or session.user_id != user_id:
+            raise ApiError(Code.SESSION_NOT_FOUND, f"project {project_id[:40]!r} not found")
+        return session
 
     def owned(self, session_id: str, user_id: str) -> Session:
         """The user's session, or 1002 — also for someone else's, so existence never leaks."""

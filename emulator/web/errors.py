@@ -15,17 +15,27 @@ from starlette.responses import Response
 
 from nemo_emulator.errors import ApiError, crash_record
 from nemo_emulator.web.envelope import CompactJSON
+from nemo_protocol import gateway
 from nemo_protocol.codes import Code, http_status
 from nemo_protocol.routes import envelope_for
-from nemo_protocol.wire import error_body
+from nemo_protocol.wire import code_error_body, error_body
 
 
 def error_response(request: Request, exc: ApiError) -> Response:
-    """Render `exc` in the envelope its route speaks, with the HTTP status Settings.error_http_status gives it."""
-    settings = request.scope["nemo.store"].settings
-    status = exc.status or http_status(exc.code, settings.error_http_status)
-    body = exc.body if exc.body is not None else error_body(envelope_for(request.url.path), exc.code, exc.message)
-    request.scope["nemo.code"] = int(exc.code)
+    """Render `exc` in the envelope and with the code table of the surface its route belongs to: the gateway's
+    (protocol/gateway.py), or the mega API's, whose HTTP status Settings.error_http_status chooses."""
+    path = request.url.path
+    if gateway.is_gateway(path):
+        code: int = gateway.translate(exc.code)
+        status = exc.status or gateway.http_status(code)
+        body = exc.body if exc.body is not None else code_error_body(code, exc.message)
+        if path.startswith("/services/v1/") and exc.body is None:
+            body = {"success": False, "error": exc.message, **body}
+    else:
+        code = int(exc.code)
+        status = exc.status or http_status(exc.code, request.scope["nemo.store"].settings.error_http_status)
+        body = exc.body if exc.body is not None else error_body(envelope_for(path), exc.code, exc.message)
+    request.scope["nemo.code"] = code
     return CompactJSON(body, status_code=status, headers=exc.headers)
 
 

@@ -13,7 +13,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from nemo_emulator.agent.plan import Plan, Say, Tool
+from nemo_emulator.agent.plan import Ask, Plan, Say, Tool
 from nemo_emulator.agent.planner import Planner
 from nemo_emulator.settings import Settings
 from nemo_protocol import draft as drafts
@@ -139,7 +139,7 @@ def run(entry: dict[str, Any], ctx: Context, seed: int = 0) -> Outcome:
             outcome.problems.append(f"{key} is {outcome.changed[key]!r}, expected {value!r}")
     if plan.kind != "edit" and (plan.cost or any(isinstance(s, Tool) for s in plan.steps)):
         outcome.problems.append("a text-only turn calls tools or costs credits")
-    texts = [s.text for s in plan.steps if isinstance(s, Say)]
+    texts = [s.text for s in plan.steps if isinstance(s, Say | Ask)]
     if plan.kind == "question" and not texts[-1].rstrip().endswith(("?", "？")):
         outcome.problems.append(f"a question that does not ask: {texts[-1]!r}")
     return outcome
