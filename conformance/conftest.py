@@ -6,6 +6,7 @@ project that merely installs the package sees none of it (its plugin offers `nem
 from __future__ import annotations
 
 import json
+import os
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -14,6 +15,7 @@ import pytest
 
 from nemo_client import NemoClient
 from nemo_conformance import profiles
+from nemo_conformance.gateway_checks import GatewayTarget
 from nemo_conformance.identities import Identities
 from nemo_conformance.target import Control, Target, spawn_emulator
 
@@ -68,6 +70,23 @@ def nemo_target(pytestconfig: pytest.Config) -> Iterator[Target]:
         target = spawn_emulator(pytestconfig.getoption("--nemo-emulator-arg"))
     yield target
     target.close()
+
+
+@pytest.fixture(scope="session")
+def gateway_target(pytestconfig: pytest.Config, nemo_target: Target) -> GatewayTarget:
+    """The gateway under test: --nemo-gateway-url with --nemo-api-key (a registered user's API token), or the
+    emulator the suite tests, which serves the gateway beside the mega API (users are made per check)."""
+    url = pytestconfig.getoption("--nemo-gateway-url")
+    key = pytestconfig.getoption("--nemo-api-key") or os.environ.get("NEMOVIDEO_API_KEY")
+    if url:
+        url = url.rstrip("/")
+        if key is None:
+            pytest.skip("the gateway checks need --nemo-api-key (a registered user's nmv_usr_ API token)")
+        live = not any(h in url for h in ("://127.", "://localhost", "://[::1]"))
+        return GatewayTarget(url, key, None, pytestconfig.getoption("--nemo-base-url"), live=live)
+    if nemo_target.control is None and key is None:
+        pytest.skip("the gateway checks need a control plane to make users, or --nemo-api-key")
+    return GatewayTarget(nemo_target.url, key, nemo_target.control, nemo_target.url, live=nemo_target.live)
 
 
 @pytest.fixture(autouse=True)

@@ -40,6 +40,10 @@ def pytest_addoption(parser: pytest.Parser) -> None:
         help="endpoint the conformance suite tests (default: start an emulator)",
     )
     group.addoption("--nemo-live", action="store_true", help="allow testing a live (non-loopback) API")
+    group.addoption("--nemo-gateway-url", default=os.environ.get("NEMO_GATEWAY_URL"),
+                    help="the gateway (mega-x-api) the gateway checks test (default: the emulator under test)")
+    group.addoption("--nemo-api-key", default=None,
+                    help="a registered user's API token for the gateway checks (or NEMOVIDEO_API_KEY)")
     group.addoption("--nemo-budget", type=int, default=0, help="credits the suite may spend on a live API")
     group.addoption(
         "--nemo-share-identities",

@@ -93,6 +93,23 @@ def server_factory() -> Iterator[Callable[..., Server]]:
         assert errors == []
 
 
+@pytest.fixture(scope="module")
+def server_factory_module() -> Iterator[Callable[..., Server]]:
+    """`server_factory`, for servers a whole module shares."""
+    started: list[Server] = []
+
+    def make(**changes: Any) -> Server:
+        srv = start_server(TEST_SETTINGS.replace(**changes))
+        started.append(srv)
+        return srv
+
+    yield make
+    for srv in started:
+        errors = srv.store.unexpected_errors
+        srv.stop()
+        assert errors == []
+
+
 @pytest.fixture
 def http(server: Server) -> Iterator[httpx.Client]:
     with httpx.Client(base_url=server.url, timeout=30) as client:

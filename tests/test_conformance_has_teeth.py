@@ -19,6 +19,10 @@ CASES = {
     "run_sse_400": ("test_fidelity.py", "answered 400, not 422"),
     "no_rate_limit": ("test_fidelity.py", "5000 requests in one virtual instant and no 429"),
     "slow_render": ("test_fidelity.py", "a render took"),
+    "gateway_envelope": ("test_gateway.py", "a gateway 2xx lacks code 0 and its message"),
+    "gateway_auth_code": ("test_gateway.py", "test_a_bad_token_is_1010_with_401"),
+    "gateway_no_accept": ("test_gateway.py", "test_a_chat_is_framed_and_ends_with_one_done"),
+    "gateway_consumed": ("test_gateway.py", "a paid turn left total_consumed as it was"),
 }
 
 

@@ -243,11 +243,11 @@ class Turn:
             await self._send(replies.say(self.plan.language, "out_of_credits", hint=accounts.top_up_hint(self.user)),
                              None)  # fmt: skip
             return False
-        await self._send(text, call)
         charged = False
         response: JSON = {}
         delta: JSON = {}
-        try:
+        try:  # from the freeze on: whatever stops the turn (an abort, a reset), the credits are settled
+            await self._send(text, call)
             await self._wait(step.latency)
             async with self.session.edit_lock:
                 work = functools.partial(step.effect, self, self.session.state)

@@ -110,7 +110,7 @@ class _Socket:
         meta = frame.get("metadata")
         client_id = meta.get("client_message_id") if isinstance(meta, dict) else None
         client_id = client_id if isinstance(client_id, str) else None
-        await self.send({"type": "message_accepted", "client_message_id": client_id or f"msg_{self.messages}"})
+        self.channel.put({"type": "message_accepted", "client_message_id": client_id or f"msg_{self.messages}"})
         try:
             plan, rng = prepare(self.store, self.session, self.user, content)
         except ApiError as exc:

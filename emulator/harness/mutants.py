@@ -12,6 +12,7 @@ from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
 from nemo_emulator.settings import Latency, Settings
+from nemo_protocol import gateway
 
 if TYPE_CHECKING:
     from nemo_emulator.state.store import Store
@@ -82,6 +83,22 @@ def _run_sse_400(reply: Reply) -> None:
         reply.status, reply.body = 400, {"code": 400, "message": "invalid body", "data": None}
 
 
+def _gateway_no_message(reply: Reply) -> None:
+    body, path = reply.body, reply.path
+    if gateway.is_gateway(path) and not path.startswith("/services/") and isinstance(body, dict) and reply.status < 300:
+        body.pop("message", None)
+
+
+def _gateway_old_auth_code(reply: Reply) -> None:
+    if gateway.is_gateway(reply.path) and isinstance(reply.body, dict) and reply.body.get("code") == 1010:
+        reply.body["code"] = 1001
+
+
+def _gateway_nothing_consumed(reply: Reply) -> None:
+    if reply.path == "/billing/balance" and (data := _data(reply)):
+        data["total_consumed"] = 0
+
+
 def _drop(kind: str) -> FrameRewrite:
     return lambda k, frame: None if k == kind else frame
 
@@ -100,13 +117,14 @@ MUTANTS: dict[str, Mutant] = {m.name: m for m in (
     Mutant("no_rate_limit", "a burst of requests meets 429", settings={"rate_limit_per_minute": 0}),
     Mutant("slow_render", "an export takes at most 90 s",
            settings={"latency_render": Latency(150, 150.5, per_s=0.05, cap=210)}),
+    Mutant("gateway_envelope", "a gateway 2xx is {code:0, message, data}", rewrite=_gateway_no_message,
+           surface="gateway"),
+    Mutant("gateway_auth_code", "a bad gateway token is 1010", rewrite=_gateway_old_auth_code, surface="gateway"),
+    Mutant("gateway_no_accept", "a chat message is answered with message_accepted",
+           frames=_drop("message_accepted"), surface="gateway"),
+    Mutant("gateway_consumed", "billing counts what turns consumed", rewrite=_gateway_nothing_consumed,
+           surface="gateway"),
 )}  # fmt: skip
-
-
-def register(*mutants: Mutant) -> None:
-    """Add the mutants of another surface (gateway, MCP)."""
-    for mutant in mutants:
-        MUTANTS[mutant.name] = mutant
 
 
 def get(name: str | None) -> Mutant | None:
