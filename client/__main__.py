@@ -7,6 +7,7 @@ nemo chat "add lo-fi music"      talk to the agent (spinner while it works)
 nemo state                       show the timeline
 nemo credits                     show the balance
 nemo export --out video.mp4      render and download (progress bar)
+nemo gateway …                   the gateway (the nemovideo CLI's API) with an API key: `nemo gateway -h`
 """
 
 from __future__ import annotations
@@ -24,6 +25,7 @@ from pathlib import Path
 from typing import Any, TextIO
 
 from nemo_client import _errors as errors
+from nemo_client import _gateway_cli as gateway_cli
 from nemo_client._client import NemoClient
 from nemo_client._config import config_dir, default_base_url
 from nemo_client._stream import KeepAlive, StreamError, Text, ToolCall, ToolResult, TurnEvent
@@ -44,7 +46,8 @@ EXIT = {
 HINTS = {
     errors.TokenInvalid: "run `nemo token` to get a new token",
     errors.SessionNotFound: "run `nemo session` to start a new project (or pass --session ID)",
-    errors.OutOfCredits: "out of credits: register (anonymous) or top up at nemovideo.com/dashboard/billing",
+    errors.OutOfCredits: "out of credits: register (anonymous) or top up at nemovideo.com/dashboard/billing; on the "
+    "emulator, POST /_emulator/credits or the inspector's Overview gives more",
     errors.ExportBlocked: "export needs a registered account here; register to unlock export",
     errors.UnsupportedFileType: "accepted: mp4 mov avi webm mkv jpg png gif webp mp3 wav m4a aac",
     errors.FileTooLarge: "compress or trim the file and try again",
@@ -294,6 +297,7 @@ def build_parser() -> argparse.ArgumentParser:
     e.add_argument("--quality", default="high", choices=["low", "medium", "high"])
     e.add_argument("--poll-interval", type=float, default=5.0, help="seconds between status polls")
     e.add_argument("--timeout", type=float, default=600.0, help="give up after this many seconds")
+    gateway_cli.add_parser(sub)
     return parser
 
 
@@ -304,10 +308,30 @@ def _hint(exc: errors.NemoError, client: NemoClient) -> str:
     return HINTS[kind] if kind else ""
 
 
+def _gateway(args: argparse.Namespace, out: TextIO) -> int:
+    """`nemo gateway …`, with the same exit codes and hints as the mega API's commands."""
+    try:
+        gateway_cli.run(args, Display(), out)
+        return 0
+    except errors.NemoError as exc:
+        kind = next((cls for cls in EXIT if isinstance(exc, cls)), None)
+        message = exc.message if isinstance(exc, errors.ApiError) else str(exc)
+        hint = ("pass --key or set NEMOVIDEO_API_KEY to a registered user's API token (on the emulator: "
+                "`nemo-emulator user add --email you@example.com`)") if isinstance(exc, errors.TokenInvalid) else ""
+        hint = hint or HINTS.get(kind, "") if kind else hint
+        print(f"nemo gateway {args.gateway_command}: {message}" + (f"\n  → {hint}" if hint else ""), file=sys.stderr)
+        return EXIT.get(kind, 9) if kind else 9
+    except KeyboardInterrupt:
+        print("\ninterrupted", file=sys.stderr)
+        return 130
+
+
 def main(argv: list[str] | None = None, out: TextIO | None = None) -> int:
     out = out or sys.stdout
     try:
         args = build_parser().parse_args(argv)
+        if args.command == "gateway":
+            return _gateway(args, out)
         client = _client(args)
     except KeyboardInterrupt:
         return 130
