@@ -381,6 +381,87 @@ def bench_sse(quick: bool) -> list[Row]:
     ]
 
 
+def _hold_sockets(url: str, paths: list[str], seconds: float) -> tuple[int, int]:
+    """Open one chat socket per path, wait for session_ready, ping each, hold them `seconds`; (alive, ponged)."""
+    from websockets.asyncio.client import connect
+
+    async def one(path: str, deadline: float, stats: list[int]) -> None:
+        try:
+            async with connect(url.replace("http", "ws") + path, open_timeout=60, ping_interval=None) as ws:
+                while json.loads(await ws.recv())["type"] != "session_ready":
+                    pass
+                await ws.send('{"type":"ping"}')
+                while json.loads(await ws.recv())["type"] != "pong":
+                    pass
+                stats[1] += 1
+                await asyncio.sleep(max(0.0, deadline - time.perf_counter()))
+                stats[0] += 1
+        except Exception:  # counted as not alive
+            return
+
+    async def main() -> tuple[int, int]:
+        stats = [0, 0]
+        deadline = time.perf_counter() + seconds
+        await asyncio.gather(*(one(p, deadline, stats) for p in paths))
+        return stats[0], stats[1]
+
+    _raise_fd_limit()
+    return asyncio.run(main())
+
+
+def _projects(url: str, n: int) -> tuple[str, list[str]]:
+    """A registered user with `n` projects: (token, session ids)."""
+    import httpx
+
+    token = httpx.post(url + "/_emulator/users", json={"email": "bench@x.test", "credits": 10**8}).json()["token"]
+    with httpx.Client(base_url=url, headers={"Authorization": f"Bearer {token}"}) as http:
+        sessions = [http.post("/projects", json={"create_session": True}).json()["data"]["session_id"]
+                    for _ in range(n)]  # fmt: skip
+    return token, sessions
+
+
+def _frames_per_second(url: str, path: str, turns: int) -> float:
+    """Frames a chat socket receives per second over `turns` text-only turns, each to `done`."""
+    from websockets.sync.client import connect
+
+    with connect(url.replace("http", "ws") + path, open_timeout=60) as ws:
+        while json.loads(ws.recv())["type"] != "session_ready":
+            pass
+        frames, started = 0, time.perf_counter()
+        for _ in range(turns):
+            ws.send('{"type":"message","content":"what can you do?","metadata":{}}')
+            while True:
+                frames += 1
+                if json.loads(ws.recv())["type"] == "done":
+                    break
+        return frames / (time.perf_counter() - started)
+
+
+def bench_ws(quick: bool) -> list[Row]:
+    n, seconds = (200, 10) if quick else (1000, 30)
+    bare = Server("bare")
+    try:
+        base_alive, _ = _hold_sockets(bare.url, ["/ws/chat"] * n, seconds)
+        base = bare.rss_mb()
+        base_fps = _frames_per_second(bare.url, "/ws/chat", 50)
+    finally:
+        bare.stop()
+    emu = Server("emulator", "--clock", "auto")
+    try:
+        token, sessions = _projects(emu.url, n)
+        alive, ponged = _hold_sockets(emu.url, [f"/ws/chat?token={token}&session_id={s}" for s in sessions], seconds)
+        ours = emu.rss_mb()
+        fps = _frames_per_second(emu.url, f"/ws/chat?token={token}&session_id={sessions[0]}", 50)
+    finally:
+        emu.stop()
+    return [
+        Row(f"{n} open chat sockets answering pings for {seconds}s: RSS MB (alive {alive}/{n}, ponged {ponged}/{n}; "
+            f"bare alive {base_alive})", ours, base, "MB", "ratio <= 1.3", alive == n and ours <= 1.3 * base),
+        Row("text turns over one chat socket: frames/s (bare: 20 chunks and done per message)", fps, base_fps,
+            "frames/s", "recorded", None),
+    ]
+
+
 # -- 3. full workflow in-process ----------------------------------------------------------------------------
 
 
@@ -663,6 +744,7 @@ BENCHES: dict[str, Callable[[bool], list[Row]]] = {
     "json": bench_json,
     "cost": bench_cost,
     "sse": bench_sse,
+    "ws": bench_ws,
     "workflow": bench_workflow,
     "upload": bench_upload,
     "startup": bench_startup,
