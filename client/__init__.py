@@ -30,6 +30,8 @@ from nemo_client._errors import (
 )
 from nemo_client._gateway import AsyncGatewayClient, GatewayClient
 from nemo_client._gateway_core import GATEWAY_URL, ChatResult
+from nemo_client._mcp import McpConnection, headless_oauth
+from nemo_client._mcp import connect as connect_mcp
 from nemo_client._stream import (
     KeepAlive,
     ModelError,
@@ -59,6 +61,7 @@ __all__ = [
     "GatewayClient",
     "InvalidBody",
     "KeepAlive",
+    "McpConnection",
     "MissingClientId",
     "ModelError",
     "NemoClient",
@@ -84,4 +87,6 @@ __all__ = [
     "TurnResult",
     "UnsupportedFileType",
     "classify",
+    "connect_mcp",
+    "headless_oauth",
 ]

@@ -28,7 +28,7 @@ from typing import TYPE_CHECKING
 import pytest
 
 if TYPE_CHECKING:
-    from nemo_client import GatewayClient, NemoClient
+    from nemo_client import GatewayClient, McpConnection, NemoClient
     from nemo_conformance.target import Control, Target
 
 
@@ -132,6 +132,17 @@ def nemo_user(_nemo_emulator_session: Target, nemo_emulator: str) -> Callable[..
         return NemoUser(data["user_id"], data["email"], data["plan"], data["token"], nemo_emulator)
 
     return make
+
+
+@pytest.fixture
+def nemo_mcp(nemo_user: Callable[..., NemoUser]) -> Iterator[McpConnection]:
+    """An official `mcp` client session, signed in through OAuth (DCR, PKCE) as a new creator user with every scope:
+    `nemo_mcp.call("get_credits")`, or `nemo_mcp.run(nemo_mcp.session.list_tools())`."""
+    from nemo_client import McpConnection
+
+    user = nemo_user(plan="creator")
+    with McpConnection(user.base_url, login_hint=user.email) as connection:
+        yield connection
 
 
 @pytest.fixture

@@ -48,6 +48,11 @@ class VirtualClock:
         return time.monotonic()
 
     @staticmethod
+    def real_epoch() -> float:
+        """The wall clock's epoch seconds, for a library that compares expiries with it (the MCP SDK's OAuth)."""
+        return time.time()
+
+    @staticmethod
     async def wall_sleep(seconds: float) -> None:
         """Hold for real seconds (injected latency is about real clients' timeouts, not virtual time)."""
         await asyncio.sleep(max(0.0, min(seconds, 600.0)))

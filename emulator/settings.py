@@ -209,6 +209,33 @@ class Settings:
     gateway_sandbox_startup_s: float = 1.0
     """Virtual seconds of `warming_up` before a session's first `session_ready`."""
 
+    mcp_auth: Literal["oauth", "none", "static"] = "oauth"
+    """B.1: /mcp takes OAuth 2.1 access tokens. For MCP tools that cannot sign in (inspectors, test runners): `none`
+    serves it to mcp_user without any token, `static` to whoever sends mcp_static_token (printed at start). Both are
+    leniencies, refused off loopback."""
+    mcp_user: str | None = None
+    """E-mail of the registered user that `none`/`static` serve, and that sign-in approves when the authorization
+    request names nobody (`login_hint`); unset: the newest registered user."""
+    mcp_static_token: str | None = None
+    """The bearer of mcp_auth=static (a random one is made at start when unset)."""
+    mcp_consent: Literal["auto", "page", "deny"] = "auto"
+    """B.1: sign-in approves at once (headless clients), shows a real consent page, or is denied."""
+    mcp_access_ttl_s: float = 3600.0
+    mcp_refresh_ttl_s: float = 30 * 86400.0
+    mcp_code_ttl_s: float = 600.0
+    mcp_error_carrier: Literal["tool_result", "http_status"] = "tool_result"
+    """B.4 (open point 4): a tool's 402/403/422 travels as a tool result with isError and a `code` (the MCP way,
+    which clients show to the model), or as the HTTP status of the tools/call request."""
+    mcp_enforce_scopes: bool = True
+    """B.2: a tool needs its scope (unlisted and 403 insufficient_scope without it); off: every tool for any grant
+    (a leniency)."""
+    mcp_json_response: bool = False
+    """Streamable HTTP answers a request with an SSE stream (the SDK's default) or, on, with one JSON body."""
+    mcp_max_sessions: int = 1000
+    """Streamable HTTP sessions open at once (503 beyond)."""
+    mcp_turn_events: int = 200
+    """Events a delegated turn keeps for get_nemo_agent_turn (then `truncated`)."""
+
     control: bool = True
     """Serve the control plane /_emulator/ (`--no-control` removes it altogether)."""
     allowed_hosts: tuple[str, ...] = ()

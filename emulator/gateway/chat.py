@@ -141,13 +141,14 @@ async def chat(ws: WebSocket) -> None:
         await ws.send_text(dumps({"type": "error", "error": exc.message}).decode())
         await ws.close(1008, "session not found")
         return
-    if not isinstance(session.live, Channel):
-        session.live = Channel(store.settings.gateway_resume_frames)
+    channel = session.surfaces.get("gateway")
+    if not isinstance(channel, Channel):
+        channel = session.surfaces["gateway"] = Channel(store.settings.gateway_resume_frames)
         await ws.send_text(dumps({"type": "warming_up"}).decode())
         await ws.send_text(dumps({"type": "status", "status": "sandbox_startup",
                                   "sandbox_id": f"sbx_{session.id}"}).decode())  # fmt: skip
         await store.clock.sleep(store.settings.gateway_sandbox_startup_s)
-    socket = _Socket(ws, store, user, session, session.live)
+    socket = _Socket(ws, store, user, session, channel)
     await socket.send({"type": "session_ready", "session_id": session.id})
     writer = asyncio.ensure_future(socket.write())
     reader = asyncio.ensure_future(socket.read())

@@ -20,7 +20,7 @@ from starlette.routing import Route
 
 from nemo_emulator.errors import ApiError
 from nemo_emulator.harness import Harness
-from nemo_emulator.harness.schemas import CLOCK, CREDITS, USER, check
+from nemo_emulator.harness.schemas import CLOCK, CREDITS, OAUTH, USER, check
 from nemo_emulator.web.auth import store_of
 from nemo_emulator.web.body import read_json
 from nemo_emulator.web.envelope import CompactJSON
@@ -112,6 +112,28 @@ async def users(request: Request) -> Response:
     store.commit()
     store.publish("credits", {"user_id": user.id})
     return CompactJSON({**user_view(store, user), "token": token.value}, status_code=201)
+
+
+async def oauth(request: Request) -> Response:
+    """The MCP server's sign-in: GET its clients and grants; POST `{"consent": "auto"|"page"|"deny"}` to change how
+    sign-in answers, `{"revoke_user": id}` to revoke a user's grants, `{"expire_user": id}` to expire their access
+    tokens now (refresh tokens still work)."""
+    store = store_of(request)
+    if request.method == "POST":
+        body = await read_json(request, limit=4096)
+        check(OAUTH, body)
+        changed: dict[str, Any] = {}
+        if "consent" in body:
+            store.oauth.consent = body["consent"]
+            changed["consent"] = body["consent"]
+        if "revoke_user" in body:
+            changed["revoked"] = store.oauth.revoke_user(body["revoke_user"])
+        if "expire_user" in body:
+            changed["expired"] = store.oauth.expire_user(body["expire_user"])
+        store.commit()
+        store.publish("oauth", changed)
+        return JSONResponse({**changed, **store.oauth.view()})
+    return JSONResponse({"consent": store.oauth.consent or store.settings.mcp_consent, **store.oauth.view()})
 
 
 async def settings(request: Request) -> Response:
@@ -211,6 +233,7 @@ routes = [
     Route("/_emulator/settings", settings, methods=["GET"]),
     Route("/_emulator/credits", credits, methods=["POST"]),
     Route("/_emulator/users", users, methods=["GET", "POST"]),
+    Route("/_emulator/oauth", oauth, methods=["GET", "POST"]),
     Route("/_emulator/errors", errors, methods=["GET"]),
     Route("/_emulator/faults", faults, methods=["GET", "POST", "DELETE"]),
     Route("/_emulator/faults/{fault_id}", fault, methods=["DELETE"]),

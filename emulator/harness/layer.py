@@ -86,12 +86,21 @@ class ControlLayer:
         internal = scope["path"].startswith("/_emulator/")
         if harness.faults.rules and not internal and await self._fault(scope, receive, send):
             return
+        if harness.faults.rules and scope["path"] == "/mcp":
+            self._expire(scope)
         if harness.mutant is not None and harness.mutant.rewrite is not None and scope["type"] == "http":
             send = self._rewriting(scope, send)
         if not harness.journal.enabled or internal:
             await self.app(scope, receive, send)
             return
         await self._journaled(scope, receive, send)
+
+    def _expire(self, scope: Scope) -> None:
+        """An expire_token fault: the access token this request carries has just expired."""
+        fault = self.harness.faults.take(("expire_token",), scope.get("method", "POST"), scope["path"])
+        bearer = (_header(scope, b"authorization") or "")[7:].strip()
+        if fault is not None and bearer:
+            self.harness.store.oauth.expire_token(bearer)
 
     def _rewriting(self, scope: Scope, send: Send) -> Send:
         """A send that holds a JSON response back, lets the mutant rewrite it, then sends it."""

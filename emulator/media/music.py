@@ -241,3 +241,31 @@ def write_music(
         for block in blocks(duration, genre, seed, cuts):
             w.writeframes((np.clip(block.T, -1, 1) * 32767).astype("<i2").tobytes())
     tmp.replace(path)
+
+
+def write_effect(path: Path, duration: float, kind: str, seed: int) -> None:
+    """A generated sound effect (a filtered noise burst that decays) or "speech" (a voiced tone with syllable-like
+    pitch and loudness), as 16-bit PCM WAV: stand-ins for models the emulator does not run."""
+    rng = np.random.default_rng(seed)
+    n = max(1, int(duration * RATE))
+    t = np.arange(n, dtype=np.float32) / RATE
+    if kind == "speech":
+        syllable = 0.18
+        pitch = 140 + 40 * np.sin(2 * np.pi * t / (syllable * 7)) + rng.uniform(-10, 10)
+        phase = 2 * np.pi * np.cumsum(pitch) / RATE
+        voice = sum(np.sin(k * phase) / k for k in range(1, 6))
+        envelope = np.clip(np.sin(np.pi * (t % syllable) / syllable), 0, 1) ** 0.5
+        signal = 0.3 * voice * envelope
+    else:
+        noise = rng.standard_normal(n).astype(np.float32)
+        smooth = np.convolve(noise, np.ones(24) / 24, mode="same")
+        signal = 0.8 * smooth * np.exp(-4 * t / max(duration, 0.1))
+    pcm = (np.clip(signal, -1, 1) * 32767).astype("<i2")
+    path.parent.mkdir(parents=True, exist_ok=True)
+    tmp = path.with_suffix(".part")
+    with tmp.open("wb") as fh, wave.open(fh, "wb") as out:
+        out.setnchannels(1)
+        out.setsampwidth(2)
+        out.setframerate(RATE)
+        out.writeframes(pcm.tobytes())
+    tmp.replace(path)

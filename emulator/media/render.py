@@ -264,7 +264,8 @@ class _Picture:
         black = av.VideoFrame.from_ndarray(np.zeros((height, width, 3), np.uint8), format="rgb24")
         self.black = black.reformat(format="yuv420p")
 
-    def _source(self, span: _Span) -> Any:
+    def _source(self, span: _Span, skip: float = 0.0) -> Any:
+        """The span's source, opened on first use `skip` seconds into the segment."""
         source = self.open.get(span.index)
         if source is None:
             src = str(span.seg.get("src", ""))
@@ -274,9 +275,20 @@ class _Picture:
             elif path.suffix.lower() in (".png", ".jpg", ".jpeg", ".webp", ".gif"):
                 source = _Still(path, self.width, self.height)
             else:
-                source = _VideoFile(path, drafts._num(span.seg.get("so")) / 1000, self.width, self.height)
+                source = _VideoFile(path, drafts._num(span.seg.get("so")) / 1000 + skip, self.width, self.height)
             self.open[span.index] = source
         return source
+
+    def still(self, t: float) -> av.VideoFrame:
+        """The picture at t alone, as `at` composes it: only the sources visible at t are opened, and a video is
+        sought straight to its frame there rather than decoded from the segment's start."""
+        playing = [s for s in self.videos if s.start <= t < s.end]
+        picture: av.VideoFrame | np.ndarray = self.black
+        if playing:
+            top = playing[-1]
+            source = self._source(top, skip=t - top.start)
+            picture = source.frame(0.0 if isinstance(source, _VideoFile) else t - top.start)
+        return self._overlay(picture, t)
 
     def at(self, t: float) -> av.VideoFrame:
         for index in [i for i, _ in self.open.items() if not self._playing(i, t)]:
@@ -288,6 +300,10 @@ class _Picture:
         if playing:
             top = playing[-1]
             picture = self._source(top).frame(t - top.start)
+        return self._overlay(picture, t)
+
+    def _overlay(self, picture: av.VideoFrame | np.ndarray, t: float) -> av.VideoFrame:
+        """The texts showing at t, blended onto the picture (on its YUV planes when it has them)."""
         texts = [s for s in self.texts if s.start <= t < s.end]
         for span in texts:
             if span.index not in self.drawn:
@@ -524,3 +540,24 @@ def render_steps(
         mixer.close()
         tmp.unlink(missing_ok=True)
     return {"duration": total, "size": path.stat().st_size, "width": width, "height": height}
+
+
+def render_frame(draft: JSON, t: float, resolve: Resolver, *, max_short: int = 1080,
+                 cuts: Callable[[str], list[float]] = lambda src: []) -> av.VideoFrame:  # fmt: skip
+    """One frame of `draft` at `t` seconds, composed by the export's own code (a frame and the export can never
+    disagree), at the export's size."""
+    width, height = drafts.output_size(draft, max_short)
+    picture = _Picture(draft, resolve, width, height, cuts)
+    try:
+        return picture.still(max(0.0, t))
+    finally:
+        picture.close()
+
+
+def frame_png(frame: av.VideoFrame) -> bytes:
+    """A frame as PNG bytes."""
+    import io
+
+    out = io.BytesIO()
+    frame.to_image().save(out, format="PNG", optimize=False, compress_level=1)  # type: ignore[no-untyped-call]
+    return out.getvalue()

@@ -185,7 +185,7 @@ class Renders:
         output = job.output
         height = min(HEIGHTS.get(str(output.get("resolution") or output.get("quality")), 1080),
                      self.settings.render_max_height)  # fmt: skip
-        resolve = _resolver(job.user_id, uploads, self.root.parent / "generated")
+        resolve = source_resolver(job.user_id, uploads, self.root.parent / "generated")
 
         def cuts(src: str) -> list[float]:
             return list(analysis_for(analyses, src).get("scene_cuts", []))
@@ -227,16 +227,18 @@ def _stop(job: RenderJob) -> None:
         job.encode.cancel()
 
 
-def _resolver(user_id: str, uploads: Uploads, generated: Path) -> Callable[[str], Path | None]:
+def source_resolver(user_id: str, uploads: Uploads, generated: Path) -> Callable[[str], Path | None]:
     """Local file behind a segment `src`: the user's own uploads and generated audio; else None."""
 
     def resolve(src: str) -> Path | None:
+        if src.startswith("asset://media/"):  # the MCP surface's name of an upload (nemo_protocol.v3.asset_url)
+            src = "/cdn/uploads/" + src.removeprefix("asset://media/")
         parts = urlsplit(src).path.split("/")
         if len(parts) >= 5 and parts[1:3] == ["cdn", "uploads"]:
             upload = uploads.by_id.get(parts[3])
             if upload is not None and upload.user_id == user_id and upload.filename == unquote(parts[4]):
                 return upload.path
-        if len(parts) == 4 and parts[1:3] == ["cdn", "generated"] and parts[3].endswith(".wav"):
+        if len(parts) == 4 and parts[1:3] == ["cdn", "generated"] and parts[3].endswith((".wav", ".mp4")):
             path = generated / parts[3]
             return path if path.exists() and "/" not in parts[3] else None
         return None

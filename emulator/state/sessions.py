@@ -79,8 +79,9 @@ class Session:
     """The last turns as the inspector shows them: messages, steps, heartbeats, what a silent turn changed."""
     pending: Pending | None = field(default=None, repr=False)
     """The question the agent last asked, while the session waits on its answer."""
-    live: Any = field(default=None, repr=False)
-    """A surface's outgoing stream for this session (the gateway's channel), kept for a client that reconnects."""
+    surfaces: dict[str, Any] = field(default_factory=dict, repr=False)
+    """What a surface keeps for this session beyond one request: the gateway's channel (for a client that
+    reconnects), the MCP server's delegated turns."""
 
     def note(self, line: Note) -> None:
         self.transcript.append(line)

@@ -24,6 +24,9 @@ from nemo_emulator.hooks import Hooks
 from nemo_emulator.ids import Ids
 from nemo_emulator.settings import Settings
 from nemo_emulator.state.accounts import Accounts
+from nemo_emulator.state.generations import Generations
+from nemo_emulator.state.oauth import OAuth
+from nemo_emulator.state.platform import Platform
 from nemo_emulator.state.pool import FairPool
 from nemo_emulator.state.renders import RenderJob, Renders
 from nemo_emulator.state.sessions import Sessions
@@ -93,6 +96,9 @@ class Store:
         self.sessions = Sessions(self.ids)
         self.uploads = Uploads(s, self.ids, self.root / "uploads")
         self.renders = Renders(s, self.clock, self.root / "renders", self.pools.renders, self.record_error)
+        self.oauth = OAuth(s, self.clock)
+        self.generations = Generations(s, self.clock)
+        self.platform = Platform(self.clock)
         self.tasks: set[asyncio.Task[Any]] = set()
 
     @property

@@ -25,8 +25,14 @@ def error_response(request: Request, exc: ApiError) -> Response:
     """Render `exc` in the envelope and with the code table of the surface its route belongs to: the gateway's
     (protocol/gateway.py), or the mega API's, whose HTTP status Settings.error_http_status chooses."""
     path = request.url.path
-    if gateway.is_gateway(path):
-        code: int = gateway.translate(exc.code)
+    code: int
+    if path.startswith(OAUTH_PREFIXES):  # the MCP surface speaks OAuth's error JSON (RFC 6749 §5.2)
+        code = int(exc.code)
+        status = exc.status or (code if 400 <= code < 600 else 400)
+        name = "server_error" if status >= 500 else "temporarily_unavailable" if status == 429 else "invalid_request"
+        body = exc.body if exc.body is not None else {"error": name, "error_description": exc.message}
+    elif gateway.is_gateway(path):
+        code = gateway.translate(exc.code)
         status = exc.status or gateway.http_status(code)
         body = exc.body if exc.body is not None else code_error_body(code, exc.message)
         if path.startswith("/services/v1/") and exc.body is None:
@@ -44,6 +50,7 @@ async def _api_error(request: Request, exc: Exception) -> Response:
     return error_response(request, exc)
 
 
+OAUTH_PREFIXES = ("/oauth/", "/.well-known/oauth", "/mcp")
 _HTTP_CODES = {404: Code.NOT_FOUND, 405: Code.METHOD_NOT_ALLOWED, 413: Code.BODY_TOO_LARGE}
 
 
