@@ -284,13 +284,11 @@ def token_for(server: Server, email: str, scopes: list[str]) -> str:
                                                  "state": "s", "login_hint": email})  # fmt: skip
         assert r.status_code == 302, r.text
         code = parse_qs(urlsplit(r.headers["location"]).query)["code"][0]
-        plain = http.post("/oauth/token", data={"grant_type": "authorization_code", "code": code,
-                                                "redirect_uri": "http://127.0.0.1:9/cb", "client_id": client["client_id"],
-                                                "code_verifier": "wrong" + verifier})  # fmt: skip
+        exchange = {"grant_type": "authorization_code", "code": code, "redirect_uri": "http://127.0.0.1:9/cb",
+                    "client_id": client["client_id"]}  # fmt: skip
+        plain = http.post("/oauth/token", data={**exchange, "code_verifier": "wrong" + verifier})
         assert plain.status_code == 400  # PKCE: a wrong verifier gets nothing
-        token = http.post("/oauth/token", data={"grant_type": "authorization_code", "code": code,
-                                                "redirect_uri": "http://127.0.0.1:9/cb", "client_id": client["client_id"],
-                                                "code_verifier": verifier}).json()  # fmt: skip
+        token = http.post("/oauth/token", data={**exchange, "code_verifier": verifier}).json()
     assert set(token["scope"].split()) <= set(scopes), token
     access: str = token["access_token"]
     return access
