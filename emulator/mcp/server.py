@@ -13,7 +13,8 @@ import mcp_types as types
 from mcp.server.lowlevel import Server
 
 from nemo_emulator.errors import ApiError
-from nemo_emulator.mcp.tools import Context, Reply, handlers
+from nemo_emulator.mcp.tools import handlers
+from nemo_emulator.mcp.tools.base import Context, Reply
 from nemo_emulator.state.accounts import User
 from nemo_emulator.state.store import Store
 from nemo_protocol.mcp import BY_NAME, NAMES, TOOLS, McpCode, Tool, translate

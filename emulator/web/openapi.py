@@ -17,6 +17,8 @@ from nemo_protocol.routes import ENDPOINTS, Endpoint, envelope_for
 from nemo_protocol.wire import JSON
 
 _BY_ROUTE: dict[tuple[str, str], Endpoint] = {(e.method, e.path): e for e in ENDPOINTS}
+NOT_REST = ("/mcp", "/oauth/", "/.well-known/", "/ws/")
+"""The MCP surface (JSON-RPC, described by its tools/list) and OAuth (described by its metadata) are left out."""
 
 
 @cache
@@ -61,7 +63,8 @@ def _operation(method: str, path: str, handler: Any) -> JSON:
             "description": "success",
             "content": {"application/json": {"schema": _ref(name) if name else {"type": "object"}}},
         }
-    op: JSON = {"summary": doc, "operationId": f"{method.lower()}_{handler.__name__}", "responses": responses}
+    slug = re.sub(r"[^a-z0-9]+", "_", path.lower()).strip("_") or "root"
+    op: JSON = {"summary": doc, "operationId": f"{method.lower()}_{slug}", "responses": responses}
     if params:
         op["parameters"] = params
     if not path.startswith(("/_emulator", "/cdn")) and path != "/api/auth/anonymous-token":
@@ -87,7 +90,7 @@ def build(routes: list[Any]) -> JSON:
     """The OpenAPI document for `routes` (Starlette Route objects), described from the protocol's endpoint table."""
     paths: JSON = {}
     for route in routes:
-        if not isinstance(route, Route) or route.path == "/openapi.json":
+        if not isinstance(route, Route) or route.path == "/openapi.json" or route.path.startswith(NOT_REST):
             continue
         for method in sorted((route.methods or {"GET"}) - {"HEAD"}):
             paths.setdefault(route.path, {})[method.lower()] = _operation(method, route.path, route.endpoint)

@@ -7,7 +7,7 @@ from __future__ import annotations
 import secrets
 
 from nemo_emulator.errors import ApiError
-from nemo_emulator.mcp.tools import Context, Handler, Reply
+from nemo_emulator.mcp.tools.base import Context, Handler, Reply
 from nemo_emulator.mcp.turns import DelegatedTurn, McpFraming
 from nemo_emulator.state.sessions import Session
 from nemo_protocol.mcp import McpCode, translate

@@ -13,7 +13,7 @@ from pathlib import Path
 
 from nemo_emulator.agent import slots
 from nemo_emulator.errors import ApiError
-from nemo_emulator.mcp.tools import Context, Handler, Reply
+from nemo_emulator.mcp.tools.base import Context, Handler, Reply
 from nemo_emulator.state.exports import submit_export
 from nemo_emulator.state.fetch import fetch_all
 from nemo_emulator.state.generations import Generation

@@ -8,7 +8,7 @@ import html
 import mcp_types as types
 
 from nemo_emulator.errors import ApiError
-from nemo_emulator.mcp.tools import Context, Handler, Reply
+from nemo_emulator.mcp.tools.base import Context, Handler, Reply
 from nemo_protocol.mcp import McpCode
 from nemo_protocol.wire import JSON
 

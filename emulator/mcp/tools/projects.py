@@ -14,7 +14,7 @@ from typing import Any
 import mcp_types as types
 
 from nemo_emulator.errors import ApiError
-from nemo_emulator.mcp.tools import Context, Handler, Reply
+from nemo_emulator.mcp.tools.base import Context, Handler, Reply
 from nemo_emulator.state.renders import HEIGHTS, source_resolver
 from nemo_emulator.state.sessions import Session
 from nemo_protocol import draft as drafts
