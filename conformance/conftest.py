@@ -17,6 +17,7 @@ from nemo_client import NemoClient
 from nemo_conformance import profiles
 from nemo_conformance.gateway_checks import GatewayTarget
 from nemo_conformance.identities import Identities
+from nemo_conformance.mcp_checks import McpTarget
 from nemo_conformance.target import Control, Target, spawn_emulator
 
 _PACKAGE = Path(__file__).resolve().parent
@@ -87,6 +88,20 @@ def gateway_target(pytestconfig: pytest.Config, nemo_target: Target) -> GatewayT
     if nemo_target.control is None and key is None:
         pytest.skip("the gateway checks need a control plane to make users, or --nemo-api-key")
     return GatewayTarget(nemo_target.url, key, nemo_target.control, nemo_target.url, live=nemo_target.live)
+
+
+@pytest.fixture(scope="session")
+def mcp_target(pytestconfig: pytest.Config, request: pytest.FixtureRequest) -> McpTarget:
+    """The MCP server under test: --nemo-mcp-url (with --nemo-mcp-token for the tool checks), or the emulator the
+    suite tests, whose sign-in approves the users its control plane makes."""
+    url = pytestconfig.getoption("--nemo-mcp-url")
+    token = pytestconfig.getoption("--nemo-mcp-token")
+    if url:
+        url = url.rstrip("/").removesuffix("/mcp")
+        live = not any(h in url for h in ("://127.", "://localhost", "://[::1]"))
+        return McpTarget(url, token, None, live=live)
+    target: Target = request.getfixturevalue("nemo_target")
+    return McpTarget(target.url, token, target.control, live=target.live)
 
 
 @pytest.fixture(autouse=True)

@@ -44,6 +44,12 @@ def pytest_addoption(parser: pytest.Parser) -> None:
                     help="the gateway (mega-x-api) the gateway checks test (default: the emulator under test)")
     group.addoption("--nemo-api-key", default=None,
                     help="a registered user's API token for the gateway checks (or NEMOVIDEO_API_KEY)")
+    group.addoption("--nemo-mcp-url", default=os.environ.get("NEMO_MCP_URL"),
+                    help="the MCP server the MCP checks test, its base URL (the endpoint is <url>/mcp; default: the "
+                         "emulator under test)")
+    group.addoption("--nemo-mcp-token", default=os.environ.get("NEMO_MCP_TOKEN"),
+                    help="a pre-obtained OAuth access token for the MCP tool checks (or NEMO_MCP_TOKEN); without "
+                         "one they sign in, which needs an emulator's auto-approving sign-in")
     group.addoption("--nemo-budget", type=int, default=0, help="credits the suite may spend on a live API")
     group.addoption(
         "--nemo-share-identities",

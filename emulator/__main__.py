@@ -228,6 +228,13 @@ def serve(args: argparse.Namespace) -> None:
     settings = settings_from_args(args)
     if settings.reproducible_tokens and not is_loopback(args.host):
         raise SystemExit("nemo-emulator: --reproducible-tokens makes tokens predictable; it is refused off loopback")
+    if settings.mcp_auth != "oauth" and not is_loopback(args.host):
+        raise SystemExit(f"nemo-emulator: mcp_auth={settings.mcp_auth} serves /mcp without sign-in; it is refused off "
+                         "loopback")  # fmt: skip
+    if settings.mcp_auth == "static" and not settings.mcp_static_token:
+        import secrets
+
+        settings = settings.replace(mcp_static_token=f"mcp_static_{secrets.token_urlsafe(32)}")
     try:
         app = create_app(settings)
     except (RuntimeError, OSError, ValueError) as exc:
@@ -242,6 +249,11 @@ def serve(args: argparse.Namespace) -> None:
     print(f"nemo-emulator listening on http://{shown}:{port} (clock {settings.clock_mode}, seed {settings.seed})")
     if settings.control:
         print(f"inspector: http://{shown}:{port}/_emulator/ui", flush=True)
+    if settings.mcp_auth == "static":
+        print(f"MCP: http://{shown}:{port}/mcp takes the static bearer {settings.mcp_static_token}", flush=True)
+    elif settings.mcp_auth == "none":
+        print(f"MCP: http://{shown}:{port}/mcp serves {settings.mcp_user or 'the newest registered user'} without "
+              "sign-in", flush=True)  # fmt: skip
     else:
         print("control plane /_emulator/ is off", flush=True)
     if (warning := server.exposure(args.host, settings)) is not None:

@@ -7,6 +7,7 @@ they cost one attribute read and do nothing.
   frame before it is sent, and may drop it or cut the stream.
 - `render_submitted`: a render job was accepted.
 - `tool_called`: an MCP tool is about to run; the hook may answer with an error instead.
+- `tool_returned`: an MCP tool call ended (with its B.4 code, 0 when it succeeded).
 - `reset`: the store was reset (the harness forgets its own state too, or keeps what outlives a reset).
 """
 
@@ -53,6 +54,9 @@ class Hooks:
     def tool_called(self, name: str, session_id: str | None) -> ApiError | None:
         """An MCP tool is about to run; an error to answer instead, if any."""
         return None
+
+    def tool_returned(self, name: str, session_id: str | None, user_id: str, code: int) -> None:
+        """An MCP tool call ended; `code` is 0 or the B.4 code it failed with."""
 
     def reset(self) -> None:
         """The store was just reset."""

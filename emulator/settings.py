@@ -223,6 +223,9 @@ class Settings:
     mcp_access_ttl_s: float = 3600.0
     mcp_refresh_ttl_s: float = 30 * 86400.0
     mcp_code_ttl_s: float = 600.0
+    mcp_refresh_reuse_detection: bool = True
+    """B.1: refresh tokens rotate on every use, and presenting a spent one is `invalid_grant` and revokes its whole
+    family (OAuth 2.1 4.3.1); off: a spent refresh token is exchanged again (a leniency)."""
     mcp_error_carrier: Literal["tool_result", "http_status"] = "tool_result"
     """B.4 (open point 4): a tool's 402/403/422 travels as a tool result with isError and a `code` (the MCP way,
     which clients show to the model), or as the HTTP status of the tools/call request."""
@@ -270,8 +273,9 @@ class Settings:
             if isinstance(value, dict) and value.get("cap") == float("inf"):
                 value["cap"] = None
         values["state_dir"] = str(self.state_dir) if self.state_dir is not None else None
-        if self.control_token is not None:
-            values["control_token"] = "<set>"
+        for secret in ("control_token", "mcp_static_token"):
+            if values[secret] is not None:
+                values[secret] = "<set>"
         return values
 
     def replace(self, **changes: Any) -> Settings:

@@ -23,6 +23,12 @@ CASES = {
     "gateway_auth_code": ("test_gateway.py", "test_a_bad_token_is_1010_with_401"),
     "gateway_no_accept": ("test_gateway.py", "test_a_chat_is_framed_and_ends_with_one_done"),
     "gateway_consumed": ("test_gateway.py", "a paid turn left total_consumed as it was"),
+    "mcp_refresh_reuse": ("test_mcp.py", "a replayed refresh token was exchanged again"),
+    "mcp_scopes": ("test_mcp.py", "a tool without its scope answered 400, not 403"),
+    "mcp_pkce_metadata": ("test_mcp.py", "the authorization server does not advertise PKCE S256"),
+    "mcp_challenge": ("test_mcp.py", "an unauthenticated /mcp answered 403, not 401"),
+    "mcp_conflict": ("test_mcp.py", "expected a tool error (409, 'version_conflict'), got a result"),
+    "mcp_credit_code": ("test_mcp.py", "a tool error's code is 2001, not one of (402, 'insufficient_credits')"),
 }
 
 

@@ -9,6 +9,7 @@ from typing import Any
 
 from nemo_emulator.errors import ApiError
 from nemo_emulator.harness import mutants
+from nemo_emulator.harness.calls import McpCalls
 from nemo_emulator.harness.faults import Faults
 from nemo_emulator.harness.feed import Feed
 from nemo_emulator.harness.journal import Journal
@@ -47,6 +48,7 @@ class Harness(Hooks):
         self.journal = Journal(store.settings.journal_size)
         self.feed = Feed(self.journal)
         """Open inspector pages; they outlive a reset."""
+        self.mcp_calls = McpCalls()
 
     @property
     def active(self) -> bool:
@@ -85,7 +87,13 @@ class Harness(Hooks):
             return None
         return ApiError(fault.code or Code.INTERNAL, fault.message or f"injected fault {fault.id}")
 
+    def tool_returned(self, name: str, session_id: str | None, user_id: str, code: int) -> None:
+        call = self.mcp_calls.record(session_id, user_id, name, code, self.store.clock.now())
+        if self.watching:
+            self.feed.publish("mcp", call)
+
     def reset(self) -> None:
+        self.mcp_calls = McpCalls()
         self.faults = Faults()
         self.journal = Journal(self.store.settings.journal_size)
         self.feed.attach(self.journal)

@@ -113,6 +113,8 @@ async def overview(request: Request) -> Response:
         "settings": store.settings.public(),
         "users": users,
         "sessions": sessions,
+        "oauth": store.oauth.view(),
+        "mcp_sessions": harness_of(request).mcp_calls.view(),
         "journal": {"enabled": harness_of(request).journal.enabled, "kept": len(harness_of(request).journal.entries)},
         "codes": [{"code": int(c), "name": c.name} for c in Code if c],
         "fault_kinds": list(KINDS),

@@ -9,7 +9,7 @@ from collections import deque
 from typing import Any
 
 SECRET_HEADERS = re.compile(rb"authorization|cookie|token|secret|api-key|apikey|password", re.IGNORECASE)
-SECRETS = re.compile(r"(nmv_usr_|clm_|mcp_at_|mcp_rt_|mcp_code_|mcp_cs_)[A-Za-z0-9_\-]{6,}")
+SECRETS = re.compile(r"(nmv_usr_|clm_|mcp_at_|mcp_rt_|mcp_code_|mcp_cs_|mcp_static_)[A-Za-z0-9_\-]{6,}")
 """Bearer, claim and OAuth tokens (and client secrets) wherever they appear in recorded text."""
 QUERY_SECRET = re.compile(r"((?:^|&)(?:token|access_token|refresh_token|code|client_secret|s)=)[^&]*", re.IGNORECASE)
 BODY_KEPT = 4096

@@ -99,6 +99,38 @@ def _gateway_nothing_consumed(reply: Reply) -> None:
         data["total_consumed"] = 0
 
 
+def _no_s256(reply: Reply) -> None:
+    if reply.path == "/.well-known/oauth-authorization-server" and isinstance(reply.body, dict):
+        reply.body["code_challenge_methods_supported"] = ["plain"]
+
+
+def _forbidden_not_unauthorized(reply: Reply) -> None:
+    if reply.path == "/mcp" and reply.status == 401:
+        reply.status = 403
+
+
+def _tool_errors(reply: Reply) -> list[dict[str, Any]]:
+    """The structured errors of the failed tool results in a JSON answer of /mcp (mcp_json_response on)."""
+    if reply.path != "/mcp":
+        return []
+    messages = reply.body if isinstance(reply.body, list) else [reply.body]
+    return [m["result"] for m in messages
+            if isinstance(m, dict) and isinstance(m.get("result"), dict) and m["result"].get("isError")
+            and isinstance(m["result"].get("structuredContent"), dict)]  # fmt: skip
+
+
+def _conflict_saved(reply: Reply) -> None:
+    for result in _tool_errors(reply):
+        if result["structuredContent"].get("code") == 409:
+            result["isError"] = False
+
+
+def _mega_credit_code(reply: Reply) -> None:
+    for result in _tool_errors(reply):
+        if result["structuredContent"].get("code") == 402:
+            result["structuredContent"]["code"] = 2001
+
+
 def _drop(kind: str) -> FrameRewrite:
     return lambda k, frame: None if k == kind else frame
 
@@ -124,6 +156,16 @@ MUTANTS: dict[str, Mutant] = {m.name: m for m in (
            frames=_drop("message_accepted"), surface="gateway"),
     Mutant("gateway_consumed", "billing counts what turns consumed", rewrite=_gateway_nothing_consumed,
            surface="gateway"),
+    Mutant("mcp_refresh_reuse", "a spent refresh token is invalid_grant", surface="mcp",
+           settings={"mcp_refresh_reuse_detection": False}),
+    Mutant("mcp_scopes", "a tool without its scope is 403 insufficient_scope", surface="mcp",
+           settings={"mcp_enforce_scopes": False}),
+    Mutant("mcp_pkce_metadata", "the authorization server advertises PKCE S256", rewrite=_no_s256, surface="mcp"),
+    Mutant("mcp_challenge", "an unauthenticated /mcp is 401", rewrite=_forbidden_not_unauthorized, surface="mcp"),
+    Mutant("mcp_conflict", "a stale base_version is a 409 conflict", rewrite=_conflict_saved, surface="mcp",
+           settings={"mcp_json_response": True}),
+    Mutant("mcp_credit_code", "a tool without credits fails with 402", rewrite=_mega_credit_code, surface="mcp",
+           settings={"mcp_json_response": True}),
 )}  # fmt: skip
 
 

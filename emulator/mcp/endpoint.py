@@ -19,6 +19,7 @@ from mcp.server.auth.middleware.bearer_auth import AuthenticatedUser
 from mcp.server.auth.provider import AccessToken
 from starlette.types import Message, Receive, Scope, Send
 
+from nemo_emulator.mcp.carrier import as_http_status, is_tool_call
 from nemo_emulator.mcp.server import GRANT, Caller, build
 from nemo_emulator.state.store import Store
 from nemo_protocol.mcp import BY_NAME, RESOURCE_PATH
@@ -37,6 +38,13 @@ def _header(scope: Scope, name: bytes) -> str | None:
         if key == name:
             return str(value.decode("latin-1"))
     return None
+
+
+def _parsed(body: bytes) -> Any:
+    try:
+        return loads(body)
+    except ValueError:
+        return None
 
 
 def _base(scope: Scope) -> str:
@@ -99,7 +107,8 @@ class McpEndpoint:
         bearer = auth[7:].strip() if auth[:7].lower() == "bearer " else ""
         session_key = _header(scope, b"mcp-session-id")
         if s.mcp_auth in ("none", "static"):
-            if s.mcp_auth == "static" and not hmac.compare_digest(bearer.encode(), (s.mcp_static_token or "").encode()):
+            if s.mcp_auth == "static" and (not s.mcp_static_token or not hmac.compare_digest(
+                    bearer.encode(), s.mcp_static_token.encode())):  # fmt: skip
                 return None, "send the static bearer the emulator printed at start"
             from nemo_emulator.mcp.oauth import granted_scopes, signing_user
 
@@ -128,7 +137,7 @@ class McpEndpoint:
         if caller is None:
             await self._unauthorized(scope, send, "invalid_token", why)
             return
-        body = b""
+        body, carried = b"", False
         if scope["method"] == "POST":
             more = True
             while more:
@@ -138,9 +147,11 @@ class McpEndpoint:
                 if len(body) > MAX_BODY:
                     await _answer(send, 413, {"error": "request_too_large"}, [])
                     return
-            if (refusal := self._scope_refusal(body, caller)) is not None:
+            message = _parsed(body)
+            if (refusal := self._scope_refusal(message, caller)) is not None:
                 await _answer(send, 403, refusal[0], [(b"www-authenticate", refusal[1].encode())])
                 return
+            carried = self.store.settings.mcp_error_carrier == "http_status" and is_tool_call(message)
         sent = [False]
 
         async def replay() -> Message:
@@ -149,10 +160,12 @@ class McpEndpoint:
                 return {"type": "http.request", "body": body, "more_body": False}
             return await receive()
 
+        out = as_http_status(send) if carried else send
+
         async def with_cors(message: Message) -> None:
             if message["type"] == "http.response.start":
                 message = {**message, "headers": [*message.get("headers", []), *CORS]}
-            await send(message)
+            await out(message)
 
         token = AccessToken(token="-", client_id=caller.user.id, scopes=list(caller.scopes), subject=caller.user.id)
         user = AuthenticatedUser(token)
@@ -164,13 +177,9 @@ class McpEndpoint:
         finally:
             auth_context_var.reset(reset)
 
-    def _scope_refusal(self, body: bytes, caller: Caller) -> tuple[dict[str, Any], str] | None:
+    def _scope_refusal(self, message: Any, caller: Caller) -> tuple[dict[str, Any], str] | None:
         """403 insufficient_scope for a tools/call whose tool needs a scope the grant lacks."""
-        if not self.store.settings.mcp_enforce_scopes:
-            return None
-        try:
-            message = loads(body)
-        except ValueError:
+        if not self.store.settings.mcp_enforce_scopes or message is None:
             return None
         calls = message if isinstance(message, list) else [message]
         for call in calls:

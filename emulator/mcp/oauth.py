@@ -18,9 +18,8 @@ from urllib.parse import urlencode
 
 from mcp.server.auth.handlers.authorize import AuthorizationHandler
 from mcp.server.auth.handlers.register import RegistrationHandler
-from mcp.server.auth.handlers.revoke import RevocationHandler
 from mcp.server.auth.handlers.token import TokenHandler
-from mcp.server.auth.middleware.client_auth import ClientAuthenticator
+from mcp.server.auth.middleware.client_auth import AuthenticationError, ClientAuthenticator
 from mcp.server.auth.provider import (
     AccessToken,
     AuthorizationCode,
@@ -178,7 +177,27 @@ _AUTHENTICATOR = ClientAuthenticator(PROVIDER)  # type: ignore[arg-type]
 _AUTHORIZE = AuthorizationHandler(PROVIDER)  # type: ignore[arg-type]
 _TOKEN = TokenHandler(PROVIDER, _AUTHENTICATOR)  # type: ignore[arg-type]
 _REGISTER = RegistrationHandler(PROVIDER, options=_REGISTRATION)  # type: ignore[arg-type]
-_REVOKE = RevocationHandler(PROVIDER, _AUTHENTICATOR)  # type: ignore[arg-type]
+
+
+async def _revoke(request: Request) -> Response:
+    """RFC 7009 revocation. The SDK's RevocationHandler requires a `client_secret` field even from a public client
+    (token_endpoint_auth_method=none, which every DCR client here is; modelcontextprotocol/python-sdk#3508), so this
+    thin handler uses its ClientAuthenticator and the provider, and answers as RFC 7009 says: 200 for any token."""
+    try:
+        client = await _AUTHENTICATOR.authenticate_request(request)
+    except AuthenticationError as exc:
+        return JSONResponse({"error": "invalid_client", "error_description": exc.message}, status_code=401)
+    form = await request.form()
+    token = form.get("token")
+    if not isinstance(token, str) or not token:
+        return JSONResponse({"error": "invalid_request", "error_description": "token: Field required"},
+                            status_code=400)  # fmt: skip
+    found: AccessToken | RefreshToken | None = await PROVIDER.load_access_token(token)
+    if found is None:
+        found = await PROVIDER.load_refresh_token(client, token)
+    if found is not None and found.client_id == client.client_id:
+        await PROVIDER.revoke_token(found)
+    return Response(status_code=200, headers={"Cache-Control": "no-store"})
 
 
 def _bound(handler: Any) -> Any:
@@ -276,6 +295,6 @@ routes = [
     Route("/oauth/authorize", _endpoint(_AUTHORIZE.handle), methods=["GET", "POST"]),
     Route("/oauth/token", _endpoint(_TOKEN.handle, cors=True), methods=_POST),
     Route("/oauth/register", _endpoint(_REGISTER.handle, cors=True), methods=_POST),
-    Route("/oauth/revoke", _endpoint(_REVOKE.handle, cors=True), methods=_POST),
+    Route("/oauth/revoke", _endpoint(_revoke, cors=True), methods=_POST),
     Route("/oauth/consent", consent, methods=["GET", "POST"]),
 ]  # fmt: skip

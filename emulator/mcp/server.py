@@ -12,7 +12,7 @@ from typing import Any
 import mcp_types as types
 from mcp.server.lowlevel import Server
 
-from nemo_emulator.errors import ApiError
+from nemo_emulator.errors import ApiError, crash_record
 from nemo_emulator.mcp.tools import handlers
 from nemo_emulator.mcp.tools.base import Context, Reply
 from nemo_emulator.state.accounts import User
@@ -83,13 +83,21 @@ def build(store: Store) -> Server[Any]:
         if problems := _invalid(tool, args):
             return error_result(McpCode.BAD_REQUEST, f"invalid arguments: {problems[0]['path']}: "
                                                      f"{problems[0]['message']}", {"errors": problems})  # fmt: skip
-        if (fault := caller.store.hooks.tool_called(tool.name, caller.session_key)) is not None:
+        hooks = caller.store.hooks
+        if (fault := hooks.tool_called(tool.name, caller.session_key)) is not None:
+            hooks.tool_returned(tool.name, caller.session_key, caller.user.id, translate(fault.code))
             return error_result(translate(fault.code), fault.message)
         context = Context(caller.store, caller.user, list(caller.scopes), caller.base_url, caller.session_key)
         try:
             reply: Reply = await run[tool.name](context, args)
         except ApiError as exc:
+            hooks.tool_returned(tool.name, caller.session_key, caller.user.id, translate(exc.code))
             return error_result(translate(exc.code), exc.message, exc.body)
+        except Exception as exc:  # a bug of ours: kept for /_emulator/errors, answered as a tool error
+            caller.store.record_error(crash_record("/mcp", exc, tool=tool.name))
+            hooks.tool_returned(tool.name, caller.session_key, caller.user.id, McpCode.INTERNAL)
+            return error_result(McpCode.INTERNAL, "the emulator failed on this call (see /_emulator/errors)")
+        hooks.tool_returned(tool.name, caller.session_key, caller.user.id, 0)
         text = types.TextContent(type="text", text=json.dumps(reply.data, ensure_ascii=False))
         return types.CallToolResult(content=[text, *reply.content], structured_content=reply.data, is_error=False)
 

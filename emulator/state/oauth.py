@@ -122,8 +122,10 @@ class OAuth:
         if grant is None or grant.client_id != client_id or grant.revoked:
             return None
         if found.rotated:
-            self.revoke_grant(grant.id)
-            return None
+            if self.settings.mcp_refresh_reuse_detection:
+                self.revoke_grant(grant.id)
+                return None
+            found.rotated = False  # lenient: an old refresh token is exchanged again
         if found.expires_at <= self.clock.now():
             return None
         return found

@@ -317,3 +317,27 @@ def test_an_uploaded_page_never_runs_on_the_emulators_origin(page: Any, emulator
     frame_page.wait_for_load_state("load")
     assert emulator.store.hooks.faults.rules == []
     frame_page.close()
+
+
+def test_mcp_sign_ins_and_each_sessions_calls_are_shown(page: Any, emulator: Server) -> None:
+    from nemo_client import McpConnection
+
+    created = httpx.post(f"{emulator.url}/_emulator/users",
+                         json={"email": "inspect-mcp@x.test", "plan": "starter", "credits": 50})  # fmt: skip
+    user = created.json()
+    open_inspector(page, emulator)
+    with McpConnection(emulator.url, login_hint=user["email"]) as mcp:
+        mcp.call("get_credits")
+        mcp.call("get_video_project", project_id="no-such-project")
+    grants = page.locator("#oauth-grants")
+    expect(grants).to_contain_text("nemo-client", timeout=WAIT_MS)
+    expect(grants).to_contain_text(user["user_id"])
+    expect(grants).to_contain_text("active")
+    sessions = page.locator("#mcp-sessions")
+    expect(sessions).to_contain_text(user["user_id"], timeout=WAIT_MS)
+    sessions.locator("summary").first.click()
+    expect(sessions).to_contain_text("get_credits")
+    expect(sessions).to_contain_text("get_video_project")
+    expect(sessions).to_contain_text("error 404")
+    shoot(page, "mcp")
+    assert PROBLEMS == []

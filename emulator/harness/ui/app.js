@@ -192,6 +192,8 @@ function drawOverview() {
       h("td", {}, h("button", { type: "button", onclick: () => { pickSession(s.id); show("session"); }, "aria-label": `Open session ${s.id}`, text: "Open" }))));
   $("sessions").replaceChildren(...(sessions.length ? sessions : [h("tr", {}, h("td", { colspan: 4, class: "empty", text: "no sessions yet" }))]));
 
+  drawMcp(o.oauth, o.mcp_sessions);
+
   const settings = Object.entries(o.settings).map(([key, value]) =>
     h("tr", {}, h("th", { class: "mono", text: key }), h("td", { class: "mono", text: typeof value === "object" && value !== null ? JSON.stringify(value) : String(value) })));
   $("settings").replaceChildren(...settings);
@@ -210,6 +212,25 @@ function drawOverview() {
     $("fault-code").replaceChildren(...o.codes.map((c) => h("option", { value: c.code, text: `${c.code} ${c.name}` })));
     showFaultFields();
   }
+}
+
+function drawMcp(oauth, sessions) {
+  const names = new Map(oauth.clients.map((c) => [c.client_id, c.client_name || c.client_id]));
+  $("oauth-clients").textContent = `${oauth.clients.length} registered client${oauth.clients.length === 1 ? "" : "s"}`;
+  const grants = oauth.grants.slice().reverse().map((g) =>
+    h("tr", {}, h("td", { text: names.get(g.client_id) || g.client_id }), h("td", { class: "mono", text: g.user_id }),
+      h("td", { class: "hide-narrow mono", text: g.scopes.join(" ") }), h("td", { class: "num", text: g.access_tokens }),
+      h("td", { class: "num hide-narrow", text: g.refresh_tokens }), h("td", { class: "num hide-narrow", text: g.refreshed }),
+      h("td", { text: g.revoked ? "revoked" : "active" })));
+  $("oauth-grants").replaceChildren(...(grants.length ? grants : [h("tr", {}, h("td", { colspan: 7, class: "empty", text: "no sign-ins yet" }))]));
+  const rows = sessions.map((s) => {
+    const calls = h("details", {}, h("summary", { class: "mono", text: s.session.slice(0, 12) }),
+      h("table", {}, h("tbody", {}, s.calls.slice().reverse().map((c) =>
+        h("tr", {}, h("td", { class: "num", text: c.n }), h("td", { class: "mono", text: iso(c.at) }), h("td", { class: "mono", text: c.tool }),
+          h("td", { text: c.code ? `error ${c.code}` : "ok" }))))));
+    return h("tr", {}, h("td", {}, calls), h("td", { class: "mono", text: s.user_id }), h("td", { class: "num", text: s.count }));
+  });
+  $("mcp-sessions").replaceChildren(...(rows.length ? rows : [h("tr", {}, h("td", { colspan: 3, class: "empty", text: "no tool calls yet" }))]));
 }
 
 async function clockPost(body) {
@@ -706,6 +727,8 @@ function connect() {
   });
   on("clock", drawClock);
   on("credits", () => soon("overview", loadOverview));
+  on("mcp", () => soon("overview", loadOverview));
+  on("oauth", () => soon("overview", loadOverview));
   on("faults", () => soon("faults", loadFaults));
   on("caught", () => soon("errors", loadErrors));
   on("reset", () => {
