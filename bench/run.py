@@ -112,7 +112,7 @@ class Server:
                 PY,
                 "-m",
                 "uvicorn",
-                "bench.bare_app:app",
+                "bench.bare_mcp:app" if kind == "bare_mcp" else "bench.bare_app:app",
                 "--port",
                 str(self.port),
                 "--no-access-log",
@@ -462,6 +462,77 @@ def bench_ws(quick: bool) -> list[Row]:
     ]
 
 
+MCP_CALL = """wrk.method = "POST"
+n = 0
+request = function()
+  n = n + 1
+  return wrk.format(nil, nil, nil, string.format(
+    '{"jsonrpc":"2.0","id":%d,"method":"tools/call","params":{"name":"get_credits","arguments":{}}}', n))
+end
+"""
+
+
+def _mcp_session(url: str, token: str | None) -> dict[str, str]:
+    """An initialised Streamable HTTP session on `url`/mcp: the headers a tools/call in it carries."""
+    import httpx
+
+    auth = {"Authorization": f"Bearer {token}"} if token else {}
+    accept = {"Accept": "application/json, text/event-stream", "Content-Type": "application/json"}
+    init = {"jsonrpc": "2.0", "id": 0, "method": "initialize",
+            "params": {"protocolVersion": "2025-06-18", "capabilities": {}, "clientInfo": {"name": "b", "version": "1"}}}
+    r = httpx.post(url + "/mcp", json=init, headers={**auth, **accept}, timeout=30)
+    headers = {**auth, **accept, "Mcp-Session-Id": r.headers["mcp-session-id"], "MCP-Protocol-Version": "2025-06-18"}
+    httpx.post(url + "/mcp", json={"jsonrpc": "2.0", "method": "notifications/initialized"}, headers=headers)
+    return headers
+
+
+def _mcp_load(url: str, headers: dict[str, str], seconds: float) -> float:
+    """tools/call per second over 8 connections of one session (wrk, each call its own JSON-RPC id)."""
+    wrk = _debian_tool("wrk")
+    assert wrk, "wrk is needed for the MCP line (apt-get install wrk)"
+    script = ROOT / "bench" / "out" / "mcp_call.lua"
+    script.parent.mkdir(exist_ok=True)
+    script.write_text(MCP_CALL)
+    args = [*_pin(1), wrk, "-t1", "-c8", f"-d{seconds:g}s", "-s", str(script)]
+    for k, v in headers.items():
+        args += ["-H", f"{k}: {v}"]
+    out = subprocess.run([*args, url + "/mcp"], capture_output=True, text=True).stdout
+    if "Non-2xx" in out:
+        raise RuntimeError(f"tools/call failed under load: {out}")
+    return float(re.search(r"Requests/sec:\s+([\d.]+)", out).group(1))  # type: ignore[union-attr]
+
+
+def bench_mcp(quick: bool) -> list[Row]:
+    """`tools/call get_credits` against the SDK's bare server with one trivial tool, both up at once, in
+    alternating paired runs (as the JSON line)."""
+    import httpx
+
+    from nemo_conformance.mcp_checks import OAuth
+
+    seconds, rounds = (2, 3) if quick else (3, 7)
+    bare, emu = Server("bare_mcp"), Server("emulator")
+    try:
+        httpx.post(emu.url + "/_emulator/users", json={"email": "mcp@bench.test", "credits": 1000})
+        with httpx.Client(timeout=30) as http:
+            token = OAuth(http, emu.url + "/mcp").sign_in("mcp@bench.test")["access_token"]
+        targets = [(bare.url, _mcp_session(bare.url, None)), (emu.url, _mcp_session(emu.url, token))]
+        for url, headers in targets:
+            _mcp_load(url, headers, 1)
+        runs: list[list[float]] = [[], []]
+        ratios = []
+        for r in range(rounds):
+            for i in (0, 1) if r % 2 == 0 else (1, 0):
+                runs[i].append(_mcp_load(*targets[i], seconds))
+            ratios.append(runs[1][-1] / runs[0][-1])
+    finally:
+        bare.stop()
+        emu.stop()
+    ratio = statistics.median(ratios)
+    return [Row(f"MCP tools/call get_credits (OAuth bearer, SSE answers): median calls/s; ratio = median of {rounds}"
+                " paired runs against the SDK's bare server with one trivial tool", statistics.median(runs[1]),
+                statistics.median(runs[0]), "calls/s", "ratio >= 0.8", ratio >= 0.8, paired=ratio)]  # fmt: skip
+
+
 # -- 3. full workflow in-process ----------------------------------------------------------------------------
 
 
@@ -747,6 +818,7 @@ BENCHES: dict[str, Callable[[bool], list[Row]]] = {
     "ws": bench_ws,
     "workflow": bench_workflow,
     "upload": bench_upload,
+    "mcp": bench_mcp,
     "startup": bench_startup,
     "render": bench_render,
     "render_memory": bench_render_memory,

@@ -20,7 +20,7 @@ from starlette.routing import BaseRoute, Route
 from starlette.types import ASGIApp, Receive, Scope, Send
 
 from nemo_emulator import mega
-from nemo_emulator.errors import ApiError
+from nemo_emulator.errors import ApiError, crash_record
 from nemo_emulator.harness import control, inspector, install, mutants
 from nemo_emulator.harness.layer import ControlLayer
 from nemo_emulator.settings import Settings
@@ -65,9 +65,13 @@ class Emulator(Starlette):
         self.max_target = store.settings.max_request_line_bytes
         self.direct: dict[tuple[str, str], Endpoint] = {}
         """Filled when the middleware stack is built (after which no middleware can be added)."""
+        self.mcp: ASGIApp | None = None
+        """/mcp's own ASGI app (it answers every method and error itself), called past Starlette's layers too."""
 
     def build_middleware_stack(self) -> ASGIApp:
         self.direct = {} if self.user_middleware else direct_routes(list(mega.ROUTES))
+        self.mcp = None if self.user_middleware else next(
+            (r.app for r in self.routes if isinstance(r, Route) and r.path == "/mcp"), None)  # fmt: skip
         return super().build_middleware_stack()
 
     async def _direct(self, endpoint: Endpoint, scope: Scope, receive: Receive, send: Send) -> None:
@@ -119,6 +123,12 @@ class Emulator(Starlette):
             await self.layer(scope, receive, send)
         elif kind == "http" and (endpoint := self.direct.get((scope["method"], scope["path"]))) is not None:
             await self._direct(endpoint, scope, receive, send)
+        elif self.mcp is not None and scope["path"] == "/mcp" and kind == "http":
+            try:
+                await self.mcp(scope, receive, send)
+            except Exception as exc:
+                store.record_error(crash_record("/mcp", exc, method=scope["method"]))
+                raise
         elif self.middleware_stack is not None:
             await self.middleware_stack(scope, receive, send)
         else:

@@ -5,6 +5,7 @@ back as B.4 reads them: a tool result with `isError` and a `code` (402 credits, 
 
 from __future__ import annotations
 
+import functools
 import json
 from dataclasses import dataclass
 from typing import Any
@@ -57,11 +58,19 @@ def error_result(code: int, message: str, extra: JSON | None = None) -> types.Ca
                                 structured_content=data, is_error=True)  # fmt: skip
 
 
-def _invalid(tool: Tool, args: Any) -> list[JSON]:
+@functools.cache
+def _validator(name: str) -> Any:
     from jsonschema import Draft202012Validator
 
+    return Draft202012Validator(BY_NAME[name].schema)
+
+
+def _invalid(tool: Tool, args: Any) -> list[JSON]:
+    validator = _validator(tool.name)
+    if validator.is_valid(args):
+        return []
     return [{"path": ".".join(str(p) for p in e.absolute_path) or "arguments", "message": e.message[:300]}
-            for e in Draft202012Validator(tool.schema).iter_errors(args)][:10]  # fmt: skip
+            for e in validator.iter_errors(args)][:10]  # fmt: skip
 
 
 def build(store: Store) -> Server[Any]:
