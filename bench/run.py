@@ -476,14 +476,11 @@ def _mcp_session(url: str, token: str | None) -> dict[str, str]:
     """An initialised Streamable HTTP session on `url`/mcp: the headers a tools/call in it carries."""
     import httpx
 
+    from nemo_conformance.mcp_checks import open_session
+
     auth = {"Authorization": f"Bearer {token}"} if token else {}
-    accept = {"Accept": "application/json, text/event-stream", "Content-Type": "application/json"}
-    init = {"jsonrpc": "2.0", "id": 0, "method": "initialize",
-            "params": {"protocolVersion": "2025-06-18", "capabilities": {}, "clientInfo": {"name": "b", "version": "1"}}}
-    r = httpx.post(url + "/mcp", json=init, headers={**auth, **accept}, timeout=30)
-    headers = {**auth, **accept, "Mcp-Session-Id": r.headers["mcp-session-id"], "MCP-Protocol-Version": "2025-06-18"}
-    httpx.post(url + "/mcp", json={"jsonrpc": "2.0", "method": "notifications/initialized"}, headers=headers)
-    return headers
+    with httpx.Client(timeout=30) as http:
+        return open_session(http, url + "/mcp", {**auth, "Content-Type": "application/json"})
 
 
 def _mcp_load(url: str, headers: dict[str, str], seconds: float) -> float:

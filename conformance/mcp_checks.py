@@ -29,6 +29,24 @@ REDIRECT = "http://127.0.0.1:9/callback"
 CHALLENGE = re.compile(r'resource_metadata="([^"]+)"')
 
 
+PROTOCOL_VERSION = "2025-06-18"
+INITIALIZE = {"jsonrpc": "2.0", "id": 0, "method": "initialize",
+              "params": {"protocolVersion": PROTOCOL_VERSION, "capabilities": {},
+                         "clientInfo": {"name": "nemo-conformance", "version": "1"}}}  # fmt: skip
+ACCEPT = "application/json, text/event-stream"
+
+
+def open_session(http: httpx.Client, endpoint: str, headers: dict[str, str]) -> dict[str, str]:
+    """A Streamable HTTP session opened by hand (initialize, then initialized): the headers its requests carry."""
+    r = http.post(endpoint, json=INITIALIZE, headers={**headers, "Accept": ACCEPT})
+    if r.status_code != 200 or "mcp-session-id" not in r.headers:
+        raise ConformanceFailure(f"initialize answered {r.status_code} without a session", r.text[:300])
+    sent = {**headers, "Accept": ACCEPT, "Mcp-Session-Id": r.headers["mcp-session-id"],
+            "MCP-Protocol-Version": PROTOCOL_VERSION}  # fmt: skip
+    http.post(endpoint, json={"jsonrpc": "2.0", "method": "notifications/initialized"}, headers=sent)
+    return sent
+
+
 def pkce() -> tuple[str, str]:
     """A PKCE verifier and its S256 challenge (RFC 7636)."""
     verifier = secrets.token_urlsafe(48)

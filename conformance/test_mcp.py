@@ -16,7 +16,18 @@ from jsonschema import Draft202012Validator
 
 from nemo_client import McpConnection
 from nemo_conformance.checks import ConformanceFailure, never_server_error
-from nemo_conformance.mcp_checks import CHALLENGE, McpTarget, OAuth, oauth_error, pkce, result_data, tool_error
+from nemo_conformance.mcp_checks import (
+    ACCEPT,
+    CHALLENGE,
+    INITIALIZE,
+    PROTOCOL_VERSION,
+    McpTarget,
+    OAuth,
+    oauth_error,
+    pkce,
+    result_data,
+    tool_error,
+)
 from nemo_protocol.mcp import SCOPES, TOOLS
 
 KNOWN = {t.name: t for t in TOOLS}
@@ -98,13 +109,10 @@ def test_discovery_metadata_at_both_addresses(mcp_target: McpTarget, http: httpx
 
 
 def test_unauthenticated_mcp_is_401_with_a_challenge_cors_can_read(mcp_target: McpTarget, http: httpx.Client) -> None:
-    initialize = {"jsonrpc": "2.0", "id": 1, "method": "initialize",
-                  "params": {"protocolVersion": "2025-06-18", "capabilities": {},
-                             "clientInfo": {"name": "nemo-conformance", "version": "1"}}}  # fmt: skip
     headers = {"Accept": "application/json, text/event-stream", "Origin": "https://agent.example"}
     for bearer in (None, "mcp_at_not-a-real-token"):
         sent = {**headers, **({"Authorization": f"Bearer {bearer}"} if bearer else {})}
-        r = http.post(mcp_target.endpoint, json=initialize, headers=sent)
+        r = http.post(mcp_target.endpoint, json=INITIALIZE, headers=sent)
         never_server_error(r)
         if r.status_code != 401:
             raise ConformanceFailure(f"an unauthenticated /mcp answered {r.status_code}, not 401", r.text[:300])
@@ -195,15 +203,11 @@ def test_a_tool_without_its_scope_is_403_insufficient_scope(signs_in: McpTarget,
 
 
 def _headers(token: str) -> dict[str, str]:
-    return {"Authorization": f"Bearer {token}", "Accept": "application/json, text/event-stream",
-            "MCP-Protocol-Version": "2025-06-18"}  # fmt: skip
+    return {"Authorization": f"Bearer {token}", "Accept": ACCEPT, "MCP-Protocol-Version": PROTOCOL_VERSION}
 
 
 def _initialize(http: httpx.Client, endpoint: str, token: str) -> httpx.Response:
-    body = {"jsonrpc": "2.0", "id": 1, "method": "initialize",
-            "params": {"protocolVersion": "2025-06-18", "capabilities": {},
-                       "clientInfo": {"name": "nemo-conformance", "version": "1"}}}  # fmt: skip
-    with http.stream("POST", endpoint, json=body, headers=_headers(token)) as r:
+    with http.stream("POST", endpoint, json=INITIALIZE, headers=_headers(token)) as r:
         never_server_error(r)
         return r
 
@@ -295,9 +299,11 @@ def test_unknown_tools_and_invalid_arguments_are_errors(mcp: Connect) -> None:
     try:
         unknown = connection.call("no_such_tool")
     except Exception as exc:  # a JSON-RPC error is as good an answer as a tool error
-        assert "no_such_tool" in str(exc) or "not found" in str(exc).lower() or "unknown" in str(exc).lower()
+        refused = str(exc).lower()
     else:
-        assert unknown.is_error
+        assert unknown.is_error, "an unknown tool answered a result"
+        refused = json.dumps(result_data(unknown)).lower()
+    assert any(word in refused for word in ("no_such_tool", "not found", "unknown")), refused
     tool_error(connection.call("get_project_frame", project_id="x", frame="first"), 400, 422)
     tool_error(connection.call("get_video_project"), 400, 422)
 

@@ -10,11 +10,9 @@ from typing import Any
 import httpx
 import pytest
 
-from nemo_conformance.mcp_checks import OAuth
+from nemo_conformance.mcp_checks import ACCEPT, INITIALIZE, OAuth, open_session
 from tests.conftest import Server
 from tests.helpers import spawn_emulator, stop_emulator
-
-ACCEPT = "application/json, text/event-stream"
 
 
 def _user(server: Server, plan: str = "starter", credits: int = 100) -> dict[str, Any]:
@@ -25,15 +23,7 @@ def _user(server: Server, plan: str = "starter", credits: int = 100) -> dict[str
 
 
 def _session(http: httpx.Client, url: str, headers: dict[str, str]) -> dict[str, str]:
-    """An initialised Streamable HTTP session by hand; the headers its later requests carry."""
-    init = {"jsonrpc": "2.0", "id": 1, "method": "initialize",
-            "params": {"protocolVersion": "2025-06-18", "capabilities": {}, "clientInfo": {"name": "t", "version": "1"}}}
-    r = http.post(f"{url}/mcp", json=init, headers={**headers, "Accept": ACCEPT})
-    assert r.status_code == 200, r.text
-    sent = {**headers, "Accept": ACCEPT, "Mcp-Session-Id": r.headers["mcp-session-id"],
-            "MCP-Protocol-Version": "2025-06-18"}  # fmt: skip
-    http.post(f"{url}/mcp", json={"jsonrpc": "2.0", "method": "notifications/initialized"}, headers=sent)
-    return sent
+    return open_session(http, f"{url}/mcp", headers)
 
 
 def _call(http: httpx.Client, url: str, headers: dict[str, str], tool: str, **arguments: Any) -> httpx.Response:
@@ -88,8 +78,7 @@ def test_static_bearer_is_made_printed_and_required() -> None:
         httpx.post(f"{url}/_emulator/users", json={"email": "static@x.test", "plan": "starter"})
         with httpx.Client(timeout=30) as http:
             for wrong in ({}, {"Authorization": "Basic x"}, {"Authorization": "Bearer mcp_static_guess"}):
-                init = {"jsonrpc": "2.0", "id": 1, "method": "initialize", "params": {}}
-                assert http.post(f"{url}/mcp", json=init, headers={**wrong, "Accept": ACCEPT}).status_code == 401
+                assert http.post(f"{url}/mcp", json=INITIALIZE, headers={**wrong, "Accept": ACCEPT}).status_code == 401
             headers = _session(http, url, {"Authorization": f"Bearer {bearer}"})
             credits = _call(http, url, headers, "get_credits")
             assert credits.status_code == 200 and "available" in credits.text
