@@ -207,7 +207,7 @@ def result_data(result: Any) -> dict[str, Any]:
     raise ConformanceFailure("a tool result carries no JSON object", repr(result)[:300])
 
 
-def tool_error(result: Any, *codes: int) -> dict[str, Any]:
+def tool_error(result: Any, *codes: int | str) -> dict[str, Any]:
     """`result` is a tool error (isError, B.4) with one of `codes` (as a number or in its named form)."""
     __tracebackhide__ = True
     if not result.is_error:
