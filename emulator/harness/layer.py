@@ -82,6 +82,13 @@ class ControlLayer:
         return True
 
     async def _controlled(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if not self.harness.journal.enabled or scope["path"].startswith("/_emulator/"):
+            await self._handled(scope, receive, send)
+            return
+        await self._journaled(scope, receive, send)
+
+    async def _handled(self, scope: Scope, receive: Receive, send: Send) -> None:
+        """The request as faults and mutants make it (the journal records what this answers, faults included)."""
         harness = self.harness
         internal = scope["path"].startswith("/_emulator/")
         if harness.faults.rules and not internal and await self._fault(scope, receive, send):
@@ -90,10 +97,7 @@ class ControlLayer:
             self._expire(scope)
         if harness.mutant is not None and harness.mutant.rewrite is not None and scope["type"] == "http":
             send = self._rewriting(scope, send)
-        if not harness.journal.enabled or internal:
-            await self.app(scope, receive, send)
-            return
-        await self._journaled(scope, receive, send)
+        await self.app(scope, receive, send)
 
     def _expire(self, scope: Scope) -> None:
         """An expire_token fault: the access token this request carries has just expired."""
@@ -201,7 +205,7 @@ class ControlLayer:
 
         journal.entries.append(entry)
         try:
-            await self.app(scope, counting_receive, recording_send)
+            await self._handled(scope, counting_receive, recording_send)
         finally:
             request_text = b"".join(received)[:BODY_KEPT].decode("utf-8", "replace")
             entry["request_body"] = redact(request_text)

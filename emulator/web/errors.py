@@ -29,7 +29,8 @@ def error_response(request: Request, exc: ApiError) -> Response:
     if path.startswith(OAUTH_PREFIXES):  # the MCP surface speaks OAuth's error JSON (RFC 6749 §5.2)
         code = int(exc.code)
         status = exc.status or (code if 400 <= code < 600 else 400)
-        name = "server_error" if status >= 500 else "temporarily_unavailable" if status == 429 else "invalid_request"
+        name = ("temporarily_unavailable" if status in (429, 503) else "server_error" if status >= 500
+                else "invalid_request")
         body = exc.body if exc.body is not None else {"error": name, "error_description": exc.message}
     elif gateway.is_gateway(path):
         code = gateway.translate(exc.code)
