@@ -1,6 +1,7 @@
 """Reference clients for NEMO: `NemoClient` for the mega API (the skill's) and `GatewayClient` for the gateway (the
 official CLI's), each with an async face of the same methods (`AsyncNemoClient`, `AsyncGatewayClient`), and the
-`nemo` CLI."""
+`nemo` CLI; `McpConnection` (and `connect_mcp`, async) for the MCP server, through the official `mcp` SDK's client
+with a headless OAuth sign-in."""
 
 from nemo_client._async import AsyncNemoClient
 from nemo_client._client import NemoClient
@@ -25,12 +26,13 @@ from nemo_client._errors import (
     SessionNotFound,
     TokenExpired,
     TokenInvalid,
+    ToolError,
     TransportError,
     UnsupportedFileType,
 )
 from nemo_client._gateway import AsyncGatewayClient, GatewayClient
 from nemo_client._gateway_core import GATEWAY_URL, ChatResult
-from nemo_client._mcp import McpConnection, headless_oauth
+from nemo_client._mcp import McpConnection, headless_oauth, tool_json
 from nemo_client._mcp import connect as connect_mcp
 from nemo_client._stream import (
     KeepAlive,
@@ -81,6 +83,7 @@ __all__ = [
     "TokenExpired",
     "TokenInvalid",
     "ToolCall",
+    "ToolError",
     "ToolResult",
     "TransportError",
     "TurnEvent",
@@ -89,4 +92,5 @@ __all__ = [
     "classify",
     "connect_mcp",
     "headless_oauth",
+    "tool_json",
 ]

@@ -18,7 +18,9 @@ NemoError
     ├── SessionNotFound     1002
     ├── OutOfCredits        2001
     ├── UnsupportedFileType 4001 (the gateway's 415)
-    └── FileTooLarge        4002
+    ├── FileTooLarge        4002
+    └── ToolError           an MCP tool's error result with a code of no class above (B.4's others map to
+                            them: 402 OutOfCredits, 403 Forbidden, 404 NotFound, 409 Conflict, 400/422 BadRequest)
 """
 
 from __future__ import annotations
@@ -161,6 +163,28 @@ ERROR_BY_CODE: dict[int, type[ApiError]] = {
     GatewayCode.TOKEN_EXPIRED: TokenExpired,
     GatewayCode.UNSUPPORTED_MEDIA: UnsupportedFileType,
 }
+
+
+class ToolError(ApiError):
+    """An MCP tool's error result (isError, protocol B.4) whose code has no class of its own; `.data` is its JSON."""
+
+    data: dict[str, Any]
+
+
+MCP_ERRORS: dict[int, type[ApiError]] = {400: BadRequest, 402: OutOfCredits, 403: Forbidden, 404: NotFound,
+                                         409: Conflict, 422: BadRequest, 429: RateLimited}  # fmt: skip
+"""B.4's codes: 402 is the MCP server's credits error (never the mega API's export block)."""
+
+
+def tool_error(name: str, data: dict[str, Any]) -> ApiError:
+    """The exception for a failed MCP tool call, from its structured result; `.data` keeps all of it (a version
+    conflict's current draft, a validation error's list)."""
+    code = data.get("code")
+    number = code if isinstance(code, int) and not isinstance(code, bool) else 500
+    cls = MCP_ERRORS.get(number) or (ServerError if number >= 500 else ToolError)
+    error = cls(number, f"{name}: {data.get('message') or data.get('error') or 'failed'}", number)
+    error.data = data  # type: ignore[attr-defined]
+    return error
 
 
 def _body(response: httpx.Response) -> Any:

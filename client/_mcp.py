@@ -10,10 +10,13 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import json
 import threading
 from collections.abc import AsyncIterator, Coroutine, Sequence
 from typing import Any
 from urllib.parse import parse_qs, urlencode, urlsplit
+
+from nemo_client._errors import tool_error
 
 REDIRECT = "http://127.0.0.1:9/oauth/callback"
 """Where the sign-in would send a browser; nothing listens there: the headless handler reads the redirect."""
@@ -128,8 +131,13 @@ class McpConnection:
             raise _leaf(group) from group
 
     def call(self, tool: str, /, **arguments: Any) -> Any:
-        """Call a tool; the SDK's CallToolResult."""
+        """Call a tool; the SDK's CallToolResult, error results included."""
         return self.run(self.session.call_tool(tool, arguments))
+
+    def result(self, tool: str, /, **arguments: Any) -> dict[str, Any]:
+        """Call a tool; its JSON result, or the client's exception for its error (OutOfCredits, Conflict with the
+        current draft in `.data`, …)."""
+        return tool_json(tool, self.call(tool, **arguments))
 
     def tools(self) -> list[str]:
         return [t.name for t in self.run(self.session.list_tools()).tools]
@@ -149,6 +157,22 @@ class McpConnection:
 
     def __exit__(self, *exc: object) -> None:
         self.close()
+
+
+def tool_json(tool: str, result: Any) -> dict[str, Any]:
+    """A CallToolResult's JSON (its structured content, else its first JSON text), or raise its error."""
+    data = result.structured_content
+    if not isinstance(data, dict):
+        texts = [c.text for c in result.content if getattr(c, "type", "") == "text"]
+        try:
+            data = json.loads(texts[0]) if texts else {}
+        except ValueError:
+            data = {"message": texts[0]}
+    if not isinstance(data, dict):
+        data = {"value": data}
+    if result.is_error:
+        raise tool_error(tool, data)
+    return data
 
 
 def _leaf(exc: BaseException) -> BaseException:

@@ -120,13 +120,19 @@ def build_parser() -> argparse.ArgumentParser:
     fault.add_argument("--times", type=int, default=1)
     fault.add_argument("--latency", type=float, default=0.0, help="seconds, for --kind latency")
     fault.add_argument("--after-events", type=int, default=0, help="for --kind drop_stream")
-    user = sub.add_parser("user", help="registered users of a running emulator (see /_emulator/users)")
-    user.add_argument("action", choices=["add", "list"])
-    user.add_argument("--url", default=os.environ.get("NEMO_API_URL", "http://127.0.0.1:8765"))
+    user = sub.add_parser("user", help="registered users of a running emulator (see /_emulator/users)",
+                          description="Registered users: their API token (nmv_usr_…) works on the mega API and the "
+                          "gateway (the nemovideo CLI's NEMOVIDEO_API_KEY), and they sign in to the MCP server. "
+                          "Example: nemo-emulator user add --email me@team.test --plan pro")  # fmt: skip
+    user.add_argument("action", choices=["add", "list"], help="add: make one and print its token; list: show all")
+    user.add_argument("--url", default=os.environ.get("NEMO_API_URL", "http://127.0.0.1:8765"),
+                      help="the running emulator (default: NEMO_API_URL, else http://127.0.0.1:8765)")
     user.add_argument("--email", help="for add: the user's e-mail (required)")
-    user.add_argument("--plan", default="starter", choices=["free", "starter", "pro", "creator"])
+    user.add_argument("--plan", default="starter", choices=["free", "starter", "pro", "creator"],
+                      help="for add: the plan (free cannot render on the MCP server; creator adds platform tools)")
     user.add_argument("--credits", type=int, default=None, help="for add: credits to start with (default 1000)")
-    user.add_argument("--control-token", default=os.environ.get("NEMO_EMULATOR_CONTROL_TOKEN"))
+    user.add_argument("--control-token", default=os.environ.get("NEMO_EMULATOR_CONTROL_TOKEN"),
+                      help="the emulator's --control-token, if it has one (default: NEMO_EMULATOR_CONTROL_TOKEN)")
     return parser
 
 

@@ -51,3 +51,21 @@ def test_the_inspector_ships_with_the_package(nemo_emulator: str) -> None:
     assert page.status_code == 200 and "/_emulator/ui/app.js" in page.text
     for name in ("app.js", "style.css"):
         assert httpx.get(f"{nemo_emulator}/_emulator/ui/{name}").status_code == 200
+
+
+def test_nemo_user_fixture_on_the_gateway_and_the_mega_api(nemo_user) -> None:
+    user = nemo_user(plan="pro", credits=300)
+    with user.gateway() as gateway:
+        assert gateway.balance()["available"] == 300
+        project = gateway.create_project("from a wheel")
+    with NemoClient(user.base_url, token=user.token) as mega:
+        assert mega.balance()["available"] == 300
+        assert mega.state(project["session"]["session_id"])["task_id"] == project["project_id"]
+
+
+def test_nemo_mcp_fixture_signs_in_and_calls_tools(nemo_mcp) -> None:
+    assert "get_credits" in nemo_mcp.tools()
+    credits = nemo_mcp.call("get_credits").structured_content
+    assert credits["available"] == 1000
+    made = nemo_mcp.call("create_video_project", name="from a wheel").structured_content
+    assert made["version"] == 0

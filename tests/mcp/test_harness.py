@@ -101,3 +101,25 @@ def test_the_clock_ages_access_tokens_into_401(control: httpx.Client, emulator: 
     control.post("/_emulator/clock", json={"advance": 2})
     late = control.post("/mcp", json=init, headers=headers)
     assert late.status_code == 401 and "expired" in late.json()["error_description"]
+
+
+def test_tool_errors_map_to_the_clients_exception_tree(control: httpx.Client, emulator: Server) -> None:
+    from nemo_client import Conflict, Forbidden, NotFound, OutOfCredits
+
+    free = control.post("/_emulator/users", json={"email": "tree@x.test", "plan": "free", "credits": 0}).json()
+    with McpConnection(emulator.url, login_hint=free["email"]) as mcp:
+        made = mcp.result("create_video_project")
+        with pytest.raises(OutOfCredits) as broke:
+            mcp.result("generate_video", prompt="waves", duration=3, idempotency_key="k")
+        assert broke.value.code == 402 and broke.value.data["error"] == "insufficient_credits"
+        with pytest.raises(Forbidden, match="plan required"):
+            mcp.result("render_video", project_id=made["project_id"])
+        with pytest.raises(NotFound):
+            mcp.result("get_video_project", project_id="nope")
+        template = '<draft fps="30" width="64" height="64" duration="1000"></draft>'
+        mcp.result("save_v3_draft", project_id=made["project_id"], session_id=made["session_id"],
+                   main_template=template, base_version=0)  # fmt: skip
+        with pytest.raises(Conflict) as lost:
+            mcp.result("save_v3_draft", project_id=made["project_id"], session_id=made["session_id"],
+                       main_template=template, base_version=0)  # fmt: skip
+        assert lost.value.data["version"] == 1 and "<draft" in lost.value.data["main_template"]

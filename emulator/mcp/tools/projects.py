@@ -24,7 +24,9 @@ from nemo_protocol.wire import JSON, obj
 
 
 def _has_draft(session: Session) -> bool:
-    return bool(obj(session.state.get("draft")).get("t"))
+    """Tracks from any surface, or a V3 template saved (an empty one included: its canvas and length are kept)."""
+    draft = obj(session.state.get("draft"))
+    return bool(draft.get("t")) or "v3" in obj(draft.get("m"))
 
 
 def template(session: Session) -> str:
