@@ -12,9 +12,9 @@ import httpx
 
 from nemo_client import _errors as errors
 from nemo_client._client import multipart_files, transport_errors
-from nemo_client._core import (
+from nemo_client._core import Core, is_file_reply
+from nemo_client._ops import (
     Call,
-    Core,
     Download,
     EventHook,
     Flow,
@@ -34,7 +34,6 @@ from nemo_client._core import (
     WsReceive,
     WsSend,
     acall_back,
-    is_file_reply,
 )
 from nemo_client._stream import TurnEvent, TurnResult, aevents_from_lines
 from nemo_client._types import (
@@ -144,7 +143,6 @@ class AsyncRunner:
                 finally:
                     tmp.unlink(missing_ok=True)
         return None
-
 
 
 async def _websocket(op: WsOpen | WsSend | WsReceive | WsClose) -> Any:

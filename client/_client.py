@@ -12,9 +12,9 @@ from typing import IO, Any, Self
 import httpx
 
 from nemo_client import _errors as errors
-from nemo_client._core import (
+from nemo_client._core import Core, is_file_reply
+from nemo_client._ops import (
     Call,
-    Core,
     Download,
     EventHook,
     Flow,
@@ -34,7 +34,6 @@ from nemo_client._core import (
     WsReceive,
     WsSend,
     call_back,
-    is_file_reply,
 )
 from nemo_client._stream import TurnEvent, TurnResult, events_from_lines
 from nemo_client._types import (
@@ -182,7 +181,6 @@ class SyncRunner:
             finally:
                 tmp.unlink(missing_ok=True)
         return None
-
 
 
 def _websocket(op: WsOpen | WsSend | WsReceive | WsClose) -> Any:

@@ -13,8 +13,8 @@ import httpx
 
 from nemo_client._async import AsyncRunner
 from nemo_client._client import SyncRunner
-from nemo_client._core import Progress, UploadItem
 from nemo_client._gateway_core import Answer, ChatResult, FrameHook, GatewayCore
+from nemo_client._ops import Progress, UploadItem
 
 Job = dict[str, Any]
 

@@ -18,7 +18,8 @@ from urllib.parse import quote
 
 from nemo_client import _errors as errors
 from nemo_client._config import VERSION, default_token
-from nemo_client._core import (
+from nemo_client._core import is_file_reply, render_finished
+from nemo_client._ops import (
     Call,
     Download,
     Flow,
@@ -34,8 +35,6 @@ from nemo_client._core import (
     WsOpen,
     WsReceive,
     WsSend,
-    is_file_reply,
-    render_finished,
 )
 from nemo_protocol import gateway
 
@@ -228,7 +227,8 @@ class GatewayCore:
             except HandshakeRefused as refused:
                 reason = _reason(refused.reason)
                 transient = refused.status in (502, 503, 504) or (
-                    refused.status == 403 and not any(p in reason.lower() for p in AUTH_REFUSALS))
+                    refused.status == 403 and not any(p in reason.lower() for p in AUTH_REFUSALS)
+                )
                 if refused.status == 403 and not transient:
                     raise errors.TokenInvalid(1010, reason or "invalid token", 403) from None
                 if not transient or attempt == len(HANDSHAKE_RETRIES):

@@ -98,7 +98,7 @@ def run_raw(
 
 
 def _call() -> Any:
-    from nemo_client._core import Call
+    from nemo_client._ops import Call
 
     return Call("POST", "/run_sse", envelope="json")
 

@@ -396,6 +396,42 @@ class Draft:
             changed += 1
         return changed
 
+    def edit_texts(self, *, titles_only: bool, span: tuple[int, int] | None = None, text: str | None = None) -> int:
+        """Move every title (or text segment) to `span` and/or give it new words, keeping its style; the number
+        changed."""
+        changed = 0
+        for seg in self.segments(TEXT):
+            if titles_only and not is_title(seg):
+                continue
+            if span is not None:
+                seg["st"], seg["d"] = int(span[0]), max(1, int(span[1] - span[0]))
+            if text is not None:
+                seg["tx"] = text
+            changed += 1
+        for track in self.of(TEXT):
+            track["sg"] = sorted(track.get("sg") or [], key=start_ms)
+        return changed
+
+    def keep_only(self, kinds: set[str]) -> int:
+        """Remove every track but those of `kinds` (video, music, title, text); titles and other text are told
+        apart within text tracks. The number of segments removed."""
+        removed = 0
+        for track in self.tracks:
+            tt = track.get("tt") if isinstance(track, dict) else None
+            kept = []
+            for seg in track.get("sg") or [] if isinstance(track, dict) else []:
+                kind = {VIDEO: "video", AUDIO: "music"}.get(tt) if isinstance(tt, int) else None
+                kind = kind or (
+                    "title" if tt == TEXT and is_title(seg) else "text" if tt == TEXT else "other")  # fmt: skip
+                if kind in kinds:
+                    kept.append(seg)
+                else:
+                    removed += 1
+            if isinstance(track, dict):
+                track["sg"] = kept
+        self.data["t"] = [t for t in self.tracks if isinstance(t, dict) and t.get("sg")]
+        return removed
+
     def trim(self, keep_from: int, keep_to: int) -> None:
         """Keep only [keep_from, keep_to) of the timeline, shifted to start at 0."""
         for track in self.tracks:

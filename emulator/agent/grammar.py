@@ -1,16 +1,18 @@
-"""What the agent understands, as data: every intent with its phrases (English, Chinese and the usual loanwords),
-the slots it reads and the draft change it makes; and every word list the slot readers use. All the agent's
-patterns live here; slots.py reads values with them and planner.py reads the intent table in order.
+"""The agent's words, as data: what names each thing on the timeline (music, titles, text, the video), the verbs
+that say what to do with it, the phrases of the text-only answers (greetings, help, songs it may not use, what is
+outside video editing), the forms of a question about the draft, and the word lists of the slot readers. The music
+vocabulary is lexicon.py's; amounts (numbers, times, volumes, fades) are amounts.py's.
 
-Messages are matched after normalisation (lower case, single spaces, full-width forms folded, common typos fixed),
-so the patterns below are written in lower case.
+Messages are matched after normalisation (lower case, single spaces, full-width forms folded, number words as
+digits, common typos fixed), so the patterns below are written in lower case.
 """
 
 from __future__ import annotations
 
 import re
 from collections.abc import Mapping
-from dataclasses import dataclass
+
+from nemo_emulator.agent import lexicon
 
 
 def _words(*alternatives: str) -> str:
@@ -20,22 +22,6 @@ def _words(*alternatives: str) -> str:
         esc = re.escape(a).replace(r"\ ", r"\s+")
         out.append(rf"(?<![a-z0-9]){esc}(?![a-z0-9])" if a.isascii() else esc)
     return "(?:" + "|".join(out) + ")"
-
-
-@dataclass(frozen=True, slots=True)
-class Intent:
-    """One thing a user can ask for."""
-
-    name: str
-    pattern: re.Pattern[str]
-    slots: tuple[str, ...]
-    """The slot readers (slots.py) whose values this intent uses."""
-    change: str
-    """What it does to the draft (or that it answers with text alone)."""
-
-
-def _intent(name: str, regex: str, slots: tuple[str, ...], change: str) -> Intent:
-    return Intent(name, re.compile(regex), slots, change)
 
 
 # -- vocabulary shared by several intents ------------------------------------------------------------------------
@@ -68,61 +54,10 @@ QUIET_WORDS = _words(
 )
 # fmt: on
 
-# fmt: off
-GENRES: Mapping[str, tuple[str, ...]] = {
-    'lo-fi': ('lofi', 'lo-fi', 'lo fi', 'lo-fi hip hop', 'chillhop', '低保真', 'lofi风'),
-    'hip-hop': ('hip hop', 'hip-hop', 'hiphop', 'rap', 'boom bap', '嘻哈', '说唱'),
-    'trap': ('trap', 'drill', '808'),
-    'jazz': ('jazz', 'jazzy', 'swing', 'bebop', 'smooth jazz', '爵士', '爵士乐'),
-    'blues': ('blues', 'bluesy', '蓝调', '布鲁斯'),
-    'classical': ('classical', 'baroque', 'mozart', 'bach', 'chamber', '古典', '古典乐'),
-    'orchestral': ('orchestral', 'orchestra', 'symphonic', 'symphony', 'strings', 'string', '管弦', '管弦乐', '交响'),
-    'piano': ('piano', 'solo piano', 'keys', '钢琴'),
-    'acoustic': ('acoustic', 'guitar', 'unplugged', '原声', '吉他'),
-    'country': ('country', 'western', 'bluegrass', 'cowboy', '乡村'),
-    'folk': ('folk', 'indie folk', 'folksy', '民谣'),
-    'rock': ('rock', 'rock and roll', 'rock n roll', 'indie rock', 'punk', 'grunge', '摇滚'),
-    'metal': ('metal', 'heavy metal', 'metalcore', 'thrash', '金属', '重金属'),
-    'edm': ('edm', 'electronic', 'electro', 'dance', 'dubstep', '电子', '电音', '电子乐'),
-    'house': ('house', 'deep house', 'tech house'),
-    'techno': ('techno', 'rave', '科技舞曲'),
-    'ambient': ('ambient', 'atmospheric', 'drone', 'spacey', '空灵', '氛围'),
-    'cinematic': ('cinematic', 'film score', 'movie score', 'filmic', '电影感', '电影'),
-    'epic': ('epic', 'heroic', 'trailer', 'grand', 'majestic', '史诗', '壮丽', '大气'),
-    'chill': (
-        'chill', 'chillout', 'chill out', 'relaxed', 'laid-back', 'laid back', 'mellow', 'easy', '轻松', '放松', '惬意'
-    ),
-    'happy': ('happy', 'cheerful', 'joyful', 'joyous', 'fun', 'playful', 'bright', '欢快', '快乐', '开心', '愉快'),
-    'sad': ('sad', 'melancholy', 'melancholic', 'emotional', 'somber', 'sombre', 'heartbreaking', '悲伤', '伤感',
-            '难过'),
-    'romantic': ('romantic', 'love', 'wedding', 'valentine', 'tender', '浪漫', '爱情', '婚礼', '温馨'),
-    'tense': ('tense', 'tension', 'dark', 'thriller', 'intense', 'ominous', '紧张', '黑暗'),
-    'suspense': ('suspense', 'suspenseful', 'mysterious', 'mystery', 'eerie', 'creepy', 'horror', '悬疑', '神秘',
-                 '恐怖'),
-    'corporate': ('corporate', 'business', 'presentation', 'commercial', 'tech', 'startup', '商务', '企业', '宣传'),
-    'upbeat': ('upbeat', 'positive', 'pop', 'catchy', 'feel-good', 'feel good', '动感', '流行'),
-    'energetic': ('energetic', 'energy', 'powerful', 'hype', 'sports', 'workout', 'driving', '活力', '激情', '热血'),
-    'calm': ('calm', 'peaceful', 'relaxing', 'soothing', 'gentle', 'meditation', 'serene', '平静', '舒缓', '宁静',
-             '安静的'),
-    'holiday': ('holiday', 'christmas', 'xmas', 'festive', 'jingle', 'new year', '节日', '圣诞', '新年', '春节'),
-    'chinese': (
-        'chinese traditional', 'traditional chinese', 'chinese', 'guzheng', 'erhu', 'pipa', '中国风', '古风', '国风',
-        '民乐',
-        '传统'
-    ),
-    'funk': ('funk', 'funky', 'disco', 'groovy', 'groove', '放克', '迪斯科'),
-    'reggae': ('reggae', 'ska', 'dub', '雷鬼'),
-    'latin': ('latin', 'salsa', 'bossa nova', 'bossa', 'samba', 'tango', '拉丁'),
-    'synthwave': ('synthwave', 'retro', '80s', 'eighties', 'vaporwave', 'outrun', '复古', '合成器'),
-    'kids': ('kids', 'children', 'childrens', 'cute', 'cartoon', '儿童', '可爱', '童趣'),
-    'dramatic': ('dramatic', 'drama', '戏剧', '戏剧性'),
-}
-# fmt: on
+GENRE = _words(*(w for w, _, _ in lexicon._rows()))
+"""Any style word (genre, instrument, mood, occasion)."""
 
-GENRE = _words(*(w for words in GENRES.values() for w in words))
-"""Any genre or mood word."""
-
-# -- the intent table, read in this order -----------------------------------------------------------------------
+# -- what to do: the answers, then the edits -----------------------------------------------------------------
 
 SONG = (
     "(?:"
@@ -147,7 +82,7 @@ GREETING = r"^\W*" + _words("hi", "hello", "hey", "hiya", "yo", "good morning", 
                             "哈喽") + r"\W*(?:there|nemo)?\W*$"
 HELP = _words("what can you do", "how does this work", "help", "help me", "what do you do", "capabilities",
               "你能做什么", "帮助", "怎么用", "能干什么")
-HELP = r"^\W*(?:can you\s+)?" + HELP + r"\W*(?:please)?\W*$"
+HELP = r"^\W*(?:so\s+)?(?:can you\s+)?" + HELP + r"\W*(?:for\s+me|here|exactly|then|please|again)?\W*(?:please)?\W*$"
 DESCRIBE = (
     _words("show", "list", "describe", "what's", "whats", "what is", "display", "summarize", "summarise", "tell me",
            "看看", "显示", "查看", "列出", "现在")
@@ -157,8 +92,10 @@ DESCRIBE = (
 EXPORT = (_words("export", "download", "render", "save", "导出", "下载", "保存", "渲染")
           + r"(?!.{0,30}\b(?:music|title|text)\b)")
 REMOVE = _words("remove", "delete", "drop", "get rid of", "take out", "take off", "no more", "without", "cut out",
-                "kill", "lose", "删除", "去掉", "移除", "删掉", "不要", "拿掉", "取消")
-REMOVE += r"|^\W*no\s+(?:more\s+)?\w+\W*$"
+                "kill", "lose", "clear", "erase", "wipe", "strip", "删除", "去掉", "移除", "删掉", "不要", "拿掉",
+                "取消", "去除", "清除", "清空", "删")
+REMOVE += (r"|^\W*(?:no|without)\s+(?:more\s+)?(?:the\s+)?(?:background\s+)?(?:music|bgm|title|text|captions?"
+           r"|subtitles?|audio|song|soundtrack)\b(?:\s+(?:please|thanks|at\s+all))?\W*$")
 GENERATE_VIDEO = (
     GENERATE + r"\s+(?:me\s+)?(?:a|an|one|new|some|another|\d+(?:\.\d+)?[- ]?(?:s|sec|second|seconds|minute)s?)\b"
     + ".{0,40}?" + VIDEO + "|" + GENERATE + ".{0,12}(?:视频|短片|动画)"
@@ -176,7 +113,7 @@ TARGET = (
     + r"|\b\w[\w\-]*\.(?:mp4|mov|avi|webm|mkv)\b|\bvideo\s*#?\d\b)"
 )
 TRIM = _words("trim", "cut", "shorten", "shorter", "keep", "keep only", "only keep", "make it", "make the video",
-              "cut down", "剪", "裁剪", "截取", "缩短", "剪辑", "只要", "只保留", "保留")
+              "cut down", "剪", "裁剪", "截取", "缩短", "剪辑", "只要", "只保留", "保留", "剪掉", "剪到")
 TRIM += r"|\bonly\s+(?:the\s+)?(?:first|last)\b|前\s*\d+\s*秒|后\s*\d+\s*秒"
 RATIO = r"\b(?:16|9|1|4|3|21)\s*[:/x]\s*(?:9|16|1|5|4|3)\b|" + _words(
     "vertical", "portrait", "tiktok", "reels", "reel format", "shorts", "square", "landscape", "widescreen",
@@ -187,43 +124,57 @@ MUSIC_CHANGE = (
     + ".{0,20}" + MUSIC + "|" + MUSIC + ".{0,20}" + _words("change to", "switch to", "instead", "换成", "改成")
     + "|" + _words("换成", "改成", "change to", "switch to") + r"\s*" + GENRE
 )
-VOLUME = (r"\d{1,3}\s*%|\b(?:volume|louder|quieter|softer|lower|mute|unmute|turn\s+(?:it|the\s+\w+)?\s*(?:down|up)"
-          r"|half\s+volume|full\s+volume|too\s+(?:loud|quiet))\b|" + QUIET_WORDS + "|"
-          + _words("大声", "音量", "静音", "响一点", "大一点"))
 FADE = _words("fade", "fades", "fade in", "fade out", "fade-in", "fade-out", "淡入", "淡出", "渐入", "渐出")
-ADD_MUSIC = (
-    MUSIC + "|" + "(?:" + ADD + r")\s*(?:some\s+|a\s+bit\s+of\s+|a\s+little\s+|an?\s+|点|一点|一段|一些|一首)?"
-    + r"(?:\w+\s+)?" + GENRE
-    + r"|^\W*(?:some\s+|a\s+|an\s+|more\s+|something\s+)?(?:\w+\s+)?" + GENRE
-    + r"|(?:make|let)\s+it\s+(?:sound|feel)\s+(?:more\s+)?" + GENRE
-)
 TITLE_INTENT = TITLE + r"|(?:call|name)\s+(?:it|the\s+video)\s+[\"“'‘]|叫做|命名为"
 
-INTENTS: tuple[Intent, ...] = (
-    _intent("song", SONG, ("genre",), "none: a polite refusal and an offer of generated music in that style"),
-    _intent("out_of_scope", OUT_OF_SCOPE, (), "none: declined briefly, it is outside video editing"),
-    _intent("greeting", GREETING, (), "none: a short hello and what the agent can do"),
-    _intent("help", HELP, (), "none: what the agent can do"),
-    _intent("describe", DESCRIBE, (), "none: the timeline in one line"),
-    _intent("export", EXPORT, (), "none: how to export with the Export button (exports never go through the agent)"),
-    _intent("remove", REMOVE, ("target_kind",), "removes the named track(s): music, title, text, video, or track N"),
-    _intent("generate", GENERATE_VIDEO, ("duration", "subject", "genre", "title_text", "ratio", "volume"),
-            "generates a clip (video track), then adds music and a title in the same turn"),
-    _intent("ambiguous", AMBIGUOUS, (), "none: one clarifying question"),
-    _intent("target", TARGET, ("target",), "puts the named upload on the timeline in place of the current video"),
-    _intent("trim", TRIM, ("range", "duration"), "keeps the asked-for part of the timeline, shifted to start at 0"),
-    _intent("ratio", RATIO, ("ratio",), "sets the canvas to the aspect ratio (footage is reframed)"),
-    _intent("music_change", MUSIC_CHANGE, ("genre",), "replaces the background music with the asked-for style"),
-    _intent("volume", VOLUME, ("volume",), "sets the background music's volume"),
-    _intent("fade", FADE, ("fades",), "sets the background music's fade in / fade out"),
-    _intent("music", ADD_MUSIC, ("genre", "volume", "fades", "music_span"),
-            "adds music matched to the video's length and mood (or the asked-for style) on one BGM track"),
-    _intent("title", TITLE_INTENT, ("title_text", "color", "size", "position", "text_span"),
-            "adds (or replaces) the title, or restyles it"),
-    _intent("text", TEXT, ("title_text", "color", "size", "position", "text_span"), "adds a text overlay"),
+# -- the compositional reader's words --------------------------------------------------------------------------
+
+EVERYTHING = (r"\b(?:everything|all\s+(?:the\s+|of\s+the\s+)?(?:tracks?|layers?|of\s+it)|the\s+rest|anything\s+else"
+              r"|everything\s+else|all\s+else|all)\b|全部|所有|其他|其它|别的")
+PRONOUN = r"\b(?:it|its|it's|that|this|them|those)\b|它"
+KEEP_ONLY = (r"\b(?:keep|leave)\s+(?:only|just)\b|\b(?:only|just)\s+(?:keep|leave)\b|\bkeep\s+(?:the\s+)?\w+\s+only\b"
+             r"|只保留|只留|仅保留|只要")
+EXCEPT = (r"\b(?:except(?:\s+for)?|but(?:\s+not)?|other\s+than|apart\s+from|besides|save\s+for|aside\s+from)\b"
+          r"|除了|以外|之外")
+MOVE = r"\b(?:move|moving|shift|drag|reposition|relocate|slide|nudge|push)\b|移到|移动|挪|放到|放在|移至|移"
+PLACE = r"\b(?:put|place|position|set|have|show|display)\b"
+CHANGE = (r"\b(?:change|switch|replace|swap|turn|convert|make|set|rename|update|edit|recolou?r)\b"
+          r"|换成|改成|改为|换|替换|变成|调成|调到|设为|改")
+RENAME = (r"\b(?:rename|retitle|re-title)\b|\b(?:should|to)\s+(?:say|read)\b"
+          r"|\bchange\s+(?:the\s+)?(?:title|text)\s+to\b|改名|改成|改为")
+ADD_VERB = ADD + "|" + GENERATE + "|" + _words("compose", "play", "score", "来一首", "配一首", "配", "加点", "加个")
+SHORTEN_BY = r"\bby\s+(\d+(?:\.\d+)?)\s*(?:s|sec|secs|seconds?)\b"
+LOOK = r"\b(?:look|looks|looking|feel\s+like\s+a|appear)\b|看起来|风格的画面"
+UNSUPPORTED = (
+    r"\b(?:sparkles?|stickers?|emojis?|filters?|transitions?|effects?|logo|watermark|voice\s*-?over|narration|gif|zoom"
+    r"|slow\s*-?mo(?:tion)?|speed\s+(?:it\s+)?up|vintage|black\s+and\s+white|sepia|blur|glitch|confetti|borders?"
+    r"|frames?|color\s+grad(?:e|ing)|lut|intro\s+animation|outro|subtitles?\s+automatically|auto\s*-?captions?)\b"
+    r"|特效|滤镜|贴纸|转场|水印|配音|旁白|慢动作"
 )
-# fmt: on
-"""The grammar, read in order."""
+QUESTION = (r"^\W*(?:how|what|what's|whats|which|is|are|does|do|tell\s+me|can\s+you\s+tell\s+me"
+            r"|could\s+you\s+tell\s+me|i\s+(?:want|need)\s+to\s+know|do\s+you\s+know)\b|[?？]\s*$|吗\s*[?？]?\s*$"
+            r"|多长|多久|几秒|多少|什么|哪|是否|有没有|几条|几个")
+TOPICS: Mapping[str, str] = {
+    "duration": r"\bhow\s+long\b|\blength\b|\bduration\b|\bhow\s+many\s+seconds\b|多长|多久|几秒|多少秒|时长",
+    "volume": r"\bhow\s+(?:loud|quiet)\b|\bvolume\b|音量|多大声",
+    "ratio": r"\baspect\s+ratio\b|\bratio\b|\bvertical\b|\bportrait\b|\blandscape\b|\bdimensions?\b|\bresolution\b"
+             r"|比例|横屏|竖屏|分辨率",
+    "tracks": r"\bhow\s+many\s+(?:tracks|layers)\b|\bwhat\s+tracks\b|轨道|几条轨|几个轨",
+    "title": r"\btitle\b|\bheading\b|\btext\b|\bcaption\b|标题|字幕|文字",
+    "music": r"\b(?:music|song|bgm|soundtrack|playing|style)\b|音乐|配乐|歌",
+}
+"""What a question about the draft asks, tried in this order."""
+EDIT_VERBS = (r"\b(?:add|put|remove|delete|change|switch|replace|make|set|turn|move|trim|cut|fade|generate|create"
+              r"|insert|use|give|apply|shorten|swap|raise|lower|increase|decrease|bump)\b"
+              r"|加|添加|删除|去掉|换|改|调|剪|移|生成|放")
+NEGATION = (r"\b(?:don'?t|do\s+not|dont|no\s+need\s+to|never|not)\s+(?:\w+\s+)?(add|put|include|use|want|need|like"
+            r"|insert|change|touch)\b|不用加|别加|不要加|不用|别")
+"""A clause that says what not to do ("don't add music"): nothing to do, unless it says what is not wanted."""
+FILLER = (r"^\W*(?:please|pls|thanks|thank you|now|too|as well|also|again|ok|okay|and|then|for me|if you can|quickly"
+          r"|right now|for my (?:video|vlog|clip|project)|for the (?:video|clip)|on it|to it|here|there|a bit|just"
+          r"|请|谢谢|一下|吧|呢|啊)?(?:\s+(?:please|thanks|now|too|for me|then))*\W*$")
+"""A clause that asks for nothing by itself."""
+
 
 # -- slot vocabulary ----------------------------------------------------------------------------------------------
 
@@ -247,7 +198,14 @@ COLORS: Mapping[str, str] = {
     'golden': '#FFC107', 'orange': '#FB8C00', 'pink': '#EC407A', 'purple': '#8E24AA', 'grey': '#9E9E9E',
     'gray': '#9E9E9E', 'silver': '#C0C0C0', 'cyan': '#00BCD4', 'teal': '#009688', 'brown': '#795548', '白色': '#FFFFFF',
     '黑色': '#000000', '红色': '#E53935', '绿色': '#43A047', '蓝色': '#1E88E5', '黄色': '#FDD835', '金色': '#FFC107',
-    '橙色': '#FB8C00', '粉色': '#EC407A', '紫色': '#8E24AA', '灰色': '#9E9E9E',
+    '橙色': '#FB8C00', '粉色': '#EC407A', '紫色': '#8E24AA', '灰色': '#9E9E9E', 'violet': '#8E24AA',
+    'magenta': '#D81B60', 'lime': '#C0CA33', 'beige': '#F5F5DC', 'cream': '#FFFDD0', 'maroon': '#800000',
+    'crimson': '#DC143C', 'turquoise': '#40E0D0', 'lavender': '#B39DDB', 'peach': '#FFCC80', 'coral': '#FF7F50',
+    'olive': '#808000', 'mint': '#98FF98', 'sky blue': '#87CEEB', 'dark blue': '#0D47A1', 'dark red': '#B71C1C',
+    'light green': '#A5D6A7', 'dark green': '#1B5E20', 'hot pink': '#FF69B4', 'neon green': '#39FF14',
+    '青色': '#00BCD4', '棕色': '#795548', '银色': '#C0C0C0', '白': '#FFFFFF', '黑': '#000000', '红': '#E53935',
+    '绿': '#43A047', '蓝': '#1E88E5', '黄': '#FDD835', '金': '#FFC107', '橙': '#FB8C00', '粉': '#EC407A',
+    '紫': '#8E24AA',
 }
 # fmt: on
 # fmt: off
@@ -257,10 +215,17 @@ POSITIONS: Mapping[str, str] = {
     'center': 'center', 'centre': 'center', 'middle': 'center', '左上': 'top-left', '右上': 'top-right',
     '左下': 'bottom-left', '右下': 'bottom-right', '顶部': 'top-center', '上方': 'top-center', '上面': 'top-center',
     '底部': 'bottom-center', '下方': 'bottom-center', '下面': 'bottom-center', '中间': 'center', '居中': 'center',
+    'upper left': 'top-left', 'upper right': 'top-right', 'lower left': 'bottom-left', 'lower right': 'bottom-right',
+    'top-left': 'top-left', 'top-right': 'top-right', 'bottom-left': 'bottom-left', 'bottom-right': 'bottom-right',
+    'centered': 'center', 'centred': 'center', 'down': 'bottom-center', 'up top': 'top-center', '正中间': 'center',
+    '上边': 'top-center', '下边': 'bottom-center', '顶端': 'top-center', '底端': 'bottom-center',
 }
+SIDES: Mapping[str, str] = {"left": "left", "right": "right", "左边": "left", "右边": "right", "左侧": "left",
+                            "右侧": "right", "左": "left", "右": "right"}
+"""A side alone keeps the title's row ("shift the title to the left": top-center -> top-left)."""
 # fmt: on
 # fmt: off
-SIZES: Mapping[str, int] = {
+SIZES: Mapping[str, int] = {  # relative words (bigger, smaller) are read against the current size
     'tiny': 24, 'small': 32, 'smaller': 32, 'medium': 48, 'normal': 48, 'big': 80, 'bigger': 80, 'large': 80,
     'larger': 80, 'huge': 110, 'giant': 110, '大': 80, '大一点': 80, '更大': 80, '小': 32, '小一点': 32, '更小': 32,
 }
@@ -280,11 +245,7 @@ ORDINALS: Mapping[str, int] = {
 }
 # fmt: on
 # fmt: off
-NUMBER_WORDS: Mapping[str, float] = {
-    'one': 1, 'two': 2, 'three': 3, 'four': 4, 'five': 5, 'six': 6, 'seven': 7, 'eight': 8, 'nine': 9, 'ten': 10,
-    'fifteen': 15, 'twenty': 20, 'thirty': 30, 'half a minute': 30, 'a minute': 60, 'one minute': 60, '一': 1, '二': 2,
-    '两': 2, '三': 3, '四': 4, '五': 5, '六': 6, '七': 7, '八': 8, '九': 9, '十': 10,
-}
+NUMBER_WORDS: Mapping[str, float] = {'half a minute': 30, 'a minute': 60, '1 minute': 60}
 # fmt: on
 
 # -- slot patterns ------------------------------------------------------------------------------------------------
@@ -292,14 +253,7 @@ NUMBER_WORDS: Mapping[str, float] = {
 SECONDS_UNIT = r"(?:s|sec|secs|second|seconds|seg|秒|秒钟)"
 NUMBER = r"(\d+(?:\.\d+)?)"
 CLOCK = r"(\d{1,2}):(\d{2})"
-RANGE = re.compile(
-    rf"(?:from\s+|between\s+|从\s*|第\s*)?(?:{CLOCK}|{NUMBER})\s*{SECONDS_UNIT}?\s*(?:-|–|~|to|and|until|till|到|至)\s*"
-    rf"(?:第\s*)?(?:{CLOCK}|{NUMBER})\s*(?:{SECONDS_UNIT})?"
-)
-FIRST_N = re.compile(rf"(?:first|opening|initial|前)\s*{NUMBER}\s*{SECONDS_UNIT}")
-LAST_N = re.compile(rf"(?:last|final|closing|后|最后)\s*{NUMBER}\s*{SECONDS_UNIT}")
 DURATION = re.compile(rf"{NUMBER}\s*[- ]?{SECONDS_UNIT}(?![a-z])|{NUMBER}\s*(?:min|minute|minutes|分钟)\b")
-PERCENT = re.compile(r"(\d{1,3})\s*%|百分之\s*(\d{1,3})|音量\s*(\d{1,3})")
 QUOTED = re.compile(r"[\"“”「『《]([^\"“”」』》]{1,200})[\"“”」』》]|(?<![a-z])['‘’]([^'‘’]{1,200})['‘’](?![a-z])")
 TITLE_AFTER = re.compile(
     r"(?:title|heading|headline|caption|text|subtitle|call it|name it|saying|says|that says|reading"
@@ -310,25 +264,6 @@ TITLE_AFTER = re.compile(
 FILENAME = re.compile(r"\b([\w\-]+\.(?:mp4|mov|avi|webm|mkv))\b")
 VIDEO_N = re.compile(r"\b(?:video|clip)\s*#?\s*(\d)\b")
 TRACK_N = re.compile(r"\btrack\s*#?\s*(\d+)\b|第\s*(\d+)\s*(?:条|个)?\s*轨")
-FADE_IN = re.compile(r"fade[\s-]*in\b|fades?\s+in\b|fade\s+(?:the\s+)?(?:music|bgm|audio|it)\s+in\b|淡入|渐入")
-FADE_OUT = re.compile(
-    r"fade[\s-]*out|fades?\s+out|fade\s+(?:the\s+)?(?:music|bgm|audio|it)\s+out|淡出|渐出|fade\s+(?:away|at\s+the\s+end)"
-)
-FADE_BOTH = re.compile(r"fade\s+(?:in\s+and\s+out|both|in/out)|淡入淡出|渐入渐出")
-FADE_LENGTH = re.compile(
-    rf"{NUMBER}\s*[- ]?{SECONDS_UNIT}\s*(?:long\s+)?fade|fade[\w\s-]{{0,12}}?(?:of|over|for)?\s*"
-    rf"{NUMBER}\s*{SECONDS_UNIT}"
-)
-LOUDER = re.compile(
-    r"\blouder\b|turn\s+(?:it|the\s+(?:music|volume|bgm|sound))?\s*up|\bboost\b|too\s+quiet|大声|响一点|大一点"
-)
-QUIETER = re.compile(
-    r"\b(?:quieter|softer|lower)\b|turn\s+(?:it|the\s+(?:music|volume|bgm|sound))?\s*down|too\s+loud|小声一点|轻一点|低一点"
-)
-MUTE = re.compile(r"\bmute\b|静音")
-HALF = re.compile(r"\bhalf\s+(?:the\s+)?volume\b|一半")
-FULL = re.compile(r"\bfull\s+volume\b|\bmax(?:imum)?\s+volume\b|最大音量")
-QUIET = re.compile(QUIET_WORDS)
 MUSIC_WORD = re.compile(MUSIC)
 TITLE_WORD = re.compile(TITLE)
 TEXT_WORD = re.compile(TEXT)
@@ -353,3 +288,17 @@ TYPOS: Mapping[str, str] = {
 }
 # fmt: on
 """Misspellings seen in real chats -> the word meant."""
+
+LOUDNESS = (
+    r"%|\bvolume\b|\bloud|\bquiet|\bsoft|\bhear\b|\bdrown|\bmute\b|\bturn\s+(?:it\s+)?(?:up|down)"
+    r"|音量|声|吵|静音|响"
+)
+"""Words about how loud something is (a percentage with them is a volume, not a cut)."""
+
+R: Mapping[str, re.Pattern[str]] = {name: re.compile(globals()[name]) for name in (
+    "SONG", "OUT_OF_SCOPE", "GREETING", "HELP", "DESCRIBE", "EXPORT", "AMBIGUOUS", "REMOVE", "GENERATE_VIDEO",
+    "TARGET", "TRIM", "RATIO", "MUSIC_CHANGE", "FADE", "TITLE_INTENT", "EVERYTHING", "PRONOUN", "KEEP_ONLY",
+    "EXCEPT", "MOVE", "PLACE", "CHANGE", "RENAME", "ADD_VERB", "SHORTEN_BY", "LOOK", "UNSUPPORTED", "QUESTION",
+    "EDIT_VERBS", "FILLER", "NEGATION", "LOUDNESS",
+)}  # fmt: skip
+"""The patterns above, compiled once."""

@@ -100,6 +100,41 @@ _T: dict[str, tuple[str, str]] = {
         "You're out of credits, so I couldn't finish this. Check your account page: {hint}.",
         "你的积分用完了，这次操作没能完成。请查看账户页面：{hint}。",
     ),
+    "which_style": ("Which style would you like: {options}?", "你想要哪种风格：{options}？"),
+    "no_music_style": (
+        "There's no background music yet. Should I add {label} music?",
+        "还没有背景音乐。要我加一段{label}音乐吗？",
+    ),
+    "when_music": (
+        "When should the music play — the first half, the second half, or a time like 0:05 to 0:12?",
+        "音乐在什么时候播放——前半段、后半段，还是像 0:05 到 0:12 这样的时间？",
+    ),
+    "how_long_music": (
+        "How long should the music play {where} — for example the last 5 seconds?",
+        "音乐在{where}播放多长时间——比如最后5秒？",
+    ),
+    "where_title": (
+        "Where should the title go — top, center or bottom, or a time like 2-5s?",
+        "标题要放在哪里——顶部、中间还是底部，或者像 2-5 秒这样的时间？",
+    ),
+    "cannot": (
+        'I can\'t do "{what}" yet. I can add background music, titles and text, trim, fade, set the music volume or '
+        "change the aspect ratio — which would you like?",
+        "我暂时还做不到“{what}”。我可以加背景音乐、标题和文字，剪辑时长、淡入淡出、调音量或改画面比例——你想要哪一个？",
+    ),
+    "unclear": (
+        'I\'m not sure what you mean by "{what}". Could you say it another way — for example "add jazz at 30%" or '
+        '"move the title to the bottom"?',
+        "我不太明白“{what}”是什么意思。能换个说法吗——比如“加一段爵士乐，音量30%”或“把标题移到底部”？",
+    ),
+    "nothing_to_move": (
+        "There's no {what} on your timeline to change. Ask me to add one first.",
+        "时间线上没有可以修改的{what}。先让我加一个吧。",
+    ),
+    "text_moved": ("Moved the {what} to {where}.", "{what}已移到{where}。"),
+    "text_retexted": ('The {what} now says "{text}".', "{what}已改为“{text}”。"),
+    "kept_only": ("Removed everything but the {what}.", "已删除{what}以外的所有内容。"),
+    "removed_all": ("Removed every track.", "已删除所有轨道。"),
     # -- edits ------------------------------------------------------------------------------------------------
     "intro": ("Sure! {what}", "好的！{what}"),
     "intro_generate": (
@@ -133,10 +168,11 @@ _T: dict[str, tuple[str, str]] = {
     ),
     "title_styled": ("Updated the title: {changes}.", "标题已更新：{changes}。"),
     "trimmed": (
-        "Trimmed the video to {start}-{end}s ({length}s).",
-        "已将视频剪辑为 {start}-{end} 秒（共 {length} 秒）。",
+        "Trimmed the video to {start}-{end}s ({length}s); what plays over it was trimmed with it.",
+        "已将视频剪辑为 {start}-{end} 秒（共 {length} 秒），上面的音乐和文字也一起剪辑。",
     ),
     "removed": ("Removed the {what}.", "已删除{what}。"),
+    "removed_track": ("Removed track {number} ({name}).", "已删除第 {number} 条轨道（{name}）。"),
     "ratio_set": (
         "Canvas changed to {ratio}; footage is reframed to fit (for a true {ratio} shot, ask me to regenerate).",
         "画面比例已改为 {ratio}，素材会自动裁切适配（如需原生 {ratio} 画面，可以让我重新生成）。",
@@ -156,6 +192,7 @@ WHAT: dict[str, tuple[str, str]] = {
     "make quieter": ("make quieter", "调小"),
     "adjust": ("adjust", "调整"),
     "trim": ("trim", "剪辑"),
+    "track": ("track", "轨道"),
 }
 POSITIONS = {
     "top-center": ("top-center", "顶部居中"),
@@ -202,7 +239,22 @@ _CHOICES: dict[str, tuple[tuple[str, str, str, str], ...]] = {
         ("jazz", "Jazz", "爵士", "add jazz music"),
         ("orchestral", "Orchestral", "管弦乐", "add orchestral music"),
     ),
+    "when_music": (
+        ("first_half", "The first half", "前半段", "music for the first half"),
+        ("second_half", "The second half", "后半段", "music for the second half"),
+        ("whole", "The whole video", "整个视频", "play the music from 0:00"),
+    ),
+    "how_long_music": (
+        ("last5", "The last 5 seconds", "最后5秒", "music for the last 5 seconds"),
+        ("last10", "The last 10 seconds", "最后10秒", "music for the last 10 seconds"),
+    ),
+    "where_title": (
+        ("top", "Top", "顶部", "move the title to the top"),
+        ("center", "Center", "中间", "move the title to the center"),
+        ("bottom", "Bottom", "底部", "move the title to the bottom"),
+    ),
 }
+_CHOICES["cannot"] = _CHOICES["unclear"] = _CHOICES["ambiguous"]
 """The options a question offers: (id, English label, Chinese label, the message that picking it stands for; empty:
 picking it asks for nothing more)."""
 PROMPTS = {
@@ -212,13 +264,28 @@ PROMPTS = {
     "which_music": ("Which music style?", "什么音乐风格？"),
     "which_video": ("Which video?", "用哪个视频？"),
     "what_title": ("What should the title say?", "标题写什么？"),
+    "which_style": ("Which style?", "哪种风格？"),
+    "no_music_style": ("Add music?", "加音乐吗？"),
+    "when_music": ("When should the music play?", "音乐什么时候播放？"),
+    "how_long_music": ("How long?", "多长时间？"),
+    "where_title": ("Where should the title go?", "标题放在哪里？"),
+    "cannot": ("What should I do instead?", "换成做什么？"),
+    "unclear": ("What should I change?", "要改哪里？"),
 }
 
 
-def choices(lang: str, key: str, videos: list[str] | None = None) -> list[tuple[str, str, str]]:
-    """(id, label, message) of each option a question offers, in the reply's language."""
+def choices(lang: str, key: str, names: list[str] | None = None) -> list[tuple[str, str, str]]:
+    """(id, label, message) of each option a question offers, in the reply's language; `names` are the videos of
+    which_video and the styles of which_style and no_music_style."""
     if key == "which_video":
-        return [(f"video{i + 1}", name, f"use {name}") for i, name in enumerate(videos or [])]
+        return [(f"video{i + 1}", name, f"use {name}") for i, name in enumerate(names or [])]
+    if key in ("which_style", "no_music_style"):
+        from nemo_emulator.agent.tools import label
+
+        offered = [(style, label(style), f"add {style} music") for style in names or []]
+        if key == "no_music_style":
+            offered.append(("no", "不用了" if lang == "zh" else "No thanks", ""))
+        return offered
     return [(cid, zh if lang == "zh" else en, message) for cid, en, zh, message in _CHOICES.get(key, ())]
 
 

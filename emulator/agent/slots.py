@@ -1,5 +1,6 @@
-"""Reading values out of a user's message with the grammar's patterns: time ranges, durations, volumes, fades,
-the target upload or track, title text and style, aspect ratio, genre, and the message's language.
+"""Reading values out of a user's message with the grammar's patterns: durations, the target upload or track, title
+text and style, aspect ratio, the message's language and its clauses. (Times, volumes and fades are amounts.py's;
+music styles lexicon.py's.)
 
 Every reader takes the normalised message (`normalise`), except where the original case matters (quoted titles).
 """
@@ -10,23 +11,24 @@ import re
 import unicodedata
 from dataclasses import dataclass
 
+from nemo_emulator.agent import amounts, lexicon
 from nemo_emulator.agent import grammar as g
 from nemo_protocol.draft import AUDIO, TEXT, VIDEO
 
 _CJK = re.compile(r"[\u4e00-\u9fff]")
-_GENRE_FIND = [(re.compile(g._words(*words)), name) for name, words in g.GENRES.items()]
-_GENRE_FIND.sort(key=lambda item: -max(len(w) for w in g.GENRES[item[1]]))
 _PROTECT = re.compile(
-    r"rock\s+and\s+roll|rock\s+n\s+roll|drum\s+and\s+bass|r\s*&\s*b|fade\s+in\s+and\s+out|"
-    r"between\s+\S+\s+and\s+\S+|淡入淡出|渐入渐出"
+    r"rock\s+and\s+roll|rock\s+n\s+roll|drum\s+and\s+bass|r\s*&\s*b|fade\s+(?:\w+\s+){0,2}in\s+and\s+out|"
+    r"between\s+\S+\s+and\s+\S+|black\s+and\s+white|淡入淡出|渐入渐出|(?:in|out)\s+(?:over|for)\s+\d+(?:\.\d+)?\s*\w*"
+    r"\s+and\s+(?:in|out)\s+(?:over|for)\s+\d+(?:\.\d+)?"
 )
 
 
 def normalise(message: str) -> str:
-    """Lower case, full-width forms folded, emoji kept, runs of spaces collapsed, known misspellings fixed."""
+    """Lower case, full-width forms folded, emoji kept, runs of spaces collapsed, known misspellings fixed, number
+    words as digits ("forty percent" -> "40%")."""
     text = unicodedata.normalize("NFKC", message).lower()
     text = " ".join(text.split())
-    return " ".join(g.TYPOS.get(word, word) for word in text.split(" "))
+    return amounts.digits(" ".join(g.TYPOS.get(word, word) for word in text.split(" ")))
 
 
 def language(message: str, session_language: str | None) -> str:
@@ -54,87 +56,14 @@ def clauses(m: str) -> list[str]:
     return [re.sub(r"\0(\d+)\0", lambda x: kept[int(x.group(1))], p).strip() for p in parts] or [m]
 
 
-def _seconds(clock_m: str | None, clock_s: str | None, plain: str | None) -> float:
-    if clock_m is not None and clock_s is not None:
-        return int(clock_m) * 60 + int(clock_s)
-    return float(plain or 0)
-
-
-def span(m: str, length_ms: float) -> tuple[int, int] | None:
-    """A time range in ms: "0-3s", "from 0:05 to 0:12", "first 4 seconds", "the last 3 s", "前5秒", "后3秒"."""
-    if r := g.RANGE.search(m):
-        a = _seconds(r.group(1), r.group(2), r.group(3))
-        b = _seconds(r.group(4), r.group(5), r.group(6))
-        if b > a:
-            return int(a * 1000), int(b * 1000)
-    if f := g.FIRST_N.search(m):
-        return 0, int(float(f.group(1)) * 1000)
-    if (last := g.LAST_N.search(m)) and length_ms > 0:
-        n = float(last.group(1)) * 1000
-        return int(max(0.0, length_ms - n)), int(length_ms)
-    return None
-
-
 def duration(m: str) -> float | None:
-    """Seconds: "8 seconds", "8s", "8秒", "1 minute", "half a minute", "ten seconds"."""
+    """Seconds: "8 seconds", "8s", "8秒", "1 minute", "half a minute" (number words are digits by now)."""
     if d := g.DURATION.search(m):
         return float(d.group(1)) if d.group(1) else float(d.group(2)) * 60
     for words, value in g.NUMBER_WORDS.items():
-        if "minute" in words and re.search(rf"\b{words}\b", m):
-            return value
-        unit = r"\s*(?:-|\s)?(?:second|seconds|sec|s\b)" if words.isascii() else r"\s*秒"
-        if re.search((rf"\b{words}" if words.isascii() else words) + unit, m):
+        if re.search(rf"\b{words}\b", m):
             return value
     return None
-
-
-def volume(m: str, current: float | None) -> float | None:
-    """0–1: "35%", "half volume", "mute", "full volume", "quiet", or a step from `current` ("louder")."""
-    if p := g.PERCENT.search(m):
-        return min(100, int(next(x for x in p.groups() if x))) / 100
-    if g.MUTE.search(m):
-        return 0.0
-    if g.HALF.search(m):
-        return 0.5
-    if g.FULL.search(m):
-        return 1.0
-    if g.LOUDER.search(m):
-        return round(min(1.0, (current if current is not None else 0.8) + 0.2), 2)
-    if g.QUIETER.search(m):
-        return round(max(0.05, (current if current is not None else 0.8) - 0.2), 2)
-    if g.QUIET.search(m):
-        return 0.25
-    return None
-
-
-def fades(m: str) -> tuple[int | None, int | None]:
-    """(fade in ms, fade out ms), each None where the message says nothing about it."""
-    length = g.FADE_LENGTH.search(m)
-    ms = int(float(length.group(1) or length.group(2)) * 1000) if length else None
-    if g.FADE_BOTH.search(m):
-        return ms or 1500, ms or 2000
-    fade_in = (ms or 1500) if g.FADE_IN.search(m) else None
-    fade_out = (ms or 2000) if g.FADE_OUT.search(m) else None
-    if fade_in is None and fade_out is None and re.search(r"\bfades?\b", m):
-        return 1500, 2000
-    return fade_in, fade_out
-
-
-def genre(m: str) -> str | None:
-    """The genre or mood named: the one right before a word for music ("a cat playing piano with jazz music" is
-    jazz), else the first one, longest phrase first ("lo-fi hip hop" is lo-fi, "heavy metal" is metal)."""
-    found: list[tuple[int, int, str]] = []
-    for pattern, name in _GENRE_FIND:
-        for match in pattern.finditer(m):
-            if not any(a <= match.start() < b for a, b, _ in found):
-                found.append((match.start(), match.end(), name))
-    if not found:
-        return None
-    for _, end, name in sorted(found):
-        if g.MUSIC_WORD.match(m, end + (1 if m[end : end + 1] == " " else 0)):
-            return name
-    return min(found)[2]
-
 
 def song(m: str) -> tuple[str, str] | None:
     """(what was named, the style offered instead) for a copyrighted song or artist."""
@@ -142,25 +71,56 @@ def song(m: str) -> tuple[str, str] | None:
         if name in m:
             return name, style
     if q := g.QUOTED.search(m):
-        return (q.group(1) or q.group(2)).strip(), genre(m) or "upbeat"
+        return (q.group(1) or q.group(2)).strip(), lexicon.read(m).style or "upbeat"
     if by := re.search(r"\b(?:use|play|add|put)\s+(?:the\s+song\s+)?(.{2,40}?)\s+by\s+(\w[\w ]{1,30})", m):
-        return f"{by.group(1)} by {by.group(2)}", genre(m) or "upbeat"
+        return f"{by.group(1)} by {by.group(2)}", lexicon.read(m).style or "upbeat"
     if url := re.search(r"\S*(?:spotify|youtube|youtu\.be|soundcloud)\S*", m):
-        return url.group(0), genre(m) or "upbeat"
+        return url.group(0), lexicon.read(m).style or "upbeat"
     return None
+
+
+_MARKER = re.compile(
+    r"(?:that\s+says|which\s+says|saying|says|reading|that\s+reads|called|named|with\s+the\s+(?:text|words?)"
+    r"|with\s+text|to\s+say|to\s+read|\bsay|\bread|写着|写|内容是|叫做|叫)\s*[:：]?\s*([a-z0-9\u4e00-\u9fff][^,.!?;，。！？]{0,80})",
+    re.IGNORECASE,
+)
+_NAMED = re.compile(
+    r"(?:title|heading|headline|caption|text|subtitle|call\s+it|name\s+it|标题|片名|字幕|文字)\s*(?:is|as|to|of|:|：|为|是|改成|改为)"
+    r"\s*[:：]?\s*([a-z0-9\u4e00-\u9fff][^,.!?;，。！？]{0,80})|(?:title|caption|subtitle|heading)\s*[:：]\s*(.{1,80})",
+    re.IGNORECASE,
+)
+_TAIL_WORDS = re.compile(
+    r"\s+(?:at|in|on|for|from|with|during|between|until|till|near|centered|centred|0|\d+\s*(?:-|to|s\b|sec|seconds?))"
+    r"\b.*$|\s*(?:在|放在|用|，).*$",
+    re.IGNORECASE,
+)
+_NOT_TEXT = {"", "the", "a", "an", "it", "please", "bigger", "smaller", "larger", "red", "blue", "white", "gold",
+             "yellow", "top", "bottom", "center", "middle", "left", "right", "the top", "the bottom", "the left",
+             "the right", "the middle", "the center", "the end", "end", "start"}
+
+
+_PLACE_NOT_TEXT = re.compile(
+    r"^(?:\d+(?:\.\d+)?\s*(?:s|sec|secs|seconds?|秒)\b|\d+(?:\.\d+)?\s*(?:-|–|~|to)\s*\d|\d+:\d{2}"
+    r"|(?:the\s+)?(?:end|start|beginning|top|bottom|middle"
+    r"|center|centre|left|right|corner)\b)"
+)
+"""What follows "title to …" when it says where, not what ("move the title to 5 seconds")."""
 
 
 def title_text(message: str) -> str | None:
-    """The title as typed: the first quoted phrase, else what follows "title:" / "called" / "saying"."""
+    """The title as typed: the first quoted phrase, else what follows "saying" / "called" / "title:" / "rename the
+    title to", without the position, colour or time that follow it ("saying Grand Opening in the middle")."""
     if q := g.QUOTED.search(message):
         return (q.group(1) or q.group(2)).strip() or None
-    if after := g.TITLE_AFTER.search(message):
-        text = re.split(r"\s+(?:at|in|on|for|from|with|0|\d+\s*-)\b|\s+(?:在|用)", after.group(1))[0].strip(" '\"")
-        stop = {"", "the", "a", "an", "red", "blue", "bigger", "smaller", "top", "bottom", "center", "it", "please"}
-        if text.lower() not in stop and not re.fullmatch(r"[\d\s\-–:s秒]+", text):
-            return text[:80]
-    return None
-
+    found = _MARKER.search(message) or _NAMED.search(message)
+    if found is None:
+        return None
+    text = _TAIL_WORDS.sub("", (found.group(1) or found.group(found.lastindex or 1) or "")).strip(" '\"")
+    if text.lower() in _NOT_TEXT or text.lower() in g.COLORS or text.lower() in g.POSITIONS:
+        return None
+    if re.fullmatch(r"[\d\s\-–:s秒%]+", text) or _PLACE_NOT_TEXT.match(text.lower()):
+        return None
+    return text[:80]
 
 def _lookup(m: str, table: dict[str, str] | dict[str, int]) -> object | None:
     for word in sorted(table, key=len, reverse=True):
@@ -178,16 +138,25 @@ def color(m: str) -> str | None:
 
 
 def size(m: str) -> int | None:
+    """A text size: "24pt", "big", "huge", "bigger" (80), "smaller" (32), "大一点"."""
     if pt := re.search(r"(\d{1,3})\s*(?:pt|px|号)", m):
         return max(8, min(200, int(pt.group(1))))
     found = _lookup(m, dict(g.SIZES))
     return int(found) if isinstance(found, int) else None
 
-
-def position(m: str) -> str | None:
+def position(m: str, current: str | None = None) -> str | None:
+    """Where on screen: "top left", "the bottom", "centered", "底部"; a side alone ("to the left") keeps the row of
+    `current` (a title at the top moved left is top-left)."""
     found = _lookup(m, dict(g.POSITIONS))
-    return str(found) if found is not None else None
-
+    side = _lookup(m, dict(g.SIDES))
+    if found in ("top-center", "bottom-center") and side is not None:
+        return f"{str(found).split('-')[0]}-{side}"  # "顶部左边", "at the top, on the left"
+    if found is not None:
+        return str(found)
+    if side is None:
+        return None
+    row = (current or "top-center").split("-")[0]
+    return f"{row}-{side}" if row in ("top", "bottom") else f"top-{side}"
 
 def ratio(m: str) -> str | None:
     """ "16:9", "9:16", "1:1", "4:5", "4:3", "3:4", "21:9", named or described ("vertical", "竖屏")."""

@@ -21,9 +21,12 @@ def _finish(draft: Draft, response: JSON, **extra: Any) -> tuple[JSON, JSON]:
     return {"status": "success", **response}, {"draft": draft.finish(), **extra}
 
 
-def label(genre: str) -> str:
-    """How a genre is named in replies and on the timeline ("lo-fi" -> "Lo-fi", "hip-hop" -> "Hip-hop")."""
-    return {"edm": "EDM", "chinese": "Chinese traditional", "kids": "Kids"}.get(genre, genre[:1].upper() + genre[1:])
+def label(genre: str, modifier: str | None = None) -> str:
+    """How a style is named in replies and on the timeline ("lo-fi" -> "Lo-fi", "piano" with "sad" -> "Sad piano")."""
+    name = {"edm": "EDM", "chinese": "Chinese traditional", "kids": "Kids"}.get(genre, genre[:1].upper() + genre[1:])
+    if modifier and modifier.isascii() and modifier.lower() not in name.lower():
+        return f"{modifier[:1].upper()}{modifier[1:].lower()} {name if name.isupper() else name.lower()}"
+    return name
 
 
 @dataclass(slots=True)
@@ -68,6 +71,13 @@ class GenerateVideo:
         return {**response, "media_id": media_id}, delta
 
 
+def video_style(state: JSON, src: str | None = None) -> str:
+    """The style music matched to the video (`src`, else the draft's) gets: the mood its analysis found, else lo-fi."""
+    draft = state.get("draft") or {}
+    analysis = analysis_for(state.get("video_analyses", {}), src or drafts.first_src(draft) or "")
+    return str(analysis.get("mood") or "lo-fi")
+
+
 @dataclass(slots=True)
 class GenerateMusic:
     """Procedural music as long as the asked-for span (else the video), in the asked-for style (else the video's
@@ -79,6 +89,8 @@ class GenerateMusic:
     span: tuple[int, int] | None = None
     fade_in: int | None = None
     fade_out: int | None = None
+    modifier: str | None = None
+    """A second word for the style, kept in the track's label ("sad" of "Sad piano")."""
 
     def __call__(self, ctx: ToolContext, state: JSON) -> tuple[JSON, JSON]:
         from nemo_emulator.media.music import write_music
@@ -89,14 +101,14 @@ class GenerateMusic:
         end = min(end, int(video_ms)) if video_ms else end
         length = max(1000, end - start)
         analysis = analysis_for(state.get("video_analyses", {}), drafts.first_src(draft.data) or "")
-        chosen = self.genre or analysis.get("mood") or "lo-fi"
+        chosen = self.genre or video_style(state)
         cuts = [c - start / 1000 for c in analysis.get("scene_cuts", []) if start < c * 1000 < start + length]
         media_id = ctx.media_id()
         write_music(ctx.generated_dir / f"{media_id}.wav", length / 1000, chosen, self.seed, cuts)
         url = ctx.media_url(f"{media_id}.wav")
         draft.set_bgm(
             url,
-            label=label(chosen),
+            label=label(chosen, self.modifier),
             mood=chosen,
             vol=self.volume,
             start=start,
@@ -166,6 +178,36 @@ class StyleTitle:
 
 
 @dataclass(slots=True)
+class EditTexts:
+    """Move the title (or the text) in time, and/or give it new words; its style stays."""
+
+    titles_only: bool
+    span: tuple[int, int] | None = None
+    text: str | None = None
+
+    def __call__(self, ctx: ToolContext, state: JSON) -> tuple[JSON, JSON]:
+        draft = Draft(state.get("draft"))
+        changed = draft.edit_texts(titles_only=self.titles_only, span=self.span, text=self.text)
+        response: JSON = {"changed": changed}
+        if self.span is not None:
+            response.update(start=self.span[0] / 1000, end=self.span[1] / 1000)
+        if self.text is not None:
+            response["text"] = self.text
+        return _finish(draft, response)
+
+
+@dataclass(slots=True)
+class KeepOnly:
+    """Remove every track but the named kinds (video, music, title, text)."""
+
+    kinds: tuple[str, ...]
+
+    def __call__(self, ctx: ToolContext, state: JSON) -> tuple[JSON, JSON]:
+        draft = Draft(state.get("draft"))
+        return _finish(draft, {"removed": draft.keep_only(set(self.kinds)), "kept": list(self.kinds)})
+
+
+@dataclass(slots=True)
 class Trim:
     start: int
     end: int
@@ -212,8 +254,10 @@ class SetRatio:
 __all__ = [
     "VIDEO",
     "AddText",
+    "EditTexts",
     "GenerateMusic",
     "GenerateVideo",
+    "KeepOnly",
     "PlaceVideo",
     "Remove",
     "SetAudio",

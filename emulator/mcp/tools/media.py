@@ -11,7 +11,7 @@ import secrets
 from collections.abc import Callable
 from pathlib import Path
 
-from nemo_emulator.agent import slots
+from nemo_emulator.agent import lexicon, slots
 from nemo_emulator.errors import ApiError
 from nemo_emulator.mcp.tools.base import Context, Handler, Reply
 from nemo_emulator.state.exports import submit_export
@@ -101,7 +101,7 @@ async def _generate(ctx: Context, args: JSON, kind: str, seconds: float, cost: i
     elif kind == "music":
         from nemo_emulator.media.music import write_music
 
-        work = functools.partial(write_music, path, seconds, slots.genre(slots.normalise(args["prompt"])), seed)
+        work = functools.partial(write_music, path, seconds, lexicon.read(slots.normalise(args["prompt"])).style, seed)
     else:
         from nemo_emulator.media.music import write_effect
 

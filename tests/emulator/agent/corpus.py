@@ -19,7 +19,9 @@ from nemo_emulator.settings import Settings
 from nemo_protocol import draft as drafts
 from nemo_protocol.draft import AUDIO, TEXT, VIDEO, Draft
 
-CORPUS = Path(__file__).resolve().parents[3] / "fixtures" / "corpus" / "messages.jsonl"
+FOLDER = Path(__file__).resolve().parents[3] / "fixtures" / "corpus"
+CORPUS = FOLDER / "messages.jsonl"
+HELD_BACK = FOLDER / "held_back.jsonl"
 BASE = "http://emulator.test"
 
 
@@ -137,13 +139,50 @@ def run(entry: dict[str, Any], ctx: Context, seed: int = 0) -> Outcome:
     for key, value in wanted.items():
         if key in outcome.changed and not _matches(value, outcome.changed[key]):
             outcome.problems.append(f"{key} is {outcome.changed[key]!r}, expected {value!r}")
+    for key, kept in (("bgm", ("genre", "src")), ("title", ("text",))):
+        value, old, new = wanted.get(key), a.get(key), b.get(key)
+        replaced = isinstance(value, dict) and value and not set(kept) & set(value)
+        if replaced and isinstance(old, dict) and isinstance(new, dict):
+            for field_ in kept:
+                if old.get(field_) != new.get(field_):
+                    outcome.problems.append(f"{key} {field_} was replaced ({old.get(field_)!r} -> {new.get(field_)!r}) "
+                                            f"though only its {sorted(value)} were asked")  # fmt: skip
     if plan.kind != "edit" and (plan.cost or any(isinstance(s, Tool) for s in plan.steps)):
         outcome.problems.append("a text-only turn calls tools or costs credits")
     texts = [s.text for s in plan.steps if isinstance(s, Say | Ask)]
     if plan.kind == "question" and not texts[-1].rstrip().endswith(("?", "？")):
         outcome.problems.append(f"a question that does not ask: {texts[-1]!r}")
+    said = " ".join(texts).lower()
+    for needle in expect.get("says", []):
+        if needle.lower() not in said:
+            outcome.problems.append(f"the reply does not say {needle!r}: {said[:160]!r}")
     return outcome
 
 
-def load() -> list[dict[str, Any]]:
-    return [json.loads(line) for line in CORPUS.read_text(encoding="utf-8").splitlines() if line.strip()]
+DEVELOPMENT = (CORPUS, FOLDER / "generated.jsonl", FOLDER / "everyday.jsonl")
+"""The part the grammar is developed against: hand-written messages, template paraphrases, everyday requests."""
+
+
+def load(path: Path = CORPUS) -> list[dict[str, Any]]:
+    return [json.loads(line) for line in path.read_text(encoding="utf-8").splitlines() if line.strip()]
+
+
+def development() -> list[dict[str, Any]]:
+    return [entry for path in DEVELOPMENT for entry in load(path)]
+
+
+def held_back() -> list[dict[str, Any]]:
+    return load(HELD_BACK)
+
+
+def verdict(outcome: Outcome) -> str:
+    """`right`; `question` (it asked where it was expected to act or answer: acceptable, not right); `charged`
+    (a no-op, question or refusal that cost credits); or `misread` (anything else: a wrong change, a wrong kind)."""
+    expected = outcome.entry["expect"]["kind"]
+    if expected != "edit" and outcome.plan.cost:
+        return "charged"
+    if not outcome.problems:
+        return "right"
+    if outcome.plan.kind == "question" and not outcome.changed:
+        return "question"
+    return "misread"

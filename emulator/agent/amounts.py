@@ -1,0 +1,274 @@
+"""Amounts in a message: numbers written as words (English and Chinese), when something happens on the timeline
+(a time scope), how loud the music should be (absolute, relative, in words), and how long its fades are.
+
+The readers take the normalised clause (slots.normalise), in which number words are already digits and "percent"
+is "%".
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+# -- numbers as words ---------------------------------------------------------------------------------------------
+
+_UNITS = {"zero": 0, "one": 1, "two": 2, "three": 3, "four": 4, "five": 5, "six": 6, "seven": 7, "eight": 8,
+          "nine": 9, "ten": 10, "eleven": 11, "twelve": 12, "thirteen": 13, "fourteen": 14, "fifteen": 15,
+          "sixteen": 16, "seventeen": 17, "eighteen": 18, "nineteen": 19}  # fmt: skip
+_TENS = {"twenty": 20, "thirty": 30, "forty": 40, "fifty": 50, "sixty": 60, "seventy": 70, "eighty": 80, "ninety": 90}
+_UNIT_AFTER = r"(?=\s*(?:%|percent|per\s+cent|pct|seconds?|secs?|s\b|minutes?|mins?\b))"
+_COMPOUND = re.compile(rf"\b({'|'.join(_TENS)})(?:[\s-]+({'|'.join(_UNITS)}))?\b")
+_HUNDRED = re.compile(r"\b(?:a|one)\s+hundred\b")
+_SINGLE = re.compile(rf"\b({'|'.join(_UNITS)}){_UNIT_AFTER}")
+_PERCENT = re.compile(r"\s*(?:percent|per\s+cent|pct)\b")
+_ZH_DIGITS = {"零": 0, "一": 1, "二": 2, "两": 2, "三": 3, "四": 4, "五": 5, "六": 6, "七": 7, "八": 8, "九": 9}
+_ZH_NUMBER = re.compile(r"[零一二两三四五六七八九十百]+")
+
+
+def _zh(text: str) -> int | None:
+    """A Chinese numeral up to 999 ("三十五" 35, "十" 10, "一百" 100)."""
+    total, current = 0, 0
+    for ch in text:
+        if ch in _ZH_DIGITS:
+            current = _ZH_DIGITS[ch]
+        elif ch == "十":
+            total += (current or 1) * 10
+            current = 0
+        elif ch == "百":
+            total += (current or 1) * 100
+            current = 0
+        else:
+            return None
+    return total + current
+
+
+def digits(text: str) -> str:
+    """Number words as digits where they are amounts ("forty percent" -> "40%", "twenty-five seconds" -> "25
+    seconds", "百分之三十" -> "30%", "五秒" -> "5秒"); "percent" as "%"."""
+    text = _HUNDRED.sub("100", text)
+    text = _COMPOUND.sub(lambda m: str(_TENS[m.group(1)] + (_UNITS[m.group(2)] if m.group(2) else 0)), text)
+    text = _SINGLE.sub(lambda m: str(_UNITS[m.group(1)]), text)
+    text = _PERCENT.sub("%", text)
+
+    def zh_percent(m: re.Match[str]) -> str:
+        value = _zh(m.group(1)) if not m.group(1).isdigit() else int(m.group(1))
+        return f"{value}%" if value is not None else m.group(0)
+
+    text = re.sub(r"百分之\s*([零一二两三四五六七八九十百]+|\d+)", zh_percent, text)
+
+    def zh_amount(m: re.Match[str]) -> str:
+        if m.group(0) in ("一", "二"):  # alone, mostly "一下" or "第一": not an amount
+            return m.group(0)
+        value = _zh(m.group(0))
+        return str(value) if value is not None else m.group(0)
+
+    text = re.sub(r"(音量\s*(?:调到|调成|设为|设置为|改成|改为|到|为)?\s*)([零一二两三四五六七八九十百]+)(?!半)",
+                  lambda m: m.group(1) + str(_zh(m.group(2)) if _zh(m.group(2)) is not None else m.group(2)), text)
+    return re.sub(r"[零一二两三四五六七八九十百]+(?=\s*(?:秒|分钟|%))", zh_amount, text)
+
+
+# -- when: a time scope -------------------------------------------------------------------------------------------
+
+SECONDS = r"(?:s|sec|secs|second|seconds|秒|秒钟)"
+NUMBER = r"(\d+(?:\.\d+)?)(?![\d.])"
+TIME = rf"(?:(\d{{1,2}}):(\d{{2}})|{NUMBER}\s*{SECONDS}?)"
+"""A point in time: 0:05, 5, 5s, 5 seconds, 5秒 (three groups: minutes, seconds, plain)."""
+_RANGE = re.compile(rf"(?:from\s+|between\s+|从\s*|第\s*)?{TIME}\s*(?:-|–|~|to|and|until|till|through|到|至)\s*"
+                    rf"(?:第\s*)?{TIME}")  # fmt: skip
+_FIRST = re.compile(rf"(?:first|opening|initial|beginning|前)\s*{NUMBER}\s*{SECONDS}")
+_LAST = re.compile(rf"(?:last|final|closing|ending|后|最后)\s*{NUMBER}\s*{SECONDS}")
+_FIRST_HALF = re.compile(r"\b(?:first|1st|opening)\s+half\b|前一半|前半段|前半部分|上半段")
+_SECOND_HALF = re.compile(r"\b(?:second|2nd|last|latter|back)\s+half\b|后一半|后半段|后半部分|下半段")
+_WORDS = r"(?:[a-z']+\s+){0,3}?"
+"""Up to three words between a verb and its time ("stop the music at 14 seconds")."""
+_START_AT = re.compile(rf"(?:start(?:s|ing)?|begin(?:s|ning)?|kick(?:s)?\s+in|come(?:s)?\s+in)\s+{_WORDS}"
+                       rf"(?:at|from|after|around)\s+(?:the\s+)?{TIME}|(?:from|after)\s+(?:the\s+)?{TIME}"
+                       rf"|{TIME}\s+in\b(?!\s*to)|(?:从|到)?\s*{TIME}\s*(?:开始|起)")  # fmt: skip
+_END_AT = re.compile(rf"(?:until|till|up\s+to|up\s+until)\s+(?:the\s+)?{TIME}|(?:stop(?:s|ping)?|end(?:s|ing)?"
+                     rf"|finish(?:es)?|cut(?:s)?|kill(?:s)?|wrap(?:s)?\s+up)\s+{_WORDS}(?:off\s+|out\s+)?"
+                     rf"(?:at|by|around)\s+(?:the\s+)?{TIME}|(?<!从)到\s*{TIME}(?:\s*结束)?")  # fmt: skip
+_AT = re.compile(rf"\b(?:at|to|around)\s+{TIME}(?!\s*(?:%|x|:|volume|vol\b|percent))")
+_AT_END = re.compile(r"\bat\s+the\s+(?:very\s+)?end\b|\bto\s+the\s+end\b|\btowards?\s+the\s+end\b|结尾|最后面|片尾")
+_AT_START = re.compile(r"\bat\s+the\s+(?:very\s+)?(?:start|beginning)\b|开头|片头")
+VAGUE = re.compile(r"\b(?:part|some|parts|portion|bit)\s+of\s+(?:it|the\s+(?:video|clip))\b|一部分|部分时间")
+
+
+@dataclass(frozen=True, slots=True)
+class Scope:
+    """When on the timeline (ms): a full span, or only a start, or only an end, or a named place."""
+
+    span: tuple[int, int] | None = None
+    start: int | None = None
+    end: int | None = None
+    where: str | None = None
+    """`end` or `start`: "at the end", "at the beginning" (how long is the target's own business)."""
+
+    def resolve(self, length: float, own: int) -> tuple[int, int] | None:
+        """The span for a target `own` ms long on a timeline `length` ms long (an own length of 0: to the end)."""
+        if self.span is not None:
+            return self.span
+        total = int(length)
+        if self.start is not None:
+            return self.start, (self.start + own if own else total)
+        if self.end is not None:
+            return (max(0, self.end - own) if own else 0), self.end
+        if self.where == "end" and own:
+            return max(0, total - own), total
+        if self.where == "start" and own:
+            return 0, min(own, total) if total else own
+        return None
+
+
+def _seconds(groups: tuple[str | None, ...]) -> float:
+    minutes, secs, plain = groups
+    if minutes is not None and secs is not None:
+        return int(minutes) * 60 + int(secs)
+    return float(plain or 0)
+
+
+def scope(c: str, length_ms: float) -> Scope | None:
+    """When a clause puts something: "0-3s", "from 0:05 to 0:12", "first 4 seconds", "the last 3 s", "the second
+    half", "start at 5s", "until 10 s", "8 seconds in", "at the end", "前5秒", "后半段", "从5秒开始"."""
+    if r := _RANGE.search(c):
+        a, b = _seconds(r.groups()[0:3]), _seconds(r.groups()[3:6])
+        if b > a:
+            return Scope(span=(int(a * 1000), int(b * 1000)))
+    if f := _FIRST.search(c):
+        return Scope(span=(0, int(float(f.group(1)) * 1000)))
+    if (last := _LAST.search(c)) and length_ms > 0:
+        n = float(last.group(1)) * 1000
+        return Scope(span=(int(max(0.0, length_ms - n)), int(length_ms)))
+    if length_ms > 0 and _FIRST_HALF.search(c):
+        return Scope(span=(0, int(length_ms / 2)))
+    if length_ms > 0 and _SECOND_HALF.search(c):
+        return Scope(span=(int(length_ms / 2), int(length_ms)))
+    if s := _START_AT.search(c):
+        groups = next(g for g in (s.groups()[i : i + 3] for i in range(0, len(s.groups()), 3)) if any(g))
+        return Scope(start=int(_seconds(groups) * 1000))
+    if e := _END_AT.search(c):
+        groups = next(g for g in (e.groups()[i : i + 3] for i in range(0, len(e.groups()), 3)) if any(g))
+        return Scope(end=int(_seconds(groups) * 1000))
+    if _AT_END.search(c):
+        return Scope(where="end")
+    if _AT_START.search(c):
+        return Scope(where="start")
+    if at := _AT.search(c):
+        return Scope(start=int(_seconds(at.groups()) * 1000))
+    return None
+
+
+# -- how loud -----------------------------------------------------------------------------------------------------
+
+_ABS_PERCENT = re.compile(r"(\d{1,3}(?:\.\d+)?)\s*%")
+_VOLUME_N = re.compile(r"(?:volume|level|音量)\s*(?:to|at|of|is|=|调到|设为|设置为|改成|为)?\s*(\d{1,3})(?![\d.:s秒])")
+_VOLUME_DECIMAL = re.compile(r"\b(0?\.\d+|1\.0)\s*(?:volume|vol)\b|\bvolume\s*(?:to|at|of)?\s*(0?\.\d+|1\.0)\b")
+_HALF = re.compile(r"\bhalf\s+(?:the\s+)?volume\b|\b(?:to|at|by)\s+half\b|(?<!前)(?<!后)一半")
+_QUARTER = re.compile(r"\b(?:a|one)\s+quarter\b|\bquarter\s+volume\b")
+_THREE_QUARTERS = re.compile(r"\bthree[\s-]+quarters?\b")
+_FULL = re.compile(r"\b(?:full|max(?:imum)?|100%)\s+volume\b|\bas\s+loud\s+as\s+possible\b|最大音量|最大声")
+_AS_LOUD = re.compile(r"\b(half|twice|double)\s+as\s+(?:loud|quiet|high)\b")
+_MUTE = re.compile(r"\bmute\b|\bsilent\b|\bsilence\s+the\b|静音")
+_UP = re.compile(
+    r"\blouder\b|\bturn\s+(?:it|that|the\s+(?:music|volume|bgm|sound|audio|track))?\s*up\b|\bbump\b.*\bup\b|"
+    r"\b(?:raise|increase|boost)\b|\b(?:pump|crank|turn)\s+(?:it\s+|the\s+\w+\s+)?up\b|\btoo\s+(?:quiet|soft|low)\b|\b(?:can't|cannot|can\s+not|barely|hardly)\s+hear\b|"
+    r"\bhard\s+to\s+hear\b|\bup\s+a\s+(?:bit|notch|little)\b|大声|调大|太小声|听不清|响一点|大一点"
+)
+_DOWN = re.compile(
+    r"\b(?:quieter|softer|lower)\b|\bturn\s+(?:it|that|the\s+(?:music|volume|bgm|sound|audio|track))?\s*down\b|"
+    r"\b(?:reduce|decrease|lessen)\b|\btone\s+(?:it\s+|the\s+\w+\s+)?down\b|\btoo\s+(?:loud|much|strong|overpowering)\b|\bdrown(?:s|ing)?\s+out\b|"
+    r"\boverpower(?:s|ing)?\b|\bdown\s+a\s+(?:bit|notch|little)\b|太吵|太大声|太响|小声|调小|轻一点|低一点|降低"
+)
+_SMALL = re.compile(r"\b(?:a\s+(?:bit|little|touch|tad|notch)|slightly|a\s+little\s+bit)\b|稍微|稍")
+_LARGE = re.compile(r"\b(?:much|a\s+lot|way|lots|significantly|really)\b|很多|大幅")
+_QUIET = re.compile(r"\b(?:quiet|quietly|soft|softly|subtle|low|gentle)\b|\bin\s+the\s+background\b|"
+                    r"\bbackground\s+level\b|安静|轻柔|低音量")  # fmt: skip
+
+
+@dataclass(frozen=True, slots=True)
+class Volume:
+    """An absolute level (0–1), a step from the current one, or a factor of it ("half as loud")."""
+
+    level: float | None = None
+    step: float | None = None
+    factor: float | None = None
+
+    def applied(self, current: float | None) -> float:
+        if self.level is not None:
+            return self.level
+        base = current if current is not None else 0.8
+        value = base * self.factor if self.factor is not None else base + (self.step or 0.0)
+        return round(min(1.0, max(0.05, value)), 2)
+
+
+def volume(c: str, adding: bool = False) -> Volume | None:
+    """How loud: "35%", "volume 40", "half", "a quarter", "mute", "full volume", "louder", "a bit quieter", "too
+    loud", "太吵"; and, when music is being added, "quiet" or "in the background" (25%)."""
+    if p := _ABS_PERCENT.search(c):
+        return Volume(min(100.0, float(p.group(1))) / 100)
+    if n := _VOLUME_N.search(c):
+        return Volume(min(100, int(n.group(1))) / 100)
+    if d := _VOLUME_DECIMAL.search(c):
+        return Volume(float(d.group(1) or d.group(2)))
+    if _MUTE.search(c):
+        return Volume(0.0)
+    if f := _AS_LOUD.search(c):
+        return Volume(factor={"half": 0.5, "twice": 2.0, "double": 2.0}[f.group(1)])
+    if _FULL.search(c):
+        return Volume(1.0)
+    if _THREE_QUARTERS.search(c):
+        return Volume(0.75)
+    if _QUARTER.search(c):
+        return Volume(0.25)
+    up, down = _UP.search(c), _DOWN.search(c)
+    if up or down:
+        size = 0.1 if _SMALL.search(c) else 0.3 if _LARGE.search(c) else 0.2
+        return Volume(step=size if up and not down else -size)
+    if _HALF.search(c):
+        return Volume(0.5)
+    if adding and _QUIET.search(c):
+        return Volume(0.25)
+    return None
+
+
+# -- fades ---------------------------------------------------------------------------------------------------------
+
+_N = r"(\d+(?:\.\d+)?)"
+_OBJ = r"(?:\s+(?:the\s+)?(?:music|bgm|audio|track|song|soundtrack|it))?"
+_PREP = r"(?:over|for|of|across|with|during|to|at)?"
+_IN_AFTER = re.compile(rf"fade[\s-]*(?:(?:the\s+)?\w+\s+){{0,2}}?in{_OBJ}\s+{_PREP}\s*"
+                       rf"(?:a\s+|the\s+(?:first|opening)\s+)?{_N}\s*{SECONDS}?|\bin\s+(?:over|for)\s+{_N}"
+                       rf"|淡入\s*{_N}\s*秒|渐入\s*{_N}\s*秒")  # fmt: skip
+_IN_BEFORE = re.compile(rf"{_N}\s*[- ]?{SECONDS}\s*(?:long\s+)?fade[\s-]*in|{_N}\s*秒\s*(?:的)?(?:淡入|渐入)")
+_OUT_AFTER = re.compile(rf"fade[\s-]*(?:(?:the\s+)?\w+\s+){{0,2}}?out{_OBJ}\s+{_PREP}\s*"
+                        rf"(?:a\s+|the\s+(?:last|final)\s+)?{_N}\s*{SECONDS}?|\bout\s+(?:over|for)\s+{_N}|淡出\s*{_N}\s*秒"
+                        rf"|渐出\s*{_N}\s*秒")  # fmt: skip
+_OUT_BEFORE = re.compile(rf"{_N}\s*[- ]?{SECONDS}\s*(?:long\s+)?fade[\s-]*out|{_N}\s*秒\s*(?:的)?(?:淡出|渐出)")
+_ANY_LENGTH = re.compile(rf"{_N}\s*[- ]?{SECONDS}\s*(?:long\s+)?fades?|fades?[\w\s-]{{0,12}}?(?:of|over|for)\s*{_N}")
+_BOTH = re.compile(r"fade\s+(?:\w+\s+){0,2}in\s+and\s+out|fade\s+(?:in/out|both)|淡入淡出|渐入渐出|cross\s*fade")
+_IN = re.compile(r"fade[\s-]*(?:\w+\s+){0,2}?in\b|fades?\s+in\b|淡入|渐入")
+_OUT = re.compile(r"fade[\s-]*(?:\w+\s+){0,2}?out\b|fades?\s+out\b|淡出|渐出|fade\s+(?:away|at\s+the\s+end)")
+IN_MS, OUT_MS = 1500, 2000
+
+
+def _ms(match: re.Match[str] | None) -> int | None:
+    if match is None:
+        return None
+    value = next((g for g in match.groups() if g), None)
+    return int(float(value) * 1000) if value else None
+
+
+def fades(c: str) -> tuple[int | None, int | None]:
+    """(fade in ms, fade out ms), each None where the clause says nothing about it; each direction keeps its own
+    length ("fade in over 2 s and out over 4 s")."""
+    fade_in = _ms(_IN_AFTER.search(c)) or _ms(_IN_BEFORE.search(c))
+    fade_out = _ms(_OUT_AFTER.search(c)) or _ms(_OUT_BEFORE.search(c))
+    shared = _ms(_ANY_LENGTH.search(c))
+    if _BOTH.search(c):
+        return fade_in or shared or IN_MS, fade_out or shared or OUT_MS
+    if fade_in is None and _IN.search(c):
+        fade_in = shared or IN_MS
+    if fade_out is None and _OUT.search(c):
+        fade_out = shared or OUT_MS
+    if fade_in is None and fade_out is None and re.search(r"\bfades?\b", c):
+        return IN_MS, OUT_MS
+    return fade_in, fade_out

@@ -1,0 +1,155 @@
+"""Reading a clause about the background music: add, change (to a style, or relative: "happier"), or adjust
+(volume, fades, when it plays). A misspelt style word is corrected only where a style is expected."""
+
+from __future__ import annotations
+
+import re
+from typing import TYPE_CHECKING
+
+from nemo_emulator.agent import amounts, lexicon
+from nemo_emulator.agent import grammar as g
+from nemo_emulator.agent.request import MusicAsk
+
+if TYPE_CHECKING:
+    from nemo_emulator.agent.reader import Reader
+
+_MUSIC_ADD = re.compile(
+    g._words(
+        "add",
+        "put",
+        "give",
+        "insert",
+        "include",
+        "throw in",
+        "apply",
+        "need",
+        "want",
+        "use",
+        "with",
+        "i'd like",
+        "let's have",
+        "加",
+        "加上",
+        "添加",
+        "加入",
+        "来一段",
+        "来点",
+        "配上",
+        "配",
+        "来一首",
+        "配一首",
+        "加点",
+        "加个",
+    )
+    + r"|\b(?:make|create|compose|generate|produce)\s+(?:me\s+)?(?:some|a|an|new)\b|\b(?:compose|score)\b"
+)
+"""Verbs that bring new music (not "make the music …", not "要" or "放", which only point at it)."""
+_CUT_VERB = re.compile(r"\b(?:cut|trim|shorten|keep|remove|delete|drop|crop)\b|剪|只要|保留|删|裁")
+_COMPARATIVE = re.compile(r"(?:ier|er)$")
+_LATER = re.compile(r"\b(?:later|earlier|sooner|longer|shorter)\b|晚一点|早一点|晚点|早点")
+_DETERMINERS = {"some", "a", "an", "the", "more", "little", "bit", "of", "nice", "good", "cool", "kind", "sort"}
+
+
+def music(r: Reader, c: str) -> bool:
+    music_word = g.MUSIC_WORD.search(c) is not None
+    reading = lexicon.read(c, occasions=music_word or bool(_MUSIC_ADD.search(c)))
+    if reading.style is None and not reading.rivals:
+        reading = _spelled(r, c, music_word) or reading
+    fades = amounts.fades(c) if g.R["FADE"].search(c) else (None, None)
+    if fades == (None, None) and re.match(r"^\W*(?:in|out)\s+(?:over|for)\b", c) and r.last == "music":
+        fades = amounts.fades("fade " + c)
+    volume = amounts.volume(c, adding=True)
+    scope = amounts.scope(c, r.length)
+    had_music = r.has_music or (r.req.music is not None and r.req.music.add)
+    adjusts = volume is not None or fades != (None, None) or (scope is not None and (had_music or r.last == "music"))
+    pronoun = (g.R["PRONOUN"].search(c) and (r.last == "music" or (r.last is None and r.has_music))
+               and (adjusts or reading.style))  # fmt: skip
+    about: object = music_word or reading.style or reading.rivals or fades != (None, None) or pronoun
+    loud = volume is not None and g.R["LOUDNESS"].search(c) is not None
+    about = about or (loud and not g.VIDEO_WORD.search(c)) or g.R["MUSIC_CHANGE"].search(c)
+    about = about or (scope is not None and r.last == "music" and not _CUT_VERB.search(c))  # "…, 只放前8秒"
+    if not about or (reading.style and g.VIDEO_WORD.search(c) and not music_word and not g.R["ADD_VERB"].search(c)
+                     and not pronoun and not re.search(r"\bsound\b|\bfeel\b", c)):  # fmt: skip
+        return False
+    ask = r.req.music or MusicAsk()
+    r.req.music = ask
+    had = r.has_music or ask.add
+    relative = reading.style is not None and _relative(c)
+    adjust_noun = re.search(r"\b(?:volume|level|loudness|fades?|start|end|timing|length)\b|音量|淡入|淡出", c)
+    changing = (g.R["MUSIC_CHANGE"].search(c) is not None and not adjust_noun) or (relative and had)
+    adding_verb = _MUSIC_ADD.search(c) is not None and not re.search(
+        r"\b(?:add|put|give|apply)\s+(?:a\s+)?"
+        r"(?:\d+\s*\w*\s+)?fades?",
+        c,
+    )
+    if reading.rivals:
+        r.doubt("which_style", styles=reading.rivals)
+    if reading.style and relative and not had:
+        r.doubt("no_music_style", style=reading.style)
+    fresh = not had and (music_word or scope) and volume is None and fades == (None, None)
+    definite = re.search(r"\b(?:the|my|this|that|current|existing)\s+(?:background\s+)?(?:music|bgm|soundtrack|song"
+                         r"|track|audio)\b", c)  # fmt: skip
+    if changing or reading.style or fresh or (adding_verb and music_word and not (definite and had)):
+        ask.add = True
+        ask.change = ask.change or changing
+    if reading.style:
+        ask.style, ask.modifier = reading.style, reading.modifier
+    ask.volume = volume or ask.volume
+    ask.fade_in = fades[0] if fades[0] is not None else ask.fade_in
+    ask.fade_out = fades[1] if fades[1] is not None else ask.fade_out
+    if amounts.VAGUE.search(c) or re.search(r"\bsomewhere\b|\bin\s+the\s+middle\b|中间", c):
+        r.doubt("when_music")
+    elif scope is not None and fades != (None, None) and not re.search(r"\bfrom\b|\bbetween\b|从", c):
+        pass  # "fade out at the end", "fade out over the last 3 seconds": the time is the fade's
+    elif scope is not None and scope.where is not None:
+        r.doubt("how_long_music", where=scope.where)
+    elif scope is not None:
+        ask.scope = _merged(ask.scope, scope)
+        if r.req.doubt is not None and r.req.doubt[0] == "how_long_music":
+            r.req.doubt = None  # "…at the start, first 3 seconds": the next clause said how long
+    elif _LATER.search(c) and not volume:
+        r.doubt("when_music")
+    r.req.intents.append("music_change" if ask.change else "music" if ask.add else "music_adjust")
+    r.last, r.verb = "music", "add" if ask.add else "set"
+    return True
+
+
+def _spelled(r: Reader, c: str, music_word: bool) -> lexicon.Reading | None:
+    """A misspelt style word where one is expected: right before a word for music, or what "add" adds."""
+    tokens = c.split()
+    spots: list[int] = []
+    for i, token in enumerate(tokens):
+        if g.MUSIC_WORD.fullmatch(token) and i > 0:
+            spots.append(i - 1)
+        if g.R["ADD_VERB"].fullmatch(token):
+            j = i + 1
+            while j < len(tokens) and tokens[j] in _DETERMINERS:
+                j += 1
+            spots.append(j)
+    for i in spots:
+        if 0 <= i < len(tokens) and (fixed := lexicon.fix(tokens[i].strip(".,!?"))) is not None:
+            reading = lexicon.read(fixed)
+            if reading.style is not None:
+                return reading
+    if not music_word and len(tokens) <= 3 and tokens and (fixed := lexicon.fix(tokens[-1].strip(".,!?"))):
+        return lexicon.read(fixed) if lexicon.read(fixed).style else None
+    return None
+
+
+def _merged(old: amounts.Scope | None, new: amounts.Scope) -> amounts.Scope:
+    """Two clauses' times as one ("start at 5 and end at 15" is 5-15)."""
+    if old is not None and old.start is not None and new.end is not None and new.end > old.start:
+        return amounts.Scope(span=(old.start, new.end))
+    if old is not None and old.end is not None and new.start is not None and new.start < old.end:
+        return amounts.Scope(span=(new.start, old.end))
+    return new
+
+
+def _relative(c: str) -> bool:
+    """Whether the clause asks for more (or less) of a mood than what plays: "happier", "more relaxing", "更欢快"."""
+    for hit in lexicon.hits(c):
+        before = c[max(0, hit.start - 6) : hit.start]
+        if hit.kind == "mood" and ((_COMPARATIVE.search(hit.word) and hit.word not in ("upper", "super"))
+                                   or re.search(r"\b(?:more|less)\s+$|更\s*$", before)):  # fmt: skip
+            return True
+    return False

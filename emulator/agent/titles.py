@@ -1,0 +1,110 @@
+"""The title and text steps of an edit: add one (with its colour, size, position and time), move one (on screen or
+in time), restyle it, or give it new words in the same place."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+from nemo_emulator.agent import replies as r
+from nemo_emulator.agent import tools
+from nemo_emulator.agent.plan import Plan
+from nemo_emulator.agent.request import TextAsk
+from nemo_protocol import draft as drafts
+from nemo_protocol.draft import TEXT
+from nemo_protocol.wire import JSON
+
+if TYPE_CHECKING:
+    from nemo_emulator.agent.edits import Edits
+
+TITLE_MS = 3000
+
+
+def texts(e: Edits) -> Plan | None:
+    for ask in e.req.texts:
+        stopped = _one(e, ask)
+        if stopped is not None:
+            return stopped
+    return None
+
+
+def _what(lang: str, title: bool) -> str:
+    return ("title" if title else "text") if lang != "zh" else ("标题" if title else "文字")
+
+
+def _existing(e: Edits, title: bool) -> JSON | None:
+    return next((s for _, s in drafts.segments(e.draft, TEXT) if drafts.is_title(s) == title or not title), None)
+
+
+def _one(e: Edits, ask: TextAsk) -> Plan | None:
+    title, lang = ask.kind == "title", e.lang
+    style: JSON = {k: v for k, v in (("color", ask.color), ("size", ask.size), ("pos", ask.pos)) if v}
+    if ask.action == "add":
+        return _add(e, ask, style) if ask.text else e.stop("question", "what_title")
+    current = _existing(e, title)
+    if current is None:
+        return e.stop("answer", "nothing_to_move", what=_what(lang, title))
+    own = int(drafts.length_ms(current)) or TITLE_MS
+    span = ask.scope.resolve(e.length, own) if ask.scope is not None else None
+    if span is not None and e.length:
+        span = (min(span[0], max(0, int(e.length) - 100)), min(span[1], int(e.length)))
+    if ask.action == "retext":
+        text = r.say(lang, "text_retexted", what=_what(lang, title), text=ask.text)
+        args: JSON = {"action": "edit_text", "text": ask.text, "title": title}
+        e.edit("edit_multitrack", args, tools.EditTexts(title, None, ask.text), text)
+        return None
+    if span is not None:
+        where = (f"{r.seconds(span[0])}-{r.seconds(span[1])}s" if lang != "zh"
+                 else f"{r.seconds(span[0])}-{r.seconds(span[1])}秒")  # fmt: skip
+        moved: JSON = {"action": "move_text", "start": span[0] / 1000, "end": span[1] / 1000, "title": title}
+        e.edit(
+            "edit_multitrack",
+            moved,
+            tools.EditTexts(title, span),
+            r.say(lang, "text_moved", what=_what(lang, title), where=where),
+        )
+    if ask.action == "move" and set(style) == {"pos"}:
+        where = r.position(lang, str(style["pos"]))
+        restyle: JSON = {"action": "style_text", "style": style}
+        e.edit(
+            "edit_multitrack",
+            restyle,
+            tools.StyleTitle(style),
+            r.say(lang, "text_moved", what=_what(lang, title), where=where),
+        )
+        return None
+    if style:
+        shown = {**style}
+        if "color" in shown:
+            shown["color"] = e.color_name(str(shown["color"]))
+        if "pos" in shown:
+            shown["pos"] = r.position(lang, str(shown["pos"]))
+        changes = ", ".join(f"{k} {v}" for k, v in shown.items())
+        text = r.say(lang, "title_styled", changes=changes)
+        intro = "Restyling the title." if lang != "zh" else "马上修改标题样式。"
+        e.edit("edit_multitrack", {"action": "style_text", "style": style}, tools.StyleTitle(style), text, intro)
+    if span is None and not style:
+        return e.stop("question", "where_title")
+    return None
+
+
+def _add(e: Edits, ask: TextAsk, style: JSON) -> Plan | None:
+    title, lang = ask.kind == "title", e.lang
+    assert ask.text is not None
+    length = int(e.length or 10000)
+    span = ask.scope.resolve(length, TITLE_MS) if ask.scope is not None else None
+    a, b = span if span else (0, min(TITLE_MS, length))
+    b = min(b, length)
+    if b <= a:
+        a, b = 0, min(TITLE_MS, length)
+    full = {"color": "#FFFFFF", "size": 64 if title else 40, "pos": "top-center" if title else "bottom-center",
+            **style}  # fmt: skip
+    what = ("Title" if title else "Text") if lang != "zh" else ("标题" if title else "文字")
+    text = r.say(lang, "title_added", what=what, text=ask.text, color=e.color_name(str(full["color"])),
+                 pos=r.position(lang, str(full["pos"])), start=r.seconds(a), end=r.seconds(b))  # fmt: skip
+    args: JSON = {"action": "add_text", "text": ask.text, "start": a / 1000, "end": b / 1000, "title": title}
+    if style:
+        args["style"] = style
+    intro = (f'Adding the {"title" if title else "text"} "{ask.text}".' if lang != "zh"
+             else f"马上添加{what}“{ask.text}”。")  # fmt: skip
+    e.edit("edit_multitrack", args, tools.AddText(ask.text, a, b, title, style), text, intro)
+    return None
