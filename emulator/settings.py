@@ -188,6 +188,11 @@ class Settings:
     """Upload storage a user may hold (4002 beyond)."""
     render_preset: str = "ultrafast"
     """libx264 preset of exports (speed over size, so a render keeps up with the real-time clock)."""
+    render_draft: bool = False
+    """Render every export at the `draft` quality (540p, at most 10 fps), whatever its `output` asks: a real,
+    playable MP4 at a fraction of the CPU, for test suites that do not look at the picture. Any request may also
+    ask for it with `output.quality: "draft"` (an emulator extension: the live API's qualities are low, medium
+    and high)."""
     max_renders_per_user: int = 3
     """Renders a user may have queued or running at once (429 beyond)."""
     max_renders_total: int = 16

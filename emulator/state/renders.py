@@ -32,8 +32,11 @@ from nemo_protocol import draft as drafts
 from nemo_protocol.codes import Code
 from nemo_protocol.wire import JSON
 
+DRAFT_HEIGHT, DRAFT_FPS = 540, 10
+"""The `draft` quality: a real, playable MP4 for test suites that do not need a pretty one."""
 Status = Literal["pending", "processing", "completed", "failed", "cancelled"]
-HEIGHTS = {"low": 480, "medium": 720, "high": 1080, "360p": 360, "480p": 480, "720p": 720, "1080p": 1080}
+HEIGHTS = {"low": 480, "medium": 720, "high": 1080, "draft": DRAFT_HEIGHT, "360p": 360, "480p": 480, "720p": 720,
+           "1080p": 1080}  # fmt: skip
 INJECTED = "render failed: injected failure"
 
 
@@ -183,16 +186,18 @@ class Renders:
         from nemo_emulator.state.sessions import analysis_for
 
         output = job.output
-        height = min(HEIGHTS.get(str(output.get("resolution") or output.get("quality")), 1080),
-                     self.settings.render_max_height)  # fmt: skip
+        draft_quality = self.settings.render_draft or output.get("quality") == "draft"
+        asked = "draft" if self.settings.render_draft else str(output.get("resolution") or output.get("quality"))
+        height = min(HEIGHTS.get(asked, 1080), self.settings.render_max_height)
+        max_fps = DRAFT_FPS if draft_quality else 60
         resolve = source_resolver(job.user_id, uploads, self.root.parent / "generated")
 
         def cuts(src: str) -> list[float]:
             return list(analysis_for(analyses, src).get("scene_cuts", []))
 
         def encode() -> object:
-            return render_steps(job.draft, job.path, resolve, max_short=height, cuts=cuts, cancel=job.stop,
-                                preset=self.settings.render_preset)  # fmt: skip
+            return render_steps(job.draft, job.path, resolve, max_short=height, max_fps=max_fps, cuts=cuts,
+                                cancel=job.stop, preset=self.settings.render_preset)  # fmt: skip
 
         self.root.mkdir(parents=True, exist_ok=True)
         job.encode = self.pool.submit(job.user_id, encode, weight=max(1.0, drafts.duration_ms(job.draft) / 1000))

@@ -131,9 +131,11 @@ def test_renders_are_limited_per_user_and_in_all(server_factory) -> None:
 
 def test_a_200_segment_draft_never_holds_more_than_a_couple_of_sources(tmp_path: Path, monkeypatch) -> None:
     from nemo_emulator.media import render
+    from nemo_emulator.media.mixer import AudioSource
+    from nemo_emulator.media.sources import VideoFile
 
     opened, peak = [0], [0]
-    for cls in (render._VideoFile, render._AudioSource):
+    for cls in (VideoFile, AudioSource):
         original_init, original_close = cls.__init__, cls.close
 
         def init(self, *args, _init=original_init, **kwargs) -> None:  # type: ignore[no-untyped-def]
