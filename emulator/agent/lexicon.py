@@ -161,11 +161,18 @@ def read(text: str, occasions: bool = True) -> Reading:
         styles = list(dict.fromkeys(h.style for h in same))
         if not styles:
             continue
+        if len(styles) == 2 and kind == "occasion" and _compound(text, same):
+            return Reading(same[0].style, same[-1].word)  # "horror trailer": the first word says which trailer
         if len(styles) > 1:
             return Reading(None, rivals=tuple(styles))
         modifier = next((h.word for h in found if h.kind in KIND_ORDER[i + 1 :] and h.style != styles[0]), None)
         return Reading(styles[0], modifier)
     return Reading(None)
+
+
+def _compound(text: str, same: list[Hit]) -> bool:
+    """Two occasion words side by side, the first naming the kind of the second ("halloween party")."""
+    return len(same) == 2 and not text[same[0].end : same[1].start].strip()
 
 
 # -- misspellings ----------------------------------------------------------------------------------------------

@@ -35,7 +35,7 @@ _THANKS = re.compile(r"^\W*(?:谢谢|好的|太棒了|不错|很好|完美|赞|�
 _CUT_FROM = re.compile(r"(?:cut|remove|drop|delete|trim|lose|skip|剪掉|去掉|删掉)\s*(?:off\s+|out\s+)?(?:the\s+)?")
 _HEDGE = re.compile(
     r"\bor\s+(?:maybe\s+)?not\b|\bnot\s+sure\b|\bi\s+(?:don'?t|do\s+not)\s+know\b|\bmaybe\s+not\b"
-    r"|\bwhatever\b|不确定|也许不|算了"
+    r"|\bwhatever\b|(?:^|,)\s*(?:maybe|perhaps)\W*$|不确定|也许不|算了"
 )
 _ONLY = re.compile(r"\bonly\b|\bjust\b|\bkeep\b|只")
 _QUOTE_MARK = re.compile(g.QUOTED.pattern)
