@@ -194,7 +194,7 @@ def _thumb(path: Any, kind: str) -> bytes:
 
 
 async def feed(request: Request) -> Response:
-    """The activity stream: one SSE event per thing that happened; render progress every TICK_S while renders run."""
+    """The activity stream: one SSE event per thing that happened; the renders, every TICK_S when they changed."""
     from sse_starlette import EventSourceResponse
 
     feed = harness_of(request).feed
@@ -202,26 +202,27 @@ async def feed(request: Request) -> Response:
     base = str(request.base_url)
 
     async def events() -> AsyncIterator[dict[str, str]]:
-        last: Any = None
+        last: Any = []
+        loop = asyncio.get_running_loop()
+        tick = loop.time() + TICK_S
         try:
             yield {"event": "hello", "data": dumps({"journal": feed.journal.enabled}).decode()}
             while True:
-                try:
-                    message = await asyncio.wait_for(queue.get(), TICK_S)
-                except TimeoutError:
-                    current = store_of(request)
-                    snapshot = _renders(current, base)
-                    running = any(r["status"] in ("pending", "processing") for r in snapshot)
-                    if running or last:
-                        if snapshot != last:
-                            last = snapshot
-                            yield {"event": "renders", "data": dumps(snapshot).decode()}
-                        if not running:
-                            last = None
-                    if current.clock.mode == "realtime":
-                        yield {"event": "clock", "data": dumps({"now": current.clock.now()}).decode()}
+                if (wait := tick - loop.time()) > 0:  # a deadline, not a quiet spell: a busy feed still ticks
+                    try:
+                        message = await asyncio.wait_for(queue.get(), wait)
+                    except TimeoutError:
+                        continue
+                    yield {"event": message["kind"], "data": redact(dumps(message["data"]).decode())}
                     continue
-                yield {"event": message["kind"], "data": redact(dumps(message["data"]).decode())}
+                tick = loop.time() + TICK_S
+                current = store_of(request)
+                snapshot = _renders(current, base)
+                if snapshot != last:  # any change, including a render that finished between two ticks
+                    last = snapshot
+                    yield {"event": "renders", "data": dumps(snapshot).decode()}
+                if current.clock.mode == "realtime":
+                    yield {"event": "clock", "data": dumps({"now": current.clock.now()}).decode()}
         finally:
             feed.unsubscribe(queue)
 

@@ -12,6 +12,7 @@ from tests.conftest import Server
 from tests.helpers import anon, message_body, new_session, stream_lines, until
 
 SAMPLE = "conformance/media/sample30.mp4"
+FEED = "/_emulator/feed"
 
 
 def upload(http: httpx.Client, h: dict[str, str], sid: str, path: str = SAMPLE) -> dict:
@@ -157,3 +158,56 @@ def test_the_run_sse_journal_entry_keeps_each_frame_with_its_offsets(server: Ser
         assert [f["data"] for f in entry["frames"]] == [line for line in lines if line]
         assert all(f["ms"] >= 0 and f["clock_s"] >= 0 for f in entry["frames"])
         assert json.loads(entry["request_body"]) == message_body(sid, "hello")
+
+
+def test_a_busy_feed_still_sends_render_progress(server: Server, http: httpx.Client) -> None:
+    """Render progress goes out on a deadline, not after a quiet spell: requests arriving faster than the tick
+    must not starve it (the page would show a finished render as 99% for ever)."""
+    import itertools
+    import threading
+
+    h = anon(http)
+    sid = new_session(http, h)
+    clip = {"st": 0, "d": 1000, "src": "generated"}
+    body = {"id": "busy-1", "sessionId": sid, "draft": {"t": [{"tt": 0, "sg": [clip]}]}}
+    skill = {"X-Skill-Source": "nemo-video", "X-Skill-Version": "1.9", "X-Skill-Platform": "clawhub"}
+    assert http.post("/api/render/proxy/lambda", json=body, headers={**h, **skill}).status_code == 200
+    stop = threading.Event()
+
+    def chatter() -> None:  # a request at a time, back to back: far more often than the tick
+        with httpx.Client(base_url=server.url, timeout=10) as other:
+            while not stop.is_set():
+                other.get("/api/credits/balance/simple", headers=h)
+
+    with httpx.Client(base_url=server.url, timeout=10) as watcher, connect_sse(watcher, "GET", FEED) as feed:
+        events = feed.iter_sse()
+        assert next(events).event == "hello"
+        worker = threading.Thread(target=chatter, daemon=True)
+        worker.start()
+        try:
+            seen: list[str] = []
+            for event in itertools.islice(events, 5000):  # at ~1 ms a request, several ticks' worth
+                seen.append(event.event)
+                if event.event == "renders":
+                    assert any(r["id"] == "busy-1" for r in json.loads(event.data))
+                    break
+            assert "renders" in seen, f"no progress in {len(seen)} events"
+            assert seen.count("request") >= 3, seen  # it was busy while the progress went out
+        finally:
+            stop.set()
+            worker.join(10)
+
+
+def test_a_render_that_finished_between_two_ticks_is_still_reported(server: Server, http: httpx.Client) -> None:
+    """The page learns of a render it never saw running: the feed sends the renders whenever they changed."""
+    h = anon(http)
+    sid = new_session(http, h)
+    body = {"id": "quick-1", "sessionId": sid, "draft": {"t": [{"tt": 0, "sg": [{"st": 0, "d": 500, "src": "g"}]}]}}
+    skill = {"X-Skill-Source": "nemo-video", "X-Skill-Version": "1.9", "X-Skill-Platform": "clawhub"}
+    assert http.post("/api/render/proxy/lambda", json=body, headers={**h, **skill}).status_code == 200
+    server.store.clock.advance(120)
+    assert http.get("/api/render/proxy/lambda/quick-1", headers=h).json()["data"]["status"] == "completed"
+    with httpx.Client(base_url=server.url, timeout=10) as watcher, connect_sse(watcher, "GET", FEED) as feed:
+        renders = next(e for e in feed.iter_sse() if e.event == "renders")
+    mine = [(r["status"], r["progress"]) for r in json.loads(renders.data) if r["id"] == "quick-1"]
+    assert mine == [("completed", 100)]

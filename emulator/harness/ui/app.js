@@ -489,6 +489,19 @@ function drawTurn(number, items) {
 }
 
 const players = new Map();
+const RENDER_STAGE = { pending: 0, processing: 1, completed: 2, failed: 2, cancelled: 2 };
+
+// Renders only move forward. A session fetch answered before the feed's latest progress may arrive after it;
+// it must not take a finished render back to "processing".
+const renderKey = (r) => `${r.session_id}/${r.id}`;
+
+function newest(r) {
+  const seen = players.get(renderKey(r))?.last;
+  if (!seen) return r;
+  const stage = (x) => RENDER_STAGE[x.status] ?? 0;
+  if (stage(r) !== stage(seen)) return stage(r) > stage(seen) ? r : seen;
+  return r.progress >= seen.progress ? r : seen;
+}
 
 function drawRenders(renders) {
   const box = $("renders");
@@ -498,15 +511,17 @@ function drawRenders(renders) {
     return;
   }
   const kept = [];
-  for (const r of renders.slice().reverse()) {
-    let view = players.get(r.id);
+  for (const shown of renders.slice().reverse()) {
+    const r = newest(shown);
+    let view = players.get(renderKey(r));
     if (!view || !box.contains(view.el)) {
       const bar = h("progress", { max: 100, value: r.progress, "aria-label": `render ${r.id} progress` });
       const text = h("span", { class: "status" });
       const el = h("div", { class: "render", "data-render": r.id }, h("div", { class: "row" }, h("strong", { text: r.id }), bar, text));
-      view = { el, bar, text, video: null };
-      players.set(r.id, view);
+      view = { el, bar, text, video: null, last: players.get(renderKey(r))?.last };
+      players.set(renderKey(r), view);
     }
+    view.last = r;
     view.bar.value = r.progress;
     view.text.textContent = `${r.status} · ${r.progress}%${r.error ? " · " + r.error : ""}`;
     view.text.className = `status ${r.status === "failed" ? "bad" : r.status === "completed" ? "ok" : ""}`;
