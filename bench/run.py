@@ -785,7 +785,12 @@ draft = {"m": {"width": 1280, "height": 720, "fps": 5}, "t": [
     {"tt": 7, "sg": titles}]}
 files = {"clip": sample, "bgm": bgm}
 render.render(draft, Path(sys.argv[4]), files.get)
-print(json.dumps({"peak_mb": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024}))
+# VmHWM is this process's own peak; ru_maxrss would carry the parent's peak over the exec (Linux keeps it)
+try:
+    hwm = next(int(l.split()[1]) for l in open("/proc/self/status") if l.startswith("VmHWM:"))
+except OSError:
+    hwm = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
+print(json.dumps({"peak_mb": hwm / 1024}))
 """
 
 

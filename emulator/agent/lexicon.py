@@ -206,14 +206,13 @@ def fix(token: str) -> str | None:
     the word before "music"), so that an ordinary word is never read as a near-miss. Two candidates that stand for
     the same style ("electro", "electronic") are one reading; two that do not, within FUZZY_MARGIN, are ambiguous.
     """
-    from rapidfuzz import fuzz, process
-
     token = token.replace("-", "")
     if len(token) < 5 or not token.isalpha() or not token.isascii():
         return None
     vocabulary = _vocabulary()
     if token in vocabulary:
         return SPELLED.get(token, token)
+    from rapidfuzz import fuzz, process  # here, not above: its libraries are 3 MB, and most messages never need it
     best = process.extract(token, list(vocabulary), scorer=fuzz.ratio, limit=5)
     if not best or best[0][1] < FUZZY_SCORE:
         return None
