@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import httpx
 
+SKILL = {"X-Skill-Source": "nemo-video", "X-Skill-Version": "1.9", "X-Skill-Platform": "clawhub"}
+"""The skill's attribution headers: a free user's export needs them (else 402)."""
 
 def anon(http: httpx.Client, client_id: str = "test-client") -> dict[str, str]:
     """Auth headers for a fresh anonymous user."""

@@ -15,10 +15,9 @@ from nemo_client import NemoClient, RateLimited
 from nemo_emulator.media import render
 from nemo_protocol.draft import output_size
 from tests.conftest import Server
-from tests.helpers import anon, events, message_body, new_session, state, stream_lines, texts, upload
+from tests.helpers import SKILL, anon, events, message_body, new_session, state, stream_lines, texts, upload
 
 SAMPLE = "conformance/media/sample.mp4"
-SKILL = {"X-Skill-Source": "nemo-video", "X-Skill-Version": "1.9", "X-Skill-Platform": "clawhub"}
 
 
 def _partials(lines: list[str]) -> tuple[list[str], list[str]]:

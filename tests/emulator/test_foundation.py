@@ -9,7 +9,7 @@ import pytest
 
 from nemo_emulator import Settings, Store, create_app
 from tests.conftest import Server
-from tests.helpers import anon, new_session
+from tests.helpers import SKILL, anon, new_session
 
 WEEK = 7 * 24 * 3600
 
@@ -181,8 +181,7 @@ def test_unknown_route_and_wrong_method_use_the_envelope(http: httpx.Client) -> 
 
 
 def test_attribution_headers_are_recorded(http: httpx.Client, server: Server) -> None:
-    skill = {"X-Skill-Source": "nemo-video", "X-Skill-Version": "1.9", "X-Skill-Platform": "clawhub"}
-    http.post("/api/auth/anonymous-token", headers={"X-Client-Id": "attr", **skill})
+    http.post("/api/auth/anonymous-token", headers={"X-Client-Id": "attr", **SKILL})
     assert server.store.accounts.attribution_seen[("nemo-video", "1.9", "clawhub")] == 1
 
 

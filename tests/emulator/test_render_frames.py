@@ -11,9 +11,8 @@ import numpy as np
 import pytest
 
 from nemo_emulator.media.render import render, render_frame
-from tests.helpers import anon, new_session
+from tests.helpers import SKILL, anon, new_session
 
-SKILL = {"X-Skill-Source": "nemo-video", "X-Skill-Version": "1.9", "X-Skill-Platform": "clawhub"}
 SAMPLE = Path("conformance/media/sample.mp4").resolve()
 FPS = 10
 DRAFT = {

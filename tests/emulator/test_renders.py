@@ -11,9 +11,8 @@ import numpy as np
 import pytest
 
 from tests.conftest import Server
-from tests.helpers import anon, new_session, state, stream_lines, upload
+from tests.helpers import SKILL, anon, new_session, state, stream_lines, upload
 
-SKILL = {"X-Skill-Source": "nemo-video", "X-Skill-Version": "1.9", "X-Skill-Platform": "clawhub"}
 SAMPLE = "conformance/media/sample.mp4"
 
 

@@ -9,7 +9,7 @@ import httpx
 from httpx_sse import ServerSentEvent, connect_sse
 
 from tests.conftest import Server
-from tests.helpers import anon, message_body, new_session, stream_lines, until
+from tests.helpers import SKILL, anon, message_body, new_session, stream_lines, until
 
 SAMPLE = "conformance/media/sample30.mp4"
 FEED = "/_emulator/feed"
@@ -170,8 +170,7 @@ def test_a_busy_feed_still_sends_render_progress(server: Server, http: httpx.Cli
     sid = new_session(http, h)
     clip = {"st": 0, "d": 1000, "src": "generated"}
     body = {"id": "busy-1", "sessionId": sid, "draft": {"t": [{"tt": 0, "sg": [clip]}]}}
-    skill = {"X-Skill-Source": "nemo-video", "X-Skill-Version": "1.9", "X-Skill-Platform": "clawhub"}
-    assert http.post("/api/render/proxy/lambda", json=body, headers={**h, **skill}).status_code == 200
+    assert http.post("/api/render/proxy/lambda", json=body, headers={**h, **SKILL}).status_code == 200
     stop = threading.Event()
 
     def chatter() -> None:  # a request at a time, back to back: far more often than the tick
@@ -203,8 +202,7 @@ def test_a_render_that_finished_between_two_ticks_is_still_reported(server: Serv
     h = anon(http)
     sid = new_session(http, h)
     body = {"id": "quick-1", "sessionId": sid, "draft": {"t": [{"tt": 0, "sg": [{"st": 0, "d": 500, "src": "g"}]}]}}
-    skill = {"X-Skill-Source": "nemo-video", "X-Skill-Version": "1.9", "X-Skill-Platform": "clawhub"}
-    assert http.post("/api/render/proxy/lambda", json=body, headers={**h, **skill}).status_code == 200
+    assert http.post("/api/render/proxy/lambda", json=body, headers={**h, **SKILL}).status_code == 200
     server.store.clock.advance(120)
     assert http.get("/api/render/proxy/lambda/quick-1", headers=h).json()["data"]["status"] == "completed"
     with httpx.Client(base_url=server.url, timeout=10) as watcher, connect_sse(watcher, "GET", FEED) as feed:

@@ -19,10 +19,9 @@ import pytest
 from nemo_emulator import Settings, Store
 from nemo_emulator.__main__ import main as emulator_main
 from tests.conftest import Server
-from tests.helpers import anon, new_session, spawn_emulator, upload
+from tests.helpers import SKILL, anon, new_session, spawn_emulator, upload
 
 SAMPLE = "conformance/media/sample.mp4"
-SKILL = {"X-Skill-Source": "nemo-video", "X-Skill-Version": "1.9", "X-Skill-Platform": "clawhub"}
 
 
 def _nested(levels: int) -> str:

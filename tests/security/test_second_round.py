@@ -19,11 +19,10 @@ from nemo_emulator.server import _Repeats
 from nemo_emulator.settings import Latency
 from nemo_emulator.web.body import too_deep
 from tests.conftest import Server
-from tests.helpers import anon, message_body, new_session, spawn_emulator, stop_emulator, stream_lines, upload
+from tests.helpers import SKILL, anon, message_body, new_session, spawn_emulator, stop_emulator, stream_lines, upload
 
 SAMPLE = "conformance/media/sample.mp4"
 PNG = Path("conformance/media/sample.png").read_bytes()
-SKILL = {"X-Skill-Source": "nemo-video", "X-Skill-Version": "1.9", "X-Skill-Platform": "clawhub"}
 LIMIT = 1 << 20
 """The JSON body limit: the longest body a request may make the nesting check read."""
 
