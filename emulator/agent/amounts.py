@@ -49,6 +49,8 @@ def digits(text: str) -> str:
     text = _COMPOUND.sub(lambda m: str(_TENS[m.group(1)] + (_UNITS[m.group(2)] if m.group(2) else 0)), text)
     text = _SINGLE.sub(lambda m: str(_UNITS[m.group(1)]), text)
     text = _PERCENT.sub("%", text)
+    text = re.sub(r"\b(first|last|final|opening)\s+second\b", r"\1 1 second", text)  # "the first second"
+    text = re.sub(r"\bhalf\s+a\s+second\b", "0.5 seconds", text)
 
     def zh_percent(m: re.Match[str]) -> str:
         value = _zh(m.group(1)) if not m.group(1).isdigit() else int(m.group(1))
@@ -159,6 +161,9 @@ def scope(c: str, length_ms: float) -> Scope | None:
 
 # -- how loud -----------------------------------------------------------------------------------------------------
 
+_BY_PERCENT = re.compile(r"\b(?:by|plus|minus)\s+(\d{1,3}(?:\.\d+)?)\s*%|[+]\s*(\d{1,3})\s*%"
+                         r"|(?:调低|降低|减小|调小|调高|提高|加大|调大|增加|减少)\s*(\d{1,3})\s*%")
+"""A change by an amount ("lower the volume by 20%", "plus 10%", "调低20%")."""
 _ABS_PERCENT = re.compile(r"(\d{1,3}(?:\.\d+)?)\s*%")
 _VOLUME_N = re.compile(r"(?:volume|level|音量)\s*(?:to|at|of|is|=|调到|设为|设置为|改成|为)?\s*(\d{1,3})(?![\d.:s秒])")
 _VOLUME_DECIMAL = re.compile(r"\b(0?\.\d+|1\.0)\s*(?:volume|vol)\b|\bvolume\s*(?:to|at|of)?\s*(0?\.\d+|1\.0)\b")
@@ -169,19 +174,22 @@ _FULL = re.compile(r"\b(?:full|max(?:imum)?|100%)\s+volume\b|\bas\s+loud\s+as\s+
 _AS_LOUD = re.compile(r"\b(half|twice|double)\s+as\s+(?:loud|quiet|high)\b")
 _MUTE = re.compile(r"\bmute\b|\bsilent\b|\bsilence\s+the\b|静音")
 _UP = re.compile(
-    r"\blouder\b|\bturn\s+(?:it|that|the\s+(?:music|volume|bgm|sound|audio|track))?\s*up\b|\bbump\b.*\bup\b|"
+    r"\blouder\b|\bturn(?:s|ed|ing)?\s+(?:it|that|the\s+(?:music|volume|bgm|sound|audio|track))?\s*up\b|\bbump\b.*\bup\b|"
     r"\b(?:raise|increase|boost)\b|\b(?:pump|crank|turn)\s+(?:it\s+|the\s+\w+\s+)?up\b|\btoo\s+(?:quiet|soft|low)\b|\b(?:can't|cannot|can\s+not|barely|hardly)\s+hear\b|"
-    r"\bhard\s+to\s+hear\b|\bup\s+a\s+(?:bit|notch|little)\b|大声|调大|太小声|听不清|响一点|大一点"
+    r"\bhard\s+to\s+hear\b|\bup\s+a\s+(?:bit|notch|little)\b|大声|调大|太小声|听不清|响一点|大一点|大点|调高|提高|加大|增强"
 )
 _DOWN = re.compile(
-    r"\b(?:quieter|softer|lower)\b|\bturn\s+(?:it|that|the\s+(?:music|volume|bgm|sound|audio|track))?\s*down\b|"
+    r"\b(?:quieter|softer|lower)\b|\bturn(?:s|ed|ing)?\s+(?:it|that|the\s+(?:music|volume|bgm|sound|audio|track))?\s*down\b|"
     r"\b(?:reduce|decrease|lessen)\b|\btone\s+(?:it\s+|the\s+\w+\s+)?down\b|\btoo\s+(?:loud|much|strong|overpowering)\b|\bdrown(?:s|ing)?\s+out\b|"
     r"\boverpower(?:s|ing)?\b|\bdown\s+a\s+(?:bit|notch|little)\b|太吵|太大声|太响|小声|调小|轻一点|低一点|降低"
+    r"|压低|调低|减小|减弱|削弱|小一点|小点|轻点"
 )
-_SMALL = re.compile(r"\b(?:a\s+(?:bit|little|touch|tad|notch)|slightly|a\s+little\s+bit)\b|稍微|稍")
+_SMALL = re.compile(
+    r"\b(?:a\s+(?:bit|little|touch|tad|notch)|slightly|a\s+little\s+bit)\b|稍微|稍|一点|一些|点儿|轻微|有点"
+)
 _LARGE = re.compile(r"\b(?:much|a\s+lot|way|lots|significantly|really)\b|很多|大幅")
 _QUIET = re.compile(r"\b(?:quiet|quietly|soft|softly|subtle|low|gentle)\b|\bin\s+the\s+background\b|"
-                    r"\bbackground\s+level\b|安静|轻柔|低音量")  # fmt: skip
+                    r"\bbackground\s+level\b|安静|轻柔|低音量|轻的|轻轻的|轻一点|轻点")  # fmt: skip
 
 
 @dataclass(frozen=True, slots=True)
@@ -203,6 +211,12 @@ class Volume:
 def volume(c: str, adding: bool = False) -> Volume | None:
     """How loud: "35%", "volume 40", "half", "a quarter", "mute", "full volume", "louder", "a bit quieter", "too
     loud", "太吵"; and, when music is being added, "quiet" or "in the background" (25%)."""
+    if (by := _BY_PERCENT.search(c)) is not None:
+        amount = float(next(g for g in by.groups() if g)) / 100
+        up = _UP.search(c) or re.search(r"\b(?:up|plus|raise|boost|higher|more)\b|\+\s*\d|调高|提高|加大|调大|增加", c)
+        down = _DOWN.search(c) or re.search(r"\b(?:down|minus|drop|cut|less)\b|调低|降低|减小|调小|减少", c)
+        if up or down:
+            return Volume(step=amount if up and not down else -amount)  # "lower it by 20%": points, not a level
     if p := _ABS_PERCENT.search(c):
         return Volume(min(100.0, float(p.group(1))) / 100)
     if n := _VOLUME_N.search(c):

@@ -190,14 +190,14 @@ class Edits:
         for tt, index, what in req.removals:
             if index is not None:
                 present = 0 <= index < len(drafts.tracks(self.draft))
-            elif what in ("title", "text"):
+            elif what in ("title", "text", "caption"):
                 present = any(drafts.is_title(s) == (what == "title") or what == "text"
                               for _, s in drafts.segments(self.draft, TEXT))  # fmt: skip
             else:
                 present = drafts.has(self.draft, tt if tt is not None else -1) or bool(drafts.tracks(self.draft, tt))
             if not present:
                 return self.stop("answer", "nothing_to_remove", what=r.word(lang, what) if index is None else what)
-            titles_only = {"title": True, "text": None}.get(what) if tt == TEXT else None
+            titles_only = {"title": True, "text": None, "caption": False}.get(what) if tt == TEXT else None
             if index is None:
                 text = r.say(lang, "removed", what=r.word(lang, what))
             else:

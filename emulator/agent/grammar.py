@@ -31,7 +31,7 @@ MUSIC = _words(
     "music", "bgm", "soundtrack", "background track", "backing track", "score", "song", "tune", "beat", "beats",
     "melody", "audio track", "musique", "背景音乐", "配乐", "音乐", "曲子", "歌曲", "伴奏", "旋律",
 )
-TITLE = _words("title", "heading", "headline", "title card", "标题", "片名", "大标题")
+TITLE = _words("title", "heading", "headline", "title card", "hook", "opening text", "标题", "片名", "大标题")
 TEXT = _words(
     "text", "caption", "captions", "subtitle", "subtitles", "overlay", "words", "lower third", "label", "文字", "字幕",
     "文本", "文案",
@@ -62,6 +62,7 @@ GENRE = _words(*(w for w, _, _ in lexicon._rows()))
 SONG = (
     "(?:"
     + _words("spotify", "youtube", "youtu.be", "apple music", "soundcloud", "网易云", "qq音乐")
+    + r"(?!\s*(?:shorts|video|format|channel|ratio|size|post))"
     + ")"
     + r"|(?:\buse|\bplay|\badd|\bput)\s+(?:the\s+)?(?:song\s+)?[\"“'‘]?[a-z][\w' ]{1,40}[\"”'’]?\s+by\s+[a-z]"
     + r"|\bsong\s+(?:called|named)\b|\bby\s+(?:the\s+weeknd|taylor\s+swift|ed\s+sheeran|drake|adele|beyonc[eé]"
@@ -92,8 +93,10 @@ DESCRIBE = (
 EXPORT = (_words("export", "download", "render", "save", "导出", "下载", "保存", "渲染")
           + r"(?!.{0,30}\b(?:music|title|text)\b)")
 REMOVE = _words("remove", "delete", "drop", "get rid of", "take out", "take off", "no more", "without", "cut out",
-                "kill", "lose", "clear", "erase", "wipe", "strip", "删除", "去掉", "移除", "删掉", "不要", "拿掉",
+                "kill", "ditch", "scrap", "nix", "toss", "trash", "chuck", "turn off", "switch off", "shut off", "lose",
+                "clear", "erase", "wipe", "strip", "删除", "去掉", "移除", "删掉", "不要", "拿掉",
                 "取消", "去除", "清除", "清空", "删")
+REMOVE += r"|\b(?:turn|switch|shut)\s+(?:the\s+)?(?:music|bgm|song|soundtrack|title|captions?)\s+off\b"
 REMOVE += (r"|^\W*(?:no|without)\s+(?:more\s+)?(?:the\s+)?(?:background\s+)?(?:music|bgm|title|text|captions?"
            r"|subtitles?|audio|song|soundtrack)\b(?:\s+(?:please|thanks|at\s+all))?\W*$")
 GENERATE_VIDEO = (
@@ -113,8 +116,10 @@ TARGET = (
     + r"|\b\w[\w\-]*\.(?:mp4|mov|avi|webm|mkv)\b|\bvideo\s*#?\d\b)"
 )
 TRIM = _words("trim", "cut", "shorten", "shorter", "keep", "keep only", "only keep", "make it", "make the video",
-              "cut down", "剪", "裁剪", "截取", "缩短", "剪辑", "只要", "只保留", "保留", "剪掉", "剪到")
-TRIM += r"|\bonly\s+(?:the\s+)?(?:first|last)\b|前\s*\d+\s*秒|后\s*\d+\s*秒"
+              "cut down", "chop", "chop down", "shave", "pare down", "get it down", "get this down", "bring it down",
+              "剪", "裁剪", "截取", "缩短", "剪辑", "只要", "只保留", "保留", "剪掉", "剪到")
+TRIM += (r"|\bonly\s+(?:the\s+)?(?:first|last)\b|前\s*\d+\s*秒|后\s*\d+\s*秒"
+         r"|(?:改成|改为|变成|调成|缩到|缩短到|弄成)\s*\d+(?:\.\d+)?\s*秒")
 RATIO = r"\b(?:16|9|1|4|3|21)\s*[:/x]\s*(?:9|16|1|5|4|3)\b|" + _words(
     "vertical", "portrait", "tiktok", "reels", "reel format", "shorts", "square", "landscape", "widescreen",
     "horizontal", "instagram story", "竖屏", "横屏", "方形", "正方形", "竖版", "横版", "抖音",
@@ -137,19 +142,30 @@ KEEP_ONLY = (r"\b(?:keep|leave)\s+(?:only|just)\b|\b(?:only|just)\s+(?:keep|leav
 EXCEPT = (r"\b(?:except(?:\s+for)?|but(?:\s+not)?|other\s+than|apart\s+from|besides|save\s+for|aside\s+from)\b"
           r"|除了|以外|之外")
 MOVE = r"\b(?:move|moving|shift|drag|reposition|relocate|slide|nudge|push)\b|移到|移动|挪|放到|放在|移至|移"
-PLACE = r"\b(?:put|place|position|set|have|show|display)\b"
+PLACE = r"\b(?:put|place|position|set|have|show|display|keep|hold|end|start|begin|finish|stop|run)\b"
 CHANGE = (r"\b(?:change|switch|replace|swap|turn|convert|make|set|rename|update|edit|recolou?r)\b"
           r"|换成|改成|改为|换|替换|变成|调成|调到|设为|改")
 RENAME = (r"\b(?:rename|retitle|re-title)\b|\b(?:should|to)\s+(?:say|read)\b"
           r"|\bchange\s+(?:the\s+)?(?:title|text)\s+to\b|改名|改成|改为")
-ADD_VERB = ADD + "|" + GENERATE + "|" + _words("compose", "play", "score", "来一首", "配一首", "配", "加点", "加个")
+ADD_VERB = ADD + "|" + GENERATE + "|" + _words("compose", "play", "score", "来一首", "配一首", "加点", "加个")
+ADD_VERB += "|配(?!乐)"  # "配上音乐", not the 配 of 配乐
 SHORTEN_BY = r"\bby\s+(\d+(?:\.\d+)?)\s*(?:s|sec|secs|seconds?)\b"
 LOOK = r"\b(?:look|looks|looking|feel\s+like\s+a|appear)\b|看起来|风格的画面"
 UNSUPPORTED = (
     r"\b(?:sparkles?|stickers?|emojis?|filters?|transitions?|effects?|logo|watermark|voice\s*-?over|narration|gif|zoom"
     r"|slow\s*-?mo(?:tion)?|speed\s+(?:it\s+)?up|vintage|black\s+and\s+white|sepia|blur|glitch|confetti|borders?"
-    r"|frames?|color\s+grad(?:e|ing)|lut|intro\s+animation|outro|subtitles?\s+automatically|auto\s*-?captions?)\b"
-    r"|特效|滤镜|贴纸|转场|水印|配音|旁白|慢动作"
+    r"|frames?|color\s+grad(?:e|ing)|lut|intro\s+animation|outro|(?:captions?|subtitles?)\s+automatically|auto(?:matic)?\s*-?(?:captions?|subtitles?)"
+    r"|silences?|pauses?|dead\s+air|ums?|uhs?|filler\s+words|noise|denoise|grain|vignette|halation|diffusion"
+    r"|brightness|brighten|brighter|darker|darken|saturation|contrast|exposure|colou?r\s+correct(?:ion)?"
+    r"|stabili[sz]e|jump\s+cuts?|b-?roll|word-by-word|burn(?:ed)?-?in|duplicate\s+frames|highlights?(?:\s+reel)?"
+    r"|(?:best|funn(?:y|iest)|boring)\s+(?:moments|parts|bits)|teaser|slow\s+(?:it\s+)?down|reverse|crossfade"
+    r"|hard\s+cut|freeze|ducking|duck|normali[sz]e|loudness|undo|redo|bass\s+boost|boost\s+the\s+bass|(?:more|less)\s+bass"
+    r"|treble|reverb|echo|equali[sz]er|(?:cuts?|edits?|sync|match|time|timed)\b.{0,20}\b(?:on|to|with)\s+the\s+beats?"
+    r"|beat[\s-]*sync|(?:add|generate)\s+(?:\w+\s+)?captions"
+    r"|(?:shorts|clips)\s+(?:out\s+)?(?:from|of)\s+(?:this|my|the)|make\s+(?:\d+\s+)?(?:shorts|clips))\b"
+    r"|特效|滤镜|贴纸|转场|水印|配音|旁白|慢动作|降噪|噪声|噪音|底噪|提亮|调亮|变亮|亮一点|调暗|暗一点|亮度|饱和度"
+    r"|对比度|鲜明|口播|人声|响度|统一音量|忽大忽小|卡点|变速|快放|慢放|加速|减速|定格|冻结|画质|高清|美颜|切一刀"
+    r"|调色|人放中间|人物放中间|画面偏"
 )
 QUESTION = (r"^\W*(?:how|what|what's|whats|which|is|are|does|do|tell\s+me|can\s+you\s+tell\s+me"
             r"|could\s+you\s+tell\s+me|i\s+(?:want|need)\s+to\s+know|do\s+you\s+know)\b|[?？]\s*$|吗\s*[?？]?\s*$"
@@ -165,8 +181,17 @@ TOPICS: Mapping[str, str] = {
 }
 """What a question about the draft asks, tried in this order."""
 EDIT_VERBS = (r"\b(?:add|put|remove|delete|change|switch|replace|make|set|turn|move|trim|cut|fade|generate|create"
-              r"|insert|use|give|apply|shorten|swap|raise|lower|increase|decrease|bump)\b"
+              r"|insert|use|give|apply|shorten|swap|raise|lower|increase|decrease|bump|search|find|look\s+for"
+              r"|stabili[sz]e|sync|split|reorder|reverse|crop|zoom|clean|fix|enhance|brighten|darken|transcribe"
+              r"|undo|redo|stitch|merge|join|combine|loop|extend|speed|slow)\b"
               r"|加|添加|删除|去掉|换|改|调|剪|移|生成|放")
+CONDITION = (r"(?:但是?|而且|并且)?\s*(?:不要|别|不能)\s*(?:爆音|过曝|失真|变闷)|\b(?:but\s+)?without\s+(?:clipping"
+             r"|distortion)\b|\b(?:but\s+)?don'?t\s+(?:let\s+it\s+)?(?:clip|distort)\b")
+"""A condition on the request it follows ("…但别爆音", "… without clipping"): taken off, the request stays."""
+LEAVE = (r"(?:保持|维持)\s*(?:不变|原样)|不要动|别动|(?<!不)不动|不变\s*$"
+         r"|\bleave\s+(?:the\s+|my\s+)?\w+(?:\s+\w+)?\s+(?:alone|as\s+(?:it\s+)?is)\b|\b(?:don'?t|do\s+not)\s+touch\b"
+         r"|\bkeep\s+(?:the\s+|my\s+)?(?:original\s+(?:sound|audio)|voice|dialogue)\b")
+"""A clause that asks to leave something as it is ("人声保持不变", "keep the original sound"): nothing to do."""
 NEGATION = (r"\b(?:don'?t|do\s+not|dont|no\s+need\s+to|never|not)\s+(?:\w+\s+)?(add|put|include|use|want|need|like"
             r"|insert|change|touch)\b|不用加|别加|不要加|不用|别")
 """A clause that says what not to do ("don't add music"): nothing to do, unless it says what is not wanted."""
@@ -175,6 +200,13 @@ FILLER = (r"^\W*(?:please|pls|thanks|thank you|now|too|as well|also|again|ok|oka
           r"|请|谢谢|一下|吧|呢|啊)?(?:\s+(?:please|thanks|now|too|for me|then))*\W*$")
 """A clause that asks for nothing by itself."""
 
+
+ORDINARY = frozenset({
+    "shorts", "short", "story", "stories", "reels", "posts", "photos", "images", "frames", "sounds", "voice", "noise",
+    "scenes", "parts", "clips", "moments", "titles", "texts", "words", "captions", "colors", "colours", "filters",
+    "effects", "version", "versions", "teaser", "silence", "pauses", "grain", "stream", "sport", "boring",
+})
+"""Ordinary words that sit near a style word's spelling ("shorts", "sports"): never corrected into a style."""
 
 # -- slot vocabulary ----------------------------------------------------------------------------------------------
 
@@ -263,12 +295,31 @@ TITLE_AFTER = re.compile(
 )
 FILENAME = re.compile(r"\b([\w\-]+\.(?:mp4|mov|avi|webm|mkv))\b")
 VIDEO_N = re.compile(r"\b(?:video|clip)\s*#?\s*(\d)\b")
+DUCK = (r"\b(?:when(?:ever)?|while|as)\s+(?:\w+\s+){0,2}(?:talk(?:s|ing)?|speak(?:s|ing)?)\b"
+        r"|\bduring\s+(?:the\s+)?(?:speech|dialogue|talking)\b"
+        r"|说话的时候|说话时|讲话时|讲话的时候|对白的时候|结束(?:后)?(?:音乐)?恢复|讲完(?:后)?恢复")
+"""Music lowered only while someone speaks (ducking): not an edit the agent has."""
+CONDITIONAL = (r"\bif\s+(?:this|that|it|the\s+\w+)\s+(?:one\s+)?(?:is\s+|isn'?t\s+|is\s+not\s+)?(?:unavailable|missing"
+               r"|fails|doesn'?t\s+work|can'?t\s+be\s+used|not\s+available)\b|如果.{0,10}(?:不行|失败|用不了)")
+"""A request that waits on something the agent cannot see ("another song if this one is unavailable")."""
+DISLIKE = (r"\b(?:isn'?t|is\s+not|not)\s+(?:the\s+)?(?:right|correct)\b|\bwrong\s+(?:\w+\s+)?(?:music|song|track)\b"
+           r"|\bdon'?t\s+like\s+(?:the|this)\b|不喜欢|不对|不合适")
+"""A verdict against what is there that does not say what instead ("isn't the right music")."""
+SHOT_N = r"\b(?:shot|scene|segment|part|take)\s*#?\s*(\d+)\b"
+"""A shot named by number ("trim shot 1 to 2 seconds"): one upload is shot 1; another number names nothing."""
 TRACK_N = re.compile(r"\btrack\s*#?\s*(\d+)\b|第\s*(\d+)\s*(?:条|个)?\s*轨")
 MUSIC_WORD = re.compile(MUSIC)
+VERDICT = re.compile(r"\b(?:is|are|looks?|seems?|sounds?)\s+(?:really\s+|so\s+|very\s+|just\s+)?"
+                     r"(?:great|good|nice|perfect|fine|ok|okay|cool|awesome|amazing|lovely|beautiful|fantastic|excellent)\W*$")
+"""A verdict on what is there ("the title is great", "the music sounds good"): praise, not a request."""
+CAPTION_WORD = re.compile(r"\b(?:captions?|subtitles?)\b|字幕")
+"""Captions are text that is not the title: asked about, they never mean the title."""
 TITLE_WORD = re.compile(TITLE)
 TEXT_WORD = re.compile(TEXT)
 VIDEO_WORD = re.compile(VIDEO)
-SPLIT = re.compile(r"\s*(?:,|;|，|；|。|\band then\b|\bthen\b|\balso\b|\bplus\b|\band\b|然后|并且|再|以及|还有|和)\s*")
+SPLIT = re.compile(
+    r"\s*(?:,|;|，|；|。|\band then\b|\bthen\b|\balso\b|\bplus\b(?!\s*\d)|\band\b|然后|并且|再|以及|还有|和)\s*"
+)
 """Clause boundaries (one message may ask for several things)."""
 UNSUPPORTED_LANGUAGE = re.compile(
     r"[àâçéèêëîïôûùüÿñæœäöß¿¡]|\b(?:ajoute|ajouter|musique|vidéo|une|avec|pour|les|des|bitte|und|mit|fügen|añade|"
@@ -280,7 +331,8 @@ TYPOS: Mapping[str, str] = {
     'musci': 'music', 'muisc': 'music', 'msuic': 'music', 'musik': 'music', 'muzic': 'music', 'vidoe': 'video',
     'viedo': 'video', 'vedio': 'video', 'tittle': 'title', 'titel': 'title', 'tilte': 'title', 'remvoe': 'remove',
     'romove': 'remove', 'delet': 'delete', 'quiter': 'quieter', 'louader': 'louder', 'lowder': 'louder',
-    'backround': 'background', 'backgroud': 'background', 'volumn': 'volume', 'volum': 'volume', 'secs': 'seconds',
+    'bg': 'background', 'backround': 'background', 'backgroud': 'background', 'volumn': 'volume', 'volum': 'volume',
+    'secs': 'seconds',
     'seconts': 'seconds', 'sec.': 'seconds', 'jaz': 'jazz', 'clasical': 'classical', 'orchestal': 'orchestral',
     'verticle': 'vertical', 'squre': 'square', 'plz': 'please', 'pls': 'please', 'u': 'you', 'tracs': 'tracks',
     'timline': 'timeline', 'genrate': 'generate', 'genarate': 'generate', 'creat': 'create', 'fadein': 'fade in',
@@ -299,6 +351,6 @@ R: Mapping[str, re.Pattern[str]] = {name: re.compile(globals()[name]) for name i
     "SONG", "OUT_OF_SCOPE", "GREETING", "HELP", "DESCRIBE", "EXPORT", "AMBIGUOUS", "REMOVE", "GENERATE_VIDEO",
     "TARGET", "TRIM", "RATIO", "MUSIC_CHANGE", "FADE", "TITLE_INTENT", "EVERYTHING", "PRONOUN", "KEEP_ONLY",
     "EXCEPT", "MOVE", "PLACE", "CHANGE", "RENAME", "ADD_VERB", "SHORTEN_BY", "LOOK", "UNSUPPORTED", "QUESTION",
-    "EDIT_VERBS", "FILLER", "NEGATION", "LOUDNESS",
+    "EDIT_VERBS", "FILLER", "NEGATION", "LOUDNESS", "LEAVE", "CONDITION", "SHOT_N", "DUCK", "CONDITIONAL", "DISLIKE",
 )}  # fmt: skip
 """The patterns above, compiled once."""

@@ -37,6 +37,7 @@ GENRES: Mapping[str, tuple[str, ...]] = {
     "reggae": ("reggae", "ska", "dub", "雷鬼"),
     "latin": ("latin", "salsa", "bossa nova", "bossa", "samba", "tango", "拉丁"),
     "synthwave": ("synthwave", "vaporwave", "outrun", "80s", "eighties", "合成器浪潮"),
+    "corporate": ("corporate", "corporate pop"),
     "chinese": ("chinese traditional", "traditional chinese", "chinese", "中国风", "古风", "国风", "民乐"),
 }
 """Genres proper (a style in itself; `pop` is played as upbeat)."""
@@ -69,7 +70,8 @@ MOODS: Mapping[str, str] = {
     "eerie": "suspense", "creepy": "suspense", "spooky": "suspense", "spookier": "suspense", "scary": "suspense",
     "悬疑": "suspense", "神秘": "suspense", "恐怖": "suspense", "romantic": "romantic", "tender": "romantic",
     "sweet": "romantic", "dreamy": "ambient", "atmospheric": "ambient", "spacey": "ambient", "空灵": "ambient",
-    "浪漫": "romantic", "温馨": "romantic", "upbeat": "upbeat", "positive": "upbeat", "catchy": "upbeat",
+    "浪漫": "romantic", "温馨": "romantic", "温暖": "romantic", "heartwarming": "romantic", "upbeat": "upbeat",
+    "positive": "upbeat", "catchy": "upbeat",
     "feel-good": "upbeat", "feel good": "upbeat", "uplifting": "upbeat", "动感": "upbeat", "energetic": "energetic",
     "energy": "energetic", "powerful": "energetic", "hype": "energetic", "pumped": "energetic",
     "driving": "energetic", "lively": "energetic", "livelier": "energetic", "motivational": "energetic",
@@ -218,6 +220,6 @@ def fix(token: str) -> str | None:
         return None
     top = vocabulary[best[0][0]]
     rival = next((score for word, score, _ in best[1:] if vocabulary[word] != top), 0.0)
-    if best[0][1] - rival < FUZZY_MARGIN:
-        return None
+    if best[0][1] - rival < FUZZY_MARGIN or best[0][0][0] != token[0]:
+        return None  # a misspelling keeps its first letter: "render" is not "tender", "shorts" not "sports"
     return SPELLED.get(best[0][0], best[0][0])

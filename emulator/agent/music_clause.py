@@ -35,24 +35,46 @@ _MUSIC_ADD = re.compile(
         "来一段",
         "来点",
         "配上",
-        "配",
         "来一首",
         "配一首",
         "加点",
         "加个",
     )
-    + r"|\b(?:make|create|compose|generate|produce)\s+(?:me\s+)?(?:some|a|an|new)\b|\b(?:compose|score)\b"
+    + r"|配(?!乐)|\b(?:make|create|compose|generate|produce)\s+(?:me\s+)?(?:some|a|an|new)\b|\b(?:compose|score)\b"
 )
 """Verbs that bring new music (not "make the music …", not "要" or "放", which only point at it)."""
 _CUT_VERB = re.compile(r"\b(?:cut|trim|shorten|keep|remove|delete|drop|crop)\b|剪|只要|保留|删|裁")
 _COMPARATIVE = re.compile(r"(?:ier|er)$")
 _LATER = re.compile(r"\b(?:later|earlier|sooner|longer|shorter)\b|晚一点|早一点|晚点|早点")
+_UNDER = re.compile(r"\b(?:under|underneath|beneath|behind|over|for|on)\s+(?:the|my|this)\s+(?:video|clip|footage)\b")
+"""Music placed against the video ("acoustic guitar under the video"): the video word is where, not what."""
+_REPLACED = re.compile(
+    r"\b(?:replace|swap|switch|change)\s+(?:the\s+)?(.+?)\s+(?:with|for|to|into)\s+(.+)$|^(.+?)换成(.+)$"
+)
+"""Replacing one style by another ("replace the lo-fi with classical"): the style wanted is the second."""
+_NOT_WANTED = re.compile(
+    r"\b(?:but|and)\s+(?:no|not\s+(?:a|any))\s+(?:[\w-]+\s+){0,2}(?:music|beat|song|soundtrack|bgm)\b"
+)
+"""A style ruled out inside a request for something else ("cut it fast but no trap beat")."""
 _DETERMINERS = {"some", "a", "an", "the", "more", "little", "bit", "of", "nice", "good", "cool", "kind", "sort"}
 
 
 def music(r: Reader, c: str) -> bool:
     music_word = g.MUSIC_WORD.search(c) is not None
+    strong = re.search(r"\b(?:music|bgm|soundtrack|song|track)\b|音乐|配乐", c) is not None
+    if not strong and (g.R["UNSUPPORTED"].search(c) or g.R["LOOK"].search(c)):
+        return False  # "add film grain", "make it look cinematic": the picture, not the music
+    if g.R["DUCK"].search(c) and (music_word or r.has_music):
+        r.doubt("cannot", what=c.strip())  # "讲话时音乐小一点": lowered only under speech
+        return True
     reading = lexicon.read(c, occasions=music_word or bool(_MUSIC_ADD.search(c)))
+    if _NOT_WANTED.search(c):
+        return True  # "…but no trap beat": what not to add
+    if g.VERDICT.search(c) and not g.R["EDIT_VERBS"].search(c):
+        return True  # "the music is great": nothing to change
+    if (swap := _REPLACED.search(c)) is not None:
+        wanted = lexicon.read(swap.group(2) or swap.group(4) or "", occasions=True)
+        reading = wanted if wanted.style is not None else reading
     if reading.style is None and not reading.rivals:
         reading = _spelled(r, c, music_word) or reading
     fades = amounts.fades(c) if g.R["FADE"].search(c) else (None, None)
@@ -69,7 +91,7 @@ def music(r: Reader, c: str) -> bool:
     about = about or (loud and not g.VIDEO_WORD.search(c)) or g.R["MUSIC_CHANGE"].search(c)
     about = about or (scope is not None and r.last == "music" and not _CUT_VERB.search(c))  # "…, 只放前8秒"
     if not about or (reading.style and g.VIDEO_WORD.search(c) and not music_word and not g.R["ADD_VERB"].search(c)
-                     and not pronoun and not re.search(r"\bsound\b|\bfeel\b", c)):  # fmt: skip
+                     and not pronoun and not re.search(r"\bsound\b|\bfeel\b", c) and not _UNDER.search(c)):  # fmt: skip
         return False
     ask = r.req.music or MusicAsk()
     r.req.music = ask
@@ -97,7 +119,9 @@ def music(r: Reader, c: str) -> bool:
     ask.volume = volume or ask.volume
     ask.fade_in = fades[0] if fades[0] is not None else ask.fade_in
     ask.fade_out = fades[1] if fades[1] is not None else ask.fade_out
-    if amounts.VAGUE.search(c) or re.search(r"\bsomewhere\b|\bin\s+the\s+middle\b|中间", c):
+    if volume is not None and volume.level == 0 and scope is not None:
+        r.doubt("cannot", what=c.strip())  # "把 4 到 6 秒静音": silencing part of a track is not an edit it has
+    elif amounts.VAGUE.search(c) or re.search(r"\bsomewhere\b|\bin\s+the\s+middle\b|中间", c):
         r.doubt("when_music")
     elif scope is not None and fades != (None, None) and not re.search(r"\bfrom\b|\bbetween\b|从", c):
         pass  # "fade out at the end", "fade out over the last 3 seconds": the time is the fade's
@@ -127,11 +151,14 @@ def _spelled(r: Reader, c: str, music_word: bool) -> lexicon.Reading | None:
                 j += 1
             spots.append(j)
     for i in spots:
+        if 0 <= i < len(tokens) and tokens[i].strip(".,!?") in g.ORDINARY:
+            continue
         if 0 <= i < len(tokens) and (fixed := lexicon.fix(tokens[i].strip(".,!?"))) is not None:
             reading = lexicon.read(fixed)
             if reading.style is not None:
                 return reading
-    if not music_word and len(tokens) <= 3 and tokens and (fixed := lexicon.fix(tokens[-1].strip(".,!?"))):
+    last = tokens[-1].strip(".,!?") if tokens else ""
+    if not music_word and len(tokens) <= 3 and last and last not in g.ORDINARY and (fixed := lexicon.fix(last)):
         return lexicon.read(fixed) if lexicon.read(fixed).style else None
     return None
 

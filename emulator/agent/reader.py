@@ -13,7 +13,7 @@ from __future__ import annotations
 import re
 from typing import Any
 
-from nemo_emulator.agent import amounts, lexicon, music_clause, slots, text_clause
+from nemo_emulator.agent import amounts, cut_clause, lexicon, music_clause, slots, text_clause
 from nemo_emulator.agent import grammar as g
 from nemo_emulator.agent.request import Request
 from nemo_protocol import draft as drafts
@@ -29,22 +29,33 @@ _UPLOAD_WORDS = re.compile(
 _APPRECIATION = {"thanks", "thank", "you", "thx", "ty", "great", "cool", "nice", "perfect", "awesome", "ok", "okay",
                  "love", "it", "looks", "good", "work", "job", "amazing", "wonderful", "excellent", "brilliant",
                  "lovely", "sweet", "so", "much", "very", "really", "that's", "thats", "is", "this", "wow", "yay",
-                 "done", "fine", "alright", "a", "lot", "lots", "bunch", "tons", "guys", "mate", "again",
+                 "done", "fine", "alright", "a", "lot", "lots", "bunch", "tons", "guys", "mate", "again", "the",
+                 "title", "music", "video", "text", "song", "are", "fantastic", "cheers", "ta", "spot", "on", "that",
+                 "sounds",
                  "谢谢", "好的", "太棒了", "不错", "很好", "完美", "赞", "棒"}  # fmt: skip
 _THANKS = re.compile(r"^\W*(?:谢谢|好的|太棒了|不错|很好|完美|赞|棒)+\W*$|^[\w\s',.!]+$")
-_CUT_FROM = re.compile(r"(?:cut|remove|drop|delete|trim|lose|skip|剪掉|去掉|删掉)\s*(?:off\s+|out\s+)?(?:the\s+)?")
 _HEDGE = re.compile(
     r"\bor\s+(?:maybe\s+)?not\b|\bnot\s+sure\b|\bi\s+(?:don'?t|do\s+not)\s+know\b|\bmaybe\s+not\b"
     r"|\bwhatever\b|(?:^|,)\s*(?:maybe|perhaps)\W*$|不确定|也许不|算了"
 )
-_ONLY = re.compile(r"\bonly\b|\bjust\b|\bkeep\b|只")
 _QUOTE_MARK = re.compile(g.QUOTED.pattern)
-_KINDS = {"music": AUDIO, "title": TEXT, "text": TEXT, "video": VIDEO}
+
+_DESCRIBED = re.compile(
+    r"\b(?:create|generate|make|produce|build|shoot|render|me|a|an|the|one|new|another|some|my|this|again|please"
+    r"|video|clip|reel|short|shorts|highlight|highlights|teaser|montage|compilation|edit|version|cut|film|movie"
+    r"|animation|\d+(?:\.\d+)?(?:-|\s)?(?:s|sec|second|seconds|minute|minutes)?(?:\s+long)?)\b"
+    r"|重新|生成|制作|创建|一个|一段|个|新的|视频|短片|影片|的"
+)
+"""The words of a generation request that say nothing about what the new clip shows."""
+_FROM_FOOTAGE = re.compile(r"\bfrom\s+(?:my|this|the|our)\s+(?!prompt|description)\w+|从我的|用我的素材")
+"""A clip made out of the user's own footage, which generation cannot do ("a reel from my stream VOD")."""
+_WH_QUESTION = re.compile(r"^\W*(?:what|how|why|when|where|which|who)(?:'s|\s+(?:is|are|was|were|does|do|did|has|have"
+                          r"|will|can))\b")
 
 
 def understand(message: str, state: JSON) -> tuple[str | None, Request]:
     """(the text-only intent, if the message is one) and the Request of everything it asks to change."""
-    m = slots.normalise(message)
+    m = _PARTICLE.sub(r"take \2 \1", slots.normalise(message))  # "take the title and the music out"
     if g.R["SONG"].search(m):
         return "song", Request()
     if g.R["AMBIGUOUS"].search(m):
@@ -61,6 +72,14 @@ def understand(message: str, state: JSON) -> tuple[str | None, Request]:
         if g.R[name.upper()].search(m):
             return name, req
     return ("thanks" if _thanks(m) else "unclear"), req
+
+
+_PARTICLE = re.compile(r"\btake\s+((?:the\s+|my\s+|that\s+)[\w\s]{1,40}?)\s+(out|off)\b(?!\s+(?:of|the|my))")
+"""A verb's particle after its object ("take the music out") is moved next to it, so clauses split after it."""
+_EXCEPT_ALONE = re.compile(
+    r"^\W*(?:除了|except(?:\s+for)?|apart\s+from|other\s+than|besides)\s*(.+?)\s*(?:以外|之外)?\W*$"
+)
+"""A clause of nothing but an exception ("除了视频，其他都删掉"): the next clause's "everything" spares it."""
 
 
 def _thanks(m: str) -> bool:
@@ -84,65 +103,102 @@ class Reader:
         titles = [s for _, s in drafts.segments(draft, TEXT) if drafts.is_title(s)]
         self.title = titles[0] if titles else None
         self.has_text = drafts.has(draft, TEXT)
+        self.has_captions = any(not drafts.is_title(s) for _, s in drafts.segments(draft, TEXT))
+        self.clips = sum(1 for _ in drafts.segments(draft, VIDEO))
         self.last: str | None = None
         """The previous clause's target (what "it" means)."""
         self.verb: str | None = None
         """The previous clause's verb (a bare "and the title" after "remove the music" removes it too)."""
         self.pending: list[str] = []
         """Kinds named before their verb ("把音乐和标题都删了")."""
+        self.excepted: list[str] = []
+        """Kinds a clause before spared ("except the title, delete everything")."""
+        self.uploads = [str(v.get("filename") or "").rsplit(".", 1)[0].lower() for v in videos(state)]
+        """The uploads' names without their extension ("city" for city.mp4)."""
 
     def doubt(self, key: str, **values: Any) -> None:
         if self.req.doubt is None:
             self.req.doubt = (key, values)
 
     def clause(self, c: str) -> None:
-        bare = _QUOTE_MARK.sub(' "" ', c)
-        if not bare.strip(' "') or g.R["FILLER"].search(bare):
+        bare = g.R["CONDITION"].sub(" ", _QUOTE_MARK.sub(' "" ', c)).strip()  # "…但别爆音": a condition, not a request
+        if not bare.strip(' "') or g.R["FILLER"].search(bare) or g.R["LEAVE"].search(bare):
+            return  # nothing asked, or "人声保持不变": something to leave alone
+        if g.R["CONDITIONAL"].search(bare):
+            self.doubt("unclear", what=c.strip())  # "use another song if this one is unavailable"
             return
+        if g.R["DISLIKE"].search(bare) and self.kinds(bare) == ["music"] and not lexicon.read(bare).style:
+            self.req.intents.append("music_change")
+            self.doubt("which_music")  # "…and it isn't the right music": which instead?
+            return
+        if _WH_QUESTION.match(bare) and not g.R["EDIT_VERBS"].search(bare):
+            self._question(bare)
+            return  # "what is happening with the render?": asks, changes nothing
+        if (shot := g.R["SHOT_N"].search(bare)) is not None:
+            if int(shot.group(1)) != 1 or self.clips > 1:
+                self.doubt("unclear", what=c.strip())  # "remove shot 3": the timeline has one clip
+                return
+            bare = bare[: shot.start()] + "the video" + bare[shot.end() :]  # one clip is shot 1
         if (no := g.R["NEGATION"].search(bare)) is not None:
-            if no.group(1) in ("want", "need", "like") and (kinds := self._kinds(bare)):
-                self._remove_kinds(kinds)  # "I don't want any music"
+            if no.group(1) in ("want", "need", "like") and (kinds := self.kinds(bare)):
+                cut_clause.remove_kinds(self, kinds)  # "I don't want any music"
             return  # "don't add music": nothing to do
         loud = amounts.volume(bare) is not None and g.R["LOUDNESS"].search(bare) is not None  # "drop the music to 30%"
         if (g.R["REMOVE"].search(bare) or g.R["KEEP_ONLY"].search(bare)) and not loud:
-            if self._removal(bare):
+            if cut_clause.removal(self, bare):
                 return
-            if set(self._kinds(bare)) <= {"video"} and self._trim(bare):
+            if set(self.kinds(bare)) <= {"video"} and cut_clause.trim(self, bare):
                 return
         if self.verb == "keep" and self._bare_kinds(bare) and self.req.keep is not None:
-            self._keep([*self.req.keep, *self._bare_kinds(bare)])  # "…except the title and the video"
+            cut_clause.keep(self, [*self.req.keep, *self._bare_kinds(bare)])  # "…except the title and the video"
             return
         if self.verb == "remove" and self._bare_kinds(bare):
-            self._remove_kinds(self._bare_kinds(bare))
+            cut_clause.remove_kinds(self, self._bare_kinds(bare))
             return
         if _HEDGE.search(bare):
             self.doubt("ambiguous")  # "add music or maybe not"
+            return
+        if (alone := _EXCEPT_ALONE.match(bare)) is not None and (spared := self.kinds(alone.group(1))):
+            self.excepted = spared  # "除了视频，其他都删掉": what the next clause's "everything" spares
             return
         if self.verb is None and (bare_kinds := self._bare_kinds(re.sub(r"^把\s*", "", bare))):
             self.pending += bare_kinds  # "把音乐和标题都删了": the verb comes last
             return
         if g.R["GENERATE_VIDEO"].search(bare) and not (g.R["TRIM"].search(bare) and not slots.subject(c)):
+            if g.R["UNSUPPORTED"].search(bare):
+                self.doubt("cannot", what=c.strip())  # "create a highlight reel": not a new clip from a prompt
+                return
             self._generate(c, bare)
-        if (found := slots.target(bare)) is not None:
+        if (found := slots.target(bare) or self._named_upload(bare)) is not None:
             self.req.target = found
             self.req.intents.append("target")
         if self._question(bare):
             return
         if text_clause.texts(self, c, bare) or music_clause.music(self, bare):
             return
+        if g.R["UNSUPPORTED"].search(bare):
+            self.doubt("cannot", what=c.strip())  # "make shorts from this video": not a canvas or a trim
+            return
         if g.R["RATIO"].search(bare) and (ratio := slots.ratio(bare)) is not None:
             self.req.ratio = ratio
             self.req.intents.append("ratio")
             return
-        if (g.R["TRIM"].search(bare) or g.R["SHORTEN_BY"].search(bare)) and self._trim(bare):
+        if (g.R["TRIM"].search(bare) or g.R["SHORTEN_BY"].search(bare)) and cut_clause.trim(self, bare):
             return
         if self.req.generate is not None or self.req.target is not None:
             return
         self._unknown(c, bare)
 
-    # -- removals -------------------------------------------------------------------------------------------------
+    def _named_upload(self, c: str) -> slots.Target | None:
+        """An upload named without its extension next to a word for video ("use the city clip")."""
+        if len(self.uploads) < 2 or not g.VIDEO_WORD.search(c):
+            return None
+        named = [n for n in self.uploads if n and re.search(rf"(?<![\w.]){re.escape(n)}(?![\w.])", c)]
+        return slots.Target(self.uploads.index(named[0])) if len(named) == 1 else None
 
-    def _kinds(self, text: str) -> list[str]:
+    # -- what clauses name --------------------------------------------------------------------------------------
+
+    def kinds(self, text: str) -> list[str]:
         """The track kinds a phrase names, in order."""
         found = []
         for kind, pattern in (("music", g.MUSIC_WORD), ("title", g.TITLE_WORD), ("text", g.TEXT_WORD),
@@ -151,70 +207,15 @@ class Reader:
                 found.append((m.start(), kind))
         if (m := re.search(r"\baudio\b|声音", text)) is not None and not any(k == "music" for _, k in found):
             found.append((m.start(), "music"))
+        if g.CAPTION_WORD.search(text) and not g.TITLE_WORD.search(text):
+            found = [(at, "caption" if kind == "text" else kind) for at, kind in found]
         return [k for _, k in sorted(found)]
 
     def _bare_kinds(self, c: str) -> list[str]:
         """The kinds a clause names when it is nothing but them ("the title", "and music", "标题")."""
         rest = re.sub(r"\b(?:the|a|an|and|also|too|all|of|background|bgm|track|tracks|please)\b", " ", c)
         rest = re.sub(g.MUSIC + "|" + g.TITLE + "|" + g.TEXT + "|" + g.VIDEO, " ", rest)
-        return self._kinds(c) if not rest.strip(" ,.!和的") else []
-
-    def _removal(self, c: str) -> bool:
-        """A remove or keep-only clause; False when it is a trim ("remove the first 3 seconds")."""
-        kinds = [*self.pending, *self._kinds(c)] if not g.R["KEEP_ONLY"].search(c) else self._kinds(c)
-        self.pending = []
-        everything = bool(g.R["EVERYTHING"].search(c))
-        keep_only = g.R["KEEP_ONLY"].search(c)
-        cut_time = amounts.scope(c, self.length) is not None or slots.duration(c) is not None
-        if not kinds and cut_time and not everything:
-            return False
-        if keep_only and cut_time:
-            return False  # "背景音乐只要后5秒": when it plays, not what stays
-        if keep_only and kinds:
-            return self._keep(kinds)
-        if (ex := g.R["EXCEPT"].search(c) or re.search(r"\b(?:and|but)\s+keep\b", c)) is not None and kinds:
-            after, before = self._kinds(c[ex.end() :]) or kinds, self._kinds(c[: ex.start()])
-            if everything or not before:
-                return self._keep(after)
-            kinds = [k for k in before if k not in after]  # "delete the music but keep the title"
-        if kinds and cut_time and set(kinds) != {"video"}:
-            self.doubt("unclear", what=c)  # "remove the music after 10 seconds": a part of a track
-            return True
-        if kinds:
-            self._remove_kinds(kinds)
-            return True
-        if n := g.TRACK_N.search(c):
-            number = int(n.group(1) or n.group(2))
-            self.req.removals.append((None, number - 1, f"track {number}"))
-            self.req.intents.append("remove")
-            self.verb = "remove"
-            return True
-        if everything:
-            return True if self.req.keep is not None else self._keep([])  # "只保留视频，其他都删掉"
-        if g.R["PRONOUN"].search(c) and self.last in _KINDS:
-            self._remove_kinds([self.last])
-            return True
-        if keep_only:
-            return False
-        self.doubt("ambiguous")
-        return True
-
-    def _keep(self, kinds: list[str]) -> bool:
-        text = {"title", "text"} if {"title", "text"} & set(kinds) else set()  # a title is text, text may be titles
-        self.req.keep = sorted(set(kinds) | text)
-        if "keep" not in self.req.intents:
-            self.req.intents.append("keep")
-        self.verb = "keep"
-        return True
-
-    def _remove_kinds(self, kinds: list[str]) -> None:
-        for kind in kinds:
-            what = {"music": "music", "title": "title", "text": "text", "video": "video"}[kind]
-            entry = (_KINDS[kind], None, what)
-            if entry not in self.req.removals:
-                self.req.removals.append(entry)
-        self.req.intents.append("remove")
-        self.verb, self.last = "remove", kinds[-1]
+        return self.kinds(c) if not rest.strip(" ,.!和的") else []
 
     # -- questions about the draft --------------------------------------------------------------------------------
 
@@ -236,34 +237,15 @@ class Reader:
     # -- the video ------------------------------------------------------------------------------------------------
 
     def _generate(self, c: str, bare: str) -> None:
+        undescribed = not _DESCRIBED.sub(" ", slots.subject(c).lower()).strip(" .,!?，。")
+        if (undescribed and (self.clips or self.uploads)) or _FROM_FOOTAGE.search(bare):
+            self.doubt("what_video")  # "create a reel" beside the user's own footage: a new clip, or theirs?
+            return
         reading = lexicon.read(bare, occasions=bool(g.MUSIC_WORD.search(bare)))
         self.req.intents.append("generate")
         self.req.generate = {"subject": slots.subject(c), "duration": slots.duration(bare),
                              "from_upload": bool(_UPLOAD_WORDS.search(bare)), "genre": reading.style}  # fmt: skip
         self.last, self.verb = "video", "add"
-
-    def _trim(self, c: str) -> bool:
-        req = self.req
-        scope = amounts.scope(c, self.length)
-        first, last = re.search(r"(?:first|opening|前)\s*(\d+(?:\.\d+)?)\s*(?:s|sec|seconds?|秒)", c), re.search(
-            r"(?:last|final|后|最后)\s*(\d+(?:\.\d+)?)\s*(?:s|sec|seconds?|秒)", c)  # fmt: skip
-        keeps = re.search(r"\b(?:to|into)\s+(?:the\s+)?(?:first|last)\b", c)  # "trim to the first 12 seconds"
-        cut = _CUT_FROM.search(c) and not _ONLY.search(c) and not keeps
-        if by := g.R["SHORTEN_BY"].search(c):
-            req.cut_last = float(by.group(1))
-        elif cut and first:
-            req.cut_first = float(first.group(1))
-        elif cut and last:
-            req.cut_last = float(last.group(1))
-        elif scope is not None and scope.span is not None:
-            req.trim = scope.span
-        elif (seconds := slots.duration(c)) is not None:
-            req.trim_to = seconds
-        else:
-            return False
-        req.intents.append("trim")
-        self.last, self.verb = "video", "trim"
-        return True
 
     def _unknown(self, original: str, c: str) -> None:
         """A clause that asks for something the reader did not understand: never ignored in an edit."""

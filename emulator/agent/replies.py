@@ -127,6 +127,11 @@ _T: dict[str, tuple[str, str]] = {
         '"move the title to the bottom"?',
         "我不太明白“{what}”是什么意思。能换个说法吗——比如“加一段爵士乐，音量30%”或“把标题移到底部”？",
     ),
+    "what_video": (
+        "I can generate a new clip from a description (to edit the video you have, tell me what to change in it). "
+        "What should the new clip show — for example \"waves at sunset\"?",
+        "我可以按描述生成一段新视频（想修改现有视频的话，告诉我要改哪里）。新视频要展示什么——比如“日落时的海浪”？",
+    ),
     "nothing_to_move": (
         "There's no {what} on your timeline to change. Ask me to add one first.",
         "时间线上没有可以修改的{what}。先让我加一个吧。",
@@ -187,6 +192,7 @@ WHAT: dict[str, tuple[str, str]] = {
     "music": ("background music", "背景音乐"),
     "title": ("title", "标题"),
     "text": ("text", "文字"),
+    "caption": ("captions", "字幕"),
     "video": ("video track", "视频轨道"),
     "fade": ("fade", "淡入淡出"),
     "make quieter": ("make quieter", "调小"),
@@ -225,6 +231,10 @@ _CHOICES: dict[str, tuple[tuple[str, str, str, str], ...]] = {
         ("title", "Add a title", "添加标题", "add a title"),
         ("trim", "Trim the video", "剪辑时长", "trim the video to 5 seconds"),
         ("ratio", "Change the aspect ratio", "调整画面比例", "make it vertical 9:16"),
+    ),
+    "what_video": (
+        ("sunset", "Waves at sunset", "日落时的海浪", "generate a 10-second video of waves at sunset"),
+        ("city", "A city at night", "夜晚的城市", "generate a 10-second video of a city at night"),
     ),
     "music_needs_video": (
         ("generate", "Generate a video for me", "帮我生成一个视频", "generate a 10-second video"),
@@ -270,6 +280,7 @@ PROMPTS = {
     "how_long_music": ("How long?", "多长时间？"),
     "where_title": ("Where should the title go?", "标题放在哪里？"),
     "cannot": ("What should I do instead?", "换成做什么？"),
+    "what_video": ("What should the video show?", "视频展示什么？"),
     "unclear": ("What should I change?", "要改哪里？"),
 }
 

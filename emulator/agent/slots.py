@@ -120,6 +120,8 @@ def title_text(message: str) -> str | None:
         return None
     if re.fullmatch(r"[\d\s\-–:s秒%]+", text) or _PLACE_NOT_TEXT.match(text.lower()):
         return None
+    if re.match(r"(?:too|so|very|quite|a\s+bit|a\s+little|not|kind\s+of|really|way)\b", text.lower()):
+        return None  # "the title is too big": how it is, not what it says
     return text[:80]
 
 def _lookup(m: str, table: dict[str, str] | dict[str, int]) -> object | None:

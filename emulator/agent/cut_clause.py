@@ -1,0 +1,134 @@
+"""Reading a clause that takes something away: tracks ("remove the music", "keep only the video", "delete
+everything but the title"), or time off the clip ("trim to 8 seconds", "cut the last 3 seconds", "cut it in half")."""
+
+from __future__ import annotations
+
+import re
+from typing import TYPE_CHECKING
+
+from nemo_emulator.agent import amounts, slots
+from nemo_emulator.agent import grammar as g
+from nemo_protocol.draft import AUDIO, TEXT, VIDEO
+
+if TYPE_CHECKING:
+    from nemo_emulator.agent.reader import Reader
+
+_KINDS = {"music": AUDIO, "title": TEXT, "text": TEXT, "caption": TEXT, "video": VIDEO}
+_CUT_FROM = re.compile(
+    r"(?:cut|remove|drop|delete|trim|lose|skip|chop|shave|ditch|get\s+rid\s+of|take\s+off|剪掉|去掉|删掉)"
+    r"\s*(?:off\s+|out\s+)?(?:the\s+)?"
+)
+_ONLY = re.compile(r"\bonly\b|\bjust\b|\bkeep\b|只")
+_CONTAINER = re.compile(
+    r"\s+(?:from|in|on|of|out\s+of|off)\s+(?:the\s+|my\s+|this\s+|your\s+|our\s+)?@?\s*(?:video|clip"
+    r"|footage|timeline|draft|project|film|movie|edit)\b.*$"
+)
+"""Where a removal takes something from ("remove the silence from my video"): not what it removes."""
+_NTH_CLIP = re.compile(
+    r"\b(second|third|fourth|2nd|3rd|4th|last)\s+(?:clip|video|shot)\b|第\s*([二三四2-4])\s*(?:个|段)?\s*(?:视频|片段)"
+)
+_NOT_ALL = re.compile(
+    r"\ball\s+(?:of\s+)?(?:the\s+|my\s+|your\s+)?(?!tracks?\b|layers?\b|it\b|of\b|the\b|my\b)([a-z]+)"
+)
+_HALF = re.compile(
+    r"\b(?:cut|trim|shorten|chop)\s+(?:it|this|the\s+(?:video|clip))?\s*(?:in|by)\s+half\b|\bhalve\b|剪掉一半|剪一半"
+)
+_OFF_END = re.compile(
+    r"(\d+(?:\.\d+)?)\s*(?:s|sec|secs|seconds?)\s+(?:off|from)\b(?:\s+(?:the\s+)?(end|start|beginning)\b)?"
+)
+"""An amount cut off one end ("trim 2 seconds off the end"); without an end named, off the start, as an editor trims."""
+
+
+def removal(r: Reader, c: str) -> bool:
+    """A remove or keep-only clause; False when it is a trim ("remove the first 3 seconds")."""
+    if (nth := _NTH_CLIP.search(c)) is not None and nth.group(1) != "last" and r.clips < 2:
+        r.doubt("unclear", what=c.strip())  # "remove the third clip": the timeline has one
+        return True
+    named = _CONTAINER.sub("", c)
+    kinds = [*r.pending, *r.kinds(named)] if not g.R["KEEP_ONLY"].search(c) else r.kinds(c)
+    r.pending = []
+    other = _NOT_ALL.search(c)
+    everything = bool(g.R["EVERYTHING"].search(c)) and not (other and not r.kinds(other.group(1)))
+    keep_only = g.R["KEEP_ONLY"].search(c)
+    cut_time = amounts.scope(c, r.length) is not None or slots.duration(c) is not None
+    if not kinds and cut_time and not everything:
+        return False
+    if keep_only and cut_time:
+        return False  # "背景音乐只要后5秒": when it plays, not what stays
+    if keep_only and kinds:
+        return keep(r, kinds)
+    if (ex := g.R["EXCEPT"].search(c) or re.search(r"\b(?:and|but)\s+keep\b", c)) is not None and kinds:
+        after, before = r.kinds(c[ex.end() :]) or kinds, r.kinds(c[: ex.start()])
+        if everything or not before:
+            return keep(r, after)
+        kinds = [k for k in before if k not in after]  # "delete the music but keep the title"
+    if kinds and cut_time and set(kinds) != {"video"}:
+        r.doubt("unclear", what=c)  # "remove the music after 10 seconds": a part of a track
+        return True
+    if kinds:
+        remove_kinds(r, kinds)
+        return True
+    if n := g.TRACK_N.search(c):
+        number = int(n.group(1) or n.group(2))
+        r.req.removals.append((None, number - 1, f"track {number}"))
+        r.req.intents.append("remove")
+        r.verb = "remove"
+        return True
+    if everything:
+        return True if r.req.keep is not None else keep(r, r.excepted)  # "只保留视频，其他都删掉"
+    if g.R["PRONOUN"].search(c) and r.last in _KINDS:
+        remove_kinds(r, [r.last])
+        return True
+    if keep_only:
+        return False
+    if g.R["UNSUPPORTED"].search(c):
+        r.doubt("cannot", what=c.strip())  # "remove the silence from my video"
+    r.doubt("ambiguous")
+    return True
+
+def keep(r: Reader, kinds: list[str]) -> bool:
+    kinds = ["text" if k == "caption" else k for k in kinds]
+    text = {"title", "text"} if {"title", "text"} & set(kinds) else set()  # a title is text, text may be titles
+    r.req.keep = sorted(set(kinds) | text)
+    if "keep" not in r.req.intents:
+        r.req.intents.append("keep")
+    r.verb = "keep"
+    return True
+
+def remove_kinds(r: Reader, kinds: list[str]) -> None:
+    for kind in kinds:
+        what = {"music": "music", "title": "title", "text": "text", "caption": "caption", "video": "video"}[kind]
+        entry = (_KINDS[kind], None, what)
+        if entry not in r.req.removals:
+            r.req.removals.append(entry)
+    r.req.intents.append("remove")
+    r.verb, r.last = "remove", kinds[-1]
+
+def trim(r: Reader, c: str) -> bool:
+    req = r.req
+    scope = amounts.scope(c, r.length)
+    first, last = re.search(r"(?:first|opening|前)\s*(\d+(?:\.\d+)?)\s*(?:s|sec|seconds?|秒)", c), re.search(
+        r"(?:last|final|后|最后)\s*(\d+(?:\.\d+)?)\s*(?:s|sec|seconds?|秒)", c)  # fmt: skip
+    if off := _OFF_END.search(c):  # "trim 2 seconds off the end"
+        first, last = (None, off) if off.group(2) == "end" else (off, None)
+    if re.search(r"\bon\s+(?:the\s+)?screen\b|\bvisible\b", c):
+        return False  # "keep it on screen until 3 s": about a text, not the clip
+    keeps = re.search(r"\b(?:to|into)\s+(?:the\s+)?(?:first|last)\b", c)  # "trim to the first 12 seconds"
+    cut = _CUT_FROM.search(c) and not _ONLY.search(c) and not keeps
+    if _HALF.search(c) and r.length:
+        req.trim_to = round(r.length / 2000, 2)  # "cut it in half"
+    elif by := g.R["SHORTEN_BY"].search(c):
+        req.cut_last = float(by.group(1))
+    elif cut and first:
+        req.cut_first = float(first.group(1))
+    elif cut and last:
+        req.cut_last = float(last.group(1))
+    elif scope is not None and scope.span is not None:
+        req.trim = scope.span
+    elif (seconds := slots.duration(c)) is not None:
+        req.trim_to = seconds
+    else:
+        return False
+    req.intents.append("trim")
+    r.last, r.verb = "video", "trim"
+    return True
