@@ -176,13 +176,15 @@ _MUTE = re.compile(r"\bmute\b|\bsilent\b|\bsilence\s+the\b|静音")
 _UP = re.compile(
     r"\blouder\b|\bturn(?:s|ed|ing)?\s+(?:it|that|the\s+(?:music|volume|bgm|sound|audio|track))?\s*up\b|\bbump\b.*\bup\b|"
     r"\b(?:raise|increase|boost)\b|\b(?:pump|crank|turn)\s+(?:it\s+|the\s+\w+\s+)?up\b|\btoo\s+(?:quiet|soft|low)\b|\b(?:can't|cannot|can\s+not|barely|hardly)\s+hear\b|"
-    r"\bhard\s+to\s+hear\b|\bup\s+a\s+(?:bit|notch|little)\b|大声|调大|太小声|听不清|响一点|大一点|大点|调高|提高|加大|增强"
+    r"\bhard\s+to\s+hear\b|\bup\s+a\s+(?:bit|notch|little)\b|\bless\s+quiet\b|\bforward\s+in\s+the\s+mix\b|大声|调大|太小声|听不清|响一点|大一点|大点|调高|提高|加大|增强"
 )
 _DOWN = re.compile(
     r"\b(?:quieter|softer|lower)\b|\bturn(?:s|ed|ing)?\s+(?:it|that|the\s+(?:music|volume|bgm|sound|audio|track))?\s*down\b|"
     r"\b(?:reduce|decrease|lessen)\b|\btone\s+(?:it\s+|the\s+\w+\s+)?down\b|\btoo\s+(?:loud|much|strong|overpowering)\b|\bdrown(?:s|ing)?\s+out\b|"
     r"\boverpower(?:s|ing)?\b|\bdown\s+a\s+(?:bit|notch|little)\b|太吵|太大声|太响|小声|调小|轻一点|低一点|降低"
     r"|压低|调低|减小|减弱|削弱|小一点|小点|轻点"
+    r"|\bless\s+loud\b|\bnot\s+(?:so|as)\s+loud\b|\bmore\s+quiet\b|\bquiet(?:en)?\s+(?:down\s+)?(?:the|it|that)\b"
+    r"|\b(?:push|pull|sit|tuck|move|set)(?:s|ed|ing)?\s+(?:\w+\s+){0,3}?(?:further\s+)?back\b|\bback\s+in\s+the\s+mix\b"
 )
 _SMALL = re.compile(
     r"\b(?:a\s+(?:bit|little|touch|tad|notch)|slightly|a\s+little\s+bit)\b|稍微|稍|一点|一些|点儿|轻微|有点"
@@ -260,7 +262,8 @@ _OUT_BEFORE = re.compile(rf"{_N}\s*[- ]?{SECONDS}\s*(?:long\s+)?fade[\s-]*out|{_
 _ANY_LENGTH = re.compile(rf"{_N}\s*[- ]?{SECONDS}\s*(?:long\s+)?fades?|fades?[\w\s-]{{0,12}}?(?:of|over|for)\s*{_N}")
 _BOTH = re.compile(r"fade\s+(?:\w+\s+){0,2}in\s+and\s+out|fade\s+(?:in/out|both)|淡入淡出|渐入渐出|cross\s*fade")
 _IN = re.compile(r"fade[\s-]*(?:\w+\s+){0,2}?in\b|fades?\s+in\b|淡入|渐入")
-_OUT = re.compile(r"fade[\s-]*(?:\w+\s+){0,2}?out\b|fades?\s+out\b|淡出|渐出|fade\s+(?:away|at\s+the\s+end)")
+_OUT = re.compile(r"fade[\s-]*(?:\w+\s+){0,2}?out\b|fades?\s+out\b|淡出|渐出|fade\s+(?:away|at\s+the\s+end)"
+                  r"|\b(?:bow|drift|trail|taper|die|ease|slip)(?:s|ed|ing)?\s+(?:out|away|off)\b")
 IN_MS, OUT_MS = 1500, 2000
 
 

@@ -45,6 +45,9 @@ def removal(r: Reader, c: str) -> bool:
         r.doubt("unclear", what=c.strip())  # "remove the third clip": the timeline has one
         return True
     named = _CONTAINER.sub("", c)
+    if not g.MUSIC_WORD.search(named) and g.R["UNSUPPORTED"].search(c):
+        r.doubt("cannot", what=c.strip())  # "kill the audio from the camera": the clip's own sound
+        return True
     kinds = [*r.pending, *r.kinds(named)] if not g.R["KEEP_ONLY"].search(c) else r.kinds(c)
     r.pending = []
     other = _NOT_ALL.search(c)

@@ -29,7 +29,7 @@ def _words(*alternatives: str) -> str:
 # fmt: off
 MUSIC = _words(
     "music", "bgm", "soundtrack", "background track", "backing track", "score", "song", "tune", "beat", "beats",
-    "melody", "audio track", "musique", "背景音乐", "配乐", "音乐", "曲子", "歌曲", "伴奏", "旋律",
+    "melody", "audio track", "piece", "musique", "背景音乐", "配乐", "音乐", "曲子", "歌曲", "伴奏", "旋律",
 )
 TITLE = _words("title", "heading", "headline", "title card", "hook", "opening text", "标题", "片名", "大标题")
 TEXT = _words(
@@ -122,7 +122,9 @@ TRIM += (r"|\bonly\s+(?:the\s+)?(?:first|last)\b|前\s*\d+\s*秒|后\s*\d+\s*秒
          r"|(?:改成|改为|变成|调成|缩到|缩短到|弄成)\s*\d+(?:\.\d+)?\s*秒")
 RATIO = r"\b(?:16|9|1|4|3|21)\s*[:/x]\s*(?:9|16|1|5|4|3)\b|" + _words(
     "vertical", "portrait", "tiktok", "reels", "reel format", "shorts", "square", "landscape", "widescreen",
-    "horizontal", "instagram story", "竖屏", "横屏", "方形", "正方形", "竖版", "横版", "抖音",
+    "horizontal", "instagram story", "竖屏", "横屏", "方形", "正方形", "竖版", "横版", "抖音", "phone screen",
+    "phone video", "for phones", "for a phone", "for mobile", "mobile format", "手机屏幕", "fit on a phone",
+    "fit a phone",
 )
 MUSIC_CHANGE = (
     _words("change", "switch", "replace", "swap", "different", "another", "other", "new", "换", "换成", "改成", "替换")
@@ -130,6 +132,7 @@ MUSIC_CHANGE = (
     + "|" + _words("换成", "改成", "change to", "switch to") + r"\s*" + GENRE
 )
 FADE = _words("fade", "fades", "fade in", "fade out", "fade-in", "fade-out", "淡入", "淡出", "渐入", "渐出")
+FADE += r"|\b(?:bow|drift|trail|taper|die|ease|slip)(?:s|ed|ing)?\s+(?:out|away|off)\b"  # "have the music bow out"
 TITLE_INTENT = TITLE + r"|(?:call|name)\s+(?:it|the\s+video)\s+[\"“'‘]|叫做|命名为"
 
 # -- the compositional reader's words --------------------------------------------------------------------------
@@ -160,7 +163,8 @@ UNSUPPORTED = (
     r"|stabili[sz]e|jump\s+cuts?|b-?roll|word-by-word|burn(?:ed)?-?in|duplicate\s+frames|highlights?(?:\s+reel)?"
     r"|(?:best|funn(?:y|iest)|boring)\s+(?:moments|parts|bits)|teaser|slow\s+(?:it\s+)?down|reverse|crossfade"
     r"|hard\s+cut|freeze|ducking|duck|normali[sz]e|loudness|undo|redo|bass\s+boost|boost\s+the\s+bass|(?:more|less)\s+bass"
-    r"|treble|reverb|echo|equali[sz]er|(?:cuts?|edits?|sync|match|time|timed)\b.{0,20}\b(?:on|to|with)\s+the\s+beats?"
+    r"|treble|reverb|echo|equali[sz]er|(?:audio|sound)\s+(?:from|of|on)\s+(?:the\s+|my\s+)?(?:camera|recording|phone)"
+    r"|camera\s+(?:audio|sound)|(?:original|clip'?s|video'?s)\s+(?:audio|sound)|(?:cuts?|edits?|sync|match|time|timed)\b.{0,20}\b(?:on|to|with)\s+the\s+beats?"
     r"|beat[\s-]*sync|(?:add|generate)\s+(?:\w+\s+)?captions"
     r"|(?:shorts|clips)\s+(?:out\s+)?(?:from|of)\s+(?:this|my|the)|make\s+(?:\d+\s+)?(?:shorts|clips))\b"
     r"|特效|滤镜|贴纸|转场|水印|配音|旁白|慢动作|降噪|噪声|噪音|底噪|提亮|调亮|变亮|亮一点|调暗|暗一点|亮度|饱和度"
@@ -265,7 +269,9 @@ SIZES: Mapping[str, int] = {  # relative words (bigger, smaller) are read agains
 # fmt: off
 RATIO_WORDS: Mapping[str, str] = {
     'vertical': '9:16', 'portrait': '9:16', 'tiktok': '9:16', 'reels': '9:16', 'reel format': '9:16',
-    'shorts': '9:16', 'instagram story': '9:16', 'square': '1:1', 'landscape': '16:9', 'widescreen': '16:9',
+    'shorts': '9:16', 'instagram story': '9:16', 'phone screen': '9:16', 'phone video': '9:16', 'for phones': '9:16',
+    'for a phone': '9:16', 'for mobile': '9:16', 'mobile format': '9:16', '手机屏幕': '9:16', 'fit on a phone': '9:16',
+    'fit a phone': '9:16', 'square': '1:1', 'landscape': '16:9', 'widescreen': '16:9',
     'horizontal': '16:9', '竖屏': '9:16', '竖版': '9:16', '抖音': '9:16', '横屏': '16:9', '横版': '16:9', '方形': '1:1',
     '正方形': '1:1',
 }

@@ -65,7 +65,7 @@ MOODS: Mapping[str, str] = {
     "tranquil": "calm", "zen": "calm", "平静": "calm", "舒缓": "calm", "宁静": "calm", "安静的": "calm",
     "epic": "epic", "heroic": "epic", "grand": "epic", "majestic": "epic", "triumphant": "epic", "inspiring": "epic",
     "史诗": "epic", "壮丽": "epic", "大气": "epic", "tense": "tense", "tension": "tense", "dark": "tense",
-    "darker": "tense", "intense": "tense", "ominous": "tense", "紧张": "tense", "黑暗": "tense",
+    "darker": "tense", "moody": "tense", "intense": "tense", "ominous": "tense", "紧张": "tense", "黑暗": "tense",
     "suspense": "suspense", "suspenseful": "suspense", "mysterious": "suspense", "mystery": "suspense",
     "eerie": "suspense", "creepy": "suspense", "spooky": "suspense", "spookier": "suspense", "scary": "suspense",
     "悬疑": "suspense", "神秘": "suspense", "恐怖": "suspense", "romantic": "romantic", "tender": "romantic",

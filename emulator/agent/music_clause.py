@@ -56,6 +56,9 @@ _NOT_WANTED = re.compile(
     r"\b(?:but|and)\s+(?:no|not\s+(?:a|any))\s+(?:[\w-]+\s+){0,2}(?:music|beat|song|soundtrack|bgm)\b"
 )
 """A style ruled out inside a request for something else ("cut it fast but no trap beat")."""
+_BARE_MOOD = re.compile(r"^\W*(?:make|turn|get)\s+(?:it|this|the\s+video|everything)\s+(?:look\s+|feel\s+)?"
+                        r"(?:more\s+|a\s+bit\s+|really\s+|very\s+)?[\w-]+\W*$")
+"""A mood said of the whole video ("make it dark"): about the music only if there is music to change."""
 _DETERMINERS = {"some", "a", "an", "the", "more", "little", "bit", "of", "nice", "good", "cool", "kind", "sort"}
 
 
@@ -106,11 +109,11 @@ def music(r: Reader, c: str) -> bool:
     )
     if reading.rivals:
         r.doubt("which_style", styles=reading.rivals)
-    if reading.style and relative and not had:
-        r.doubt("no_music_style", style=reading.style)
+    if reading.style and (relative or (_BARE_MOOD.match(c) and not music_word)) and not had:
+        r.doubt("no_music_style", style=reading.style)  # "make it dark" with no music: the picture, or music?
     fresh = not had and (music_word or scope) and volume is None and fades == (None, None)
     definite = re.search(r"\b(?:the|my|this|that|current|existing)\s+(?:background\s+)?(?:music|bgm|soundtrack|song"
-                         r"|track|audio)\b", c)  # fmt: skip
+                         r"|track|audio|beat|tune)\b", c)  # fmt: skip
     if changing or reading.style or fresh or (adding_verb and music_word and not (definite and had)):
         ask.add = True
         ask.change = ask.change or changing

@@ -13,7 +13,7 @@ from __future__ import annotations
 import re
 from typing import Any
 
-from nemo_emulator.agent import amounts, cut_clause, lexicon, music_clause, slots, text_clause
+from nemo_emulator.agent import amounts, coverage, cut_clause, lexicon, music_clause, slots, text_clause
 from nemo_emulator.agent import grammar as g
 from nemo_emulator.agent.request import Request
 from nemo_protocol import draft as drafts
@@ -61,9 +61,14 @@ def understand(message: str, state: JSON) -> tuple[str | None, Request]:
     if g.R["AMBIGUOUS"].search(m):
         return "ambiguous", Request()
     reader = Reader(message, state)
-    for clause in slots.clauses(m):
+    parts = slots.clauses(m)
+    for clause in parts:
         reader.clause(clause)
     req = reader.req
+    if req.edits and req.doubt is None:
+        own = [t.text for t in req.texts if t.text] + [str((req.generate or {}).get("subject") or "")] + reader.uploads
+        if odd := coverage.odd_words(parts, [w for w in own if w]):
+            req.doubt = ("unclear", {"what": " ".join(odd)})  # an edit read past words it has no use for
     if req.doubt is not None or req.edits:
         return None, req
     if req.topic is not None:
