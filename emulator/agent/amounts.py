@@ -250,19 +250,19 @@ def volume(c: str, adding: bool = False) -> Volume | None:
 
 _N = r"(\d+(?:\.\d+)?)"
 _OBJ = r"(?:\s+(?:the\s+)?(?:music|bgm|audio|track|song|soundtrack|it))?"
-_PREP = r"(?:over|for|of|across|with|during|to|at)?"
-_IN_AFTER = re.compile(rf"fade[\s-]*(?:(?:the\s+)?\w+\s+){{0,2}}?in{_OBJ}\s+{_PREP}\s*"
+_PREP = r"(?:over|for|of|across|with|during|to|at|in)?"
+_IN_AFTER = re.compile(rf"fade[\s-]*(?:(?:the\s+)?(?!out\b)\w+\s+){{0,2}}?in{_OBJ}\s+{_PREP}\s*"
                        rf"(?:a\s+|the\s+(?:first|opening)\s+)?{_N}\s*{SECONDS}?|\bin\s+(?:over|for)\s+{_N}"
                        rf"|淡入\s*{_N}\s*秒|渐入\s*{_N}\s*秒")  # fmt: skip
 _IN_BEFORE = re.compile(rf"{_N}\s*[- ]?{SECONDS}\s*(?:long\s+)?fade[\s-]*in|{_N}\s*秒\s*(?:的)?(?:淡入|渐入)")
-_OUT_AFTER = re.compile(rf"fade[\s-]*(?:(?:the\s+)?\w+\s+){{0,2}}?out{_OBJ}\s+{_PREP}\s*"
+_OUT_AFTER = re.compile(rf"fade[\s-]*(?:(?:the\s+)?(?!in\b)\w+\s+){{0,2}}?out{_OBJ}\s+{_PREP}\s*"
                         rf"(?:a\s+|the\s+(?:last|final)\s+)?{_N}\s*{SECONDS}?|\bout\s+(?:over|for)\s+{_N}|淡出\s*{_N}\s*秒"
                         rf"|渐出\s*{_N}\s*秒")  # fmt: skip
 _OUT_BEFORE = re.compile(rf"{_N}\s*[- ]?{SECONDS}\s*(?:long\s+)?fade[\s-]*out|{_N}\s*秒\s*(?:的)?(?:淡出|渐出)")
 _ANY_LENGTH = re.compile(rf"{_N}\s*[- ]?{SECONDS}\s*(?:long\s+)?fades?|fades?[\w\s-]{{0,12}}?(?:of|over|for)\s*{_N}")
 _BOTH = re.compile(r"fade\s+(?:\w+\s+){0,2}in\s+and\s+out|fade\s+(?:in/out|both)|淡入淡出|渐入渐出|cross\s*fade")
-_IN = re.compile(r"fade[\s-]*(?:\w+\s+){0,2}?in\b|fades?\s+in\b|淡入|渐入")
-_OUT = re.compile(r"fade[\s-]*(?:\w+\s+){0,2}?out\b|fades?\s+out\b|淡出|渐出|fade\s+(?:away|at\s+the\s+end)"
+_IN = re.compile(r"fade[\s-]*(?:(?!out\b)\w+\s+){0,2}?in\b|fades?\s+in\b|淡入|渐入")
+_OUT = re.compile(r"fade[\s-]*(?:(?!in\b)\w+\s+){0,2}?out\b|fades?\s+out\b|淡出|渐出|fade\s+(?:away|at\s+the\s+end)"
                   r"|\b(?:bow|drift|trail|taper|die|ease|slip)(?:s|ed|ing)?\s+(?:out|away|off)\b")
 IN_MS, OUT_MS = 1500, 2000
 

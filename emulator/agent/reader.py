@@ -42,15 +42,24 @@ _QUOTE_MARK = re.compile(g.QUOTED.pattern)
 
 _DESCRIBED = re.compile(
     r"\b(?:create|generate|make|produce|build|shoot|render|me|a|an|the|one|new|another|some|my|this|again|please"
+    r"|help|can|could|would|you|i|want|need|like|let's|lets|to"
     r"|video|clip|reel|short|shorts|highlight|highlights|teaser|montage|compilation|edit|version|cut|film|movie"
     r"|animation|\d+(?:\.\d+)?(?:-|\s)?(?:s|sec|second|seconds|minute|minutes)?(?:\s+long)?)\b"
     r"|重新|生成|制作|创建|一个|一段|个|新的|视频|短片|影片|的"
 )
 """The words of a generation request that say nothing about what the new clip shows."""
-_FROM_FOOTAGE = re.compile(r"\bfrom\s+(?:my|this|the|our)\s+(?!prompt|description)\w+|从我的|用我的素材")
+_FROM_FOOTAGE = re.compile(r"\bfrom\s+(?:my|this|the|our)\s+(?!prompt|description)\w+|从我的|用我的素材"
+                           r"|\busing\s+(?:my|this|the|our)\s+(?:\w+\s+)?(?:video|clip|footage|background|upload|recording)\b")
 """A clip made out of the user's own footage, which generation cannot do ("a reel from my stream VOD")."""
 _WH_QUESTION = re.compile(r"^\W*(?:what|how|why|when|where|which|who)(?:'s|\s+(?:is|are|was|were|does|do|did|has|have"
                           r"|will|can))\b")
+
+_PARTICLE = re.compile(r"\btake\s+((?:the\s+|my\s+|that\s+)[\w\s]{1,40}?)\s+(out|off)\b(?!\s+(?:of|the|my))")
+"""A verb's particle after its object ("take the music out") is moved next to it, so clauses split after it."""
+_EXCEPT_ALONE = re.compile(
+    r"^\W*(?:除了|except(?:\s+for)?|apart\s+from|other\s+than|besides)\s*(.+?)\s*(?:以外|之外)?\W*$"
+)
+"""A clause of nothing but an exception ("除了视频，其他都删掉"): the next clause's "everything" spares it."""
 
 
 def understand(message: str, state: JSON) -> tuple[str | None, Request]:
@@ -77,14 +86,6 @@ def understand(message: str, state: JSON) -> tuple[str | None, Request]:
         if g.R[name.upper()].search(m):
             return name, req
     return ("thanks" if _thanks(m) else "unclear"), req
-
-
-_PARTICLE = re.compile(r"\btake\s+((?:the\s+|my\s+|that\s+)[\w\s]{1,40}?)\s+(out|off)\b(?!\s+(?:of|the|my))")
-"""A verb's particle after its object ("take the music out") is moved next to it, so clauses split after it."""
-_EXCEPT_ALONE = re.compile(
-    r"^\W*(?:除了|except(?:\s+for)?|apart\s+from|other\s+than|besides)\s*(.+?)\s*(?:以外|之外)?\W*$"
-)
-"""A clause of nothing but an exception ("除了视频，其他都删掉"): the next clause's "everything" spares it."""
 
 
 def _thanks(m: str) -> bool:

@@ -192,7 +192,7 @@ WHAT: dict[str, tuple[str, str]] = {
     "music": ("background music", "背景音乐"),
     "title": ("title", "标题"),
     "text": ("text", "文字"),
-    "caption": ("captions", "字幕"),
+    "caption": ("caption", "字幕"),
     "video": ("video track", "视频轨道"),
     "fade": ("fade", "淡入淡出"),
     "make quieter": ("make quieter", "调小"),

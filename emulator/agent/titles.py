@@ -27,7 +27,7 @@ def texts(e: Edits) -> Plan | None:
     return None
 
 
-def _captions(e: Edits, ask: TextAsk) -> Plan | None:
+def _captions(e: Edits) -> Plan | None:
     """Captions (text that is not the title): none to change, or restyling them, which only titles support."""
     if not any(not drafts.is_title(s) for _, s in drafts.segments(e.draft, TEXT)):
         return e.stop("answer", "nothing_to_move", what=r.word(e.lang, "caption"))
@@ -45,7 +45,7 @@ def _existing(e: Edits, title: bool) -> JSON | None:
 def _one(e: Edits, ask: TextAsk) -> Plan | None:
     title, lang = ask.kind == "title", e.lang
     if ask.kind == "caption":
-        return _captions(e, ask)
+        return _captions(e)
     style: JSON = {k: v for k, v in (("color", ask.color), ("size", ask.size), ("pos", ask.pos)) if v}
     if ask.action == "add":
         return _add(e, ask, style) if ask.text else e.stop("question", "what_title")

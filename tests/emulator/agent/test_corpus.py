@@ -1,6 +1,7 @@
 """The agent against the message corpus (fixtures/corpus/): the development part (hand-written messages, template
-paraphrases, everyday requests) and the held-back part, which the grammar is never tuned on. Each is reported as
-right answers, questions (acceptable, not right) and misreads (never acceptable) separately."""
+paraphrases, everyday requests) and the held-back part, which only this test reads (no development entry repeats
+it). Each is reported as right answers, questions (acceptable, not right) and misreads (never acceptable)
+separately."""
 
 from __future__ import annotations
 
