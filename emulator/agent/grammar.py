@@ -291,7 +291,7 @@ NUMBER_WORDS: Mapping[str, float] = {'half a minute': 30, 'a minute': 60, '1 min
 SECONDS_UNIT = r"(?:s|sec|secs|second|seconds|seg|秒|秒钟)"
 NUMBER = r"(\d+(?:\.\d+)?)"
 CLOCK = r"(\d{1,2}):(\d{2})"
-DURATION = re.compile(rf"{NUMBER}\s*[- ]?{SECONDS_UNIT}(?![a-z])|{NUMBER}\s*(?:min|minute|minutes|分钟)\b")
+DURATION = re.compile(rf"{NUMBER}\s*[- ]?{SECONDS_UNIT}(?![a-z])|{NUMBER}\s*[- ]?(?:min|minute|minutes|分钟)\b")
 QUOTED = re.compile(r"[\"“”「『《]([^\"“”」』》]{1,200})[\"“”」』》]|(?<![a-z])['‘’]([^'‘’]{1,200})['‘’](?![a-z])")
 TITLE_AFTER = re.compile(
     r"(?:title|heading|headline|caption|text|subtitle|call it|name it|saying|says|that says|reading"

@@ -51,6 +51,10 @@ _DESCRIBED = re.compile(
 _FROM_FOOTAGE = re.compile(r"\bfrom\s+(?:my|this|the|our)\s+(?!prompt|description)\w+|从我的|用我的素材"
                            r"|\busing\s+(?:my|this|the|our)\s+(?:\w+\s+)?(?:video|clip|footage|background|upload|recording)\b")
 """A clip made out of the user's own footage, which generation cannot do ("a reel from my stream VOD")."""
+_DEPICTS = re.compile(r"\b(?:of|about|showing|featuring|depicting|where|in\s+which)\b|关于|展示|的(?:视频|短片|动画)")
+"""What says a new clip's content ("a video of waves"): over a clip on the timeline, nothing less asks for one."""
+_LONGEST_ASK = 60
+"""Seconds: a longer clip than this is not rounded down to the generator's limit but questioned."""
 _WH_QUESTION = re.compile(r"^\W*(?:what|how|why|when|where|which|who)(?:'s|\s+(?:is|are|was|were|does|do|did|has|have"
                           r"|will|can))\b")
 
@@ -244,8 +248,13 @@ class Reader:
 
     def _generate(self, c: str, bare: str) -> None:
         undescribed = not _DESCRIBED.sub(" ", slots.subject(c).lower()).strip(" .,!?，。")
-        if (undescribed and (self.clips or self.uploads)) or _FROM_FOOTAGE.search(bare):
-            self.doubt("what_video")  # "create a reel" beside the user's own footage: a new clip, or theirs?
+        footage = not _UPLOAD_WORDS.search(bare)
+        if ((footage and self.clips and not _DEPICTS.search(bare)) or (footage and self.uploads and undescribed)
+                or _FROM_FOOTAGE.search(bare)):
+            self.doubt("what_video")  # "create a promo video" over the user's own clip: a new clip, or theirs?
+            return
+        if (seconds := slots.duration(bare)) is not None and seconds > _LONGEST_ASK:
+            self.doubt("cannot", what=c.strip())  # "a 10-minute video": generated clips are seconds long
             return
         reading = lexicon.read(bare, occasions=bool(g.MUSIC_WORD.search(bare)))
         self.req.intents.append("generate")
