@@ -166,7 +166,7 @@ UNSUPPORTED = (
     r"|treble|reverb|echo|equali[sz]er|lyrics?(?:\s+video)?|karaoke|(?:audio|sound)\s+(?:from|of|on)\s+(?:the\s+|my\s+)?(?:camera|recording|phone)"
     r"|camera\s+(?:audio|sound)|(?:original|clip'?s|video'?s)\s+(?:audio|sound)|(?:cuts?|edits?|sync|match|time|timed)\b.{0,20}\b(?:on|to|with)\s+the\s+beats?"
     r"|beat[\s-]*sync|(?:add|generate)\s+(?:\w+\s+)?captions"
-    r"|(?:shorts|clips)\s+(?:out\s+)?(?:from|of)\s+(?:this|my|the)|make\s+(?:\d+\s+)?(?:shorts|clips))\b"
+    r"|(?:shorts|clips)\s+(?:out\s+)?(?:from|of)\s+(?:this|my|the)|make\s+(?:\d+\s+)?(?:shorts|clips))s?\b"
     r"|特效|滤镜|贴纸|转场|水印|配音|旁白|慢动作|降噪|噪声|噪音|底噪|提亮|调亮|变亮|亮一点|调暗|暗一点|亮度|饱和度"
     r"|对比度|鲜明|口播|人声|响度|统一音量|忽大忽小|卡点|变速|快放|慢放|加速|减速|定格|冻结|画质|高清|美颜|切一刀"
     r"|调色|人放中间|人物放中间|画面偏"
