@@ -32,6 +32,7 @@ MUSIC = _words(
     "melody", "audio track", "piece", "musique", "背景音乐", "配乐", "音乐", "曲子", "歌曲", "伴奏", "旋律",
 )
 TITLE = _words("title", "heading", "headline", "title card", "hook", "opening text", "标题", "片名", "大标题")
+TITLE = TITLE.replace("标题", "(?<!副)标题")  # 副标题 is a subtitle: text under the title, not the title
 TEXT = _words(
     "text", "caption", "captions", "subtitle", "subtitles", "overlay", "words", "lower third", "label", "文字", "字幕",
     "文本", "文案",
@@ -163,7 +164,7 @@ UNSUPPORTED = (
     r"|stabili[sz]e|jump\s+cuts?|b-?roll|word-by-word|burn(?:ed)?-?in|duplicate\s+frames|highlights?(?:\s+reel)?"
     r"|(?:best|funn(?:y|iest)|boring)\s+(?:moments|parts|bits)|teaser|slow\s+(?:it\s+)?down|reverse|crossfade"
     r"|hard\s+cut|freeze|ducking|duck|normali[sz]e|loudness|undo|redo|bass\s+boost|boost\s+the\s+bass|(?:more|less)\s+bass"
-    r"|treble|reverb|echo|equali[sz]er|lyrics?(?:\s+video)?|karaoke|(?:audio|sound)\s+(?:from|of|on)\s+(?:the\s+|my\s+)?(?:camera|recording|phone)"
+    r"|treble|reverb|echo|equali[sz]er|[\w./:\\-]+\.(?:mp3|wav|m4a|aac|ogg|flac)|lyrics?(?:\s+video)?|karaoke|(?:audio|sound)\s+(?:from|of|on)\s+(?:the\s+|my\s+)?(?:camera|recording|phone)"
     r"|camera\s+(?:audio|sound)|(?:original|clip'?s|video'?s)\s+(?:audio|sound)|(?:cuts?|edits?|sync|match|time|timed)\b.{0,20}\b(?:on|to|with)\s+the\s+beats?"
     r"|beat[\s-]*sync|(?:add|generate)\s+(?:\w+\s+)?captions"
     r"|(?:shorts|clips)\s+(?:out\s+)?(?:from|of)\s+(?:this|my|the)|make\s+(?:\d+\s+)?(?:shorts|clips))s?\b"
@@ -318,7 +319,7 @@ MUSIC_WORD = re.compile(MUSIC)
 VERDICT = re.compile(r"\b(?:is|are|looks?|seems?|sounds?)\s+(?:really\s+|so\s+|very\s+|just\s+)?"
                      r"(?:great|good|nice|perfect|fine|ok|okay|cool|awesome|amazing|lovely|beautiful|fantastic|excellent)\W*$")
 """A verdict on what is there ("the title is great", "the music sounds good"): praise, not a request."""
-CAPTION_WORD = re.compile(r"\b(?:captions?|subtitles?)\b|字幕")
+CAPTION_WORD = re.compile(r"\b(?:captions?|subtitles?)\b|字幕|副标题")
 """Captions are text that is not the title: asked about, they never mean the title."""
 TITLE_WORD = re.compile(TITLE)
 TEXT_WORD = re.compile(TEXT)

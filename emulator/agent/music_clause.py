@@ -70,7 +70,7 @@ def music(r: Reader, c: str) -> bool:
     if strong and g.R["UNSUPPORTED"].search(c):
         r.doubt("cannot", what=c.strip())  # "smooth transitions with background music": not the music alone
         return True
-    if g.R["DUCK"].search(c) and (music_word or r.has_music):
+    if g.R["DUCK"].search(c) and (music_word or r.has_music or r.req.music is not None or r.last == "music"):
         r.doubt("cannot", what=c.strip())  # "讲话时音乐小一点": lowered only under speech
         return True
     reading = lexicon.read(c, occasions=music_word or bool(_MUSIC_ADD.search(c)))
