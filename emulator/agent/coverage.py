@@ -35,8 +35,17 @@ _EVERYDAY_TEXT = (
 )
 _EVERYDAY = frozenset(_EVERYDAY_TEXT.split())
 """Words of everyday requests that the patterns spell differently or only as part of a phrase."""
+_CHINESE_TEXT = (
+    "的 了 把 给 请 我 你 它 要 想 吧 呢 啊 吗 就 也 都 再 还 和 跟 让 将 被 在 从"
+    " 到 为 是 有 没 不 很 太 更 最 点 些 个 条 首 段 下 帮我 一下 这个 那个 我的"
+    " 一点 一些 可以 能不能 麻烦 谢谢 现在 然后 我们 一段 一个 一首 做成 适合"
+    " 这里 这段 整个 全部 所有 慢慢 慢慢地 整体 一起 同时 轻轻 直接 马上 立刻 稍稍"
+)
+_CHINESE_FUNCTION = frozenset(_CHINESE_TEXT.split())
+"""Chinese words that carry no request by themselves (the reader matches the rest as phrases, not words)."""
 _ESCAPE = re.compile(r"\\[a-zA-Z]")
 _WORD = re.compile(r"[a-z][a-z'-]*[a-z]|[a-z]")
+_HAN = re.compile(r"[\u4e00-\u9fff]+")
 
 
 @functools.cache
@@ -46,6 +55,7 @@ def vocabulary() -> frozenset[str]:
 
     def add(text: str) -> None:
         found.update(_WORD.findall(_ESCAPE.sub(" ", text.lower())))
+        found.update(_HAN.findall(text))  # Chinese phrases, as the patterns spell them
 
     modules: tuple[ModuleType, ...] = (grammar, lexicon, amounts, music_clause, text_clause, cut_clause, slots)
     for module in modules:
@@ -74,21 +84,37 @@ def unexplained(clause: str, own_words: list[str]) -> list[str]:
     for words in own_words:
         text = re.sub(rf"(?<![a-z]){re.escape(words.lower())}(?![a-z])", " ", text)  # whole words: "a" is not every a
     known = vocabulary()
-    return [w for w in _WORD.findall(text) if not _known(w, known)]
+    return [w for w in _WORD.findall(text) if not _known(w, known)] + [
+        run for phrase in _HAN.findall(text) for run in _uncovered(phrase, known) if len(run) >= 2
+    ]
+
+
+def _uncovered(phrase: str, known: frozenset[str]) -> list[str]:
+    """The runs of a Chinese phrase that no known phrase covers (longest known phrase first, left to right)."""
+    runs: list[str] = []
+    miss, i = "", 0
+    while i < len(phrase):
+        size = next((n for n in range(min(8, len(phrase) - i), 0, -1)
+                     if phrase[i : i + n] in known or phrase[i : i + n] in _CHINESE_FUNCTION), 0)  # fmt: skip
+        if size:
+            runs, miss, i = ([*runs, miss] if miss else runs), "", i + size
+        else:
+            miss, i = miss + phrase[i], i + 1
+    return [*runs, miss] if miss else runs
 
 
 def _known(word: str, known: frozenset[str]) -> bool:
     """The word, its stem ("turning" is turn, "making" is make, "songs" is song), or a misspelt style word."""
     if word in known or word in _EVERYDAY:
         return True
-    if "-" in word:
-        return all(_known(part, known) for part in word.split("-") if part)  # "fade-in", "lower-third"
+    if "-" in word and all(_known(part, known) for part in word.split("-") if part):
+        return True  # "fade-in", "lower-third"
     for suffix in _SUFFIXES:
         stem = word.removesuffix(suffix)
         if stem != word and (stem in known or stem + "e" in known or (len(stem) > 2 and stem[-1] == stem[-2]
                                                                       and stem[:-1] in known)):
             return True
-    return len(word) >= 5 and lexicon.fix(word) is not None  # "clasicall": the style reader corrects it
+    return len(word.replace("-", "")) >= 5 and lexicon.fix(word) is not None  # "clasicall", "hip-hopp": corrected
 
 
 _SUFFIXES = ("'s", "ing", "ed", "es", "s", "er", "ly")

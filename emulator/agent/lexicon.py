@@ -56,7 +56,8 @@ INSTRUMENTS: Mapping[str, str] = {
 MOODS: Mapping[str, str] = {
     "happy": "happy", "happier": "happy", "cheerful": "happy", "cheerier": "happy", "joyful": "happy",
     "joyous": "happy", "fun": "happy", "playful": "happy", "bright": "happy", "brighter": "happy", "sunny": "happy",
-    "欢快": "happy", "轻快": "upbeat", "明快": "upbeat", "活泼": "upbeat", "快乐": "happy", "开心": "happy", "愉快": "happy", "sad": "sad", "sadder": "sad",
+    "欢快": "happy", "轻快": "upbeat", "明快": "upbeat", "活泼": "upbeat",
+    "快乐": "happy", "开心": "happy", "愉快": "happy", "sad": "sad", "sadder": "sad",
     "melancholy": "sad", "melancholic": "sad", "emotional": "sad", "somber": "sad", "sombre": "sad",
     "heartbreaking": "sad", "悲伤": "sad", "伤感": "sad", "难过": "sad", "chill": "chill", "chiller": "chill",
     "chillout": "chill", "chill out": "chill", "relaxed": "chill", "laid-back": "chill", "laid back": "chill",

@@ -67,9 +67,10 @@ def music(r: Reader, c: str) -> bool:
     strong = re.search(r"\b(?:music|bgm|soundtrack|song|track)\b|音乐|配乐", c) is not None
     if not strong and (g.R["UNSUPPORTED"].search(c) or g.R["LOOK"].search(c)):
         return False  # "add film grain", "make it look cinematic": the picture, not the music
-    if strong and g.R["UNSUPPORTED"].search(c):
+    styles = {hit.word for hit in lexicon.hits(c)}
+    if strong and any(m.group(0) not in styles for m in g.R["UNSUPPORTED"].finditer(c)):
         r.doubt("cannot", what=c.strip())  # "smooth transitions with background music": not the music alone
-        return True
+        return True  # ("darker music" is a style: a word the lexicon reads is not the picture's)
     if g.R["DUCK"].search(c) and (music_word or r.has_music or r.req.music is not None or r.last == "music"):
         r.doubt("cannot", what=c.strip())  # "讲话时音乐小一点": lowered only under speech
         return True

@@ -214,7 +214,7 @@ def target_kind(m: str) -> tuple[int | None, int | None, str] | None:
 
 _LEAD = re.compile(
     r"^\s*(?:please\s+)?(?:can you\s+|could you\s+)?(?:generate|create|make|produce|build|shoot|render me)\s+"
-    r"(?:me\s+)?(?:a|an|one|new|some|another)?\s*(?:\d+(?:\.\d+)?[- ]?(?:s|sec|second|seconds)s?\s+)?(?:long\s+)?"
+    r"(?:me\s+)?(?:(?:an|a|one|new|some|another)\b)?\s*(?:\d+(?:\.\d+)?[- ]?(?:s|sec|second|seconds)s?\s+)?(?:long\s+)?"
     r"(?:new\s+)?(?:video|clip|animation|film|timelapse|movie|reel)?\s*(?:of|about|showing|with|featuring)?\s*",
     re.IGNORECASE,
 )

@@ -43,6 +43,14 @@ def test_the_users_own_words_and_misspelt_styles_do_not_count(
     assert outcome.problems == []
 
 
+def test_chinese_is_read_by_phrases_and_an_unknown_one_is_named(ctx: corpus.Context) -> None:
+    entry = {"text": "加一段爵士乐给火锅店", "setup": "placed", "expect": {"kind": "question"}}
+    outcome = corpus.run(entry, ctx)
+    assert outcome.plan.kind == "question" and not outcome.changed and "火锅店" in _said(outcome)
+    assert coverage.unexplained("加一段爵士乐", []) == []
+    assert coverage.unexplained("背景音乐慢慢淡出", []) == []
+
+
 def test_the_vocabulary_is_read_from_the_readers_own_patterns() -> None:
     words = coverage.vocabulary()
     assert {"ditch", "jazz", "vertical", "fade", "louder"} <= words
