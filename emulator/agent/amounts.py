@@ -164,6 +164,9 @@ def scope(c: str, length_ms: float) -> Scope | None:
 _BY_PERCENT = re.compile(r"\b(?:by|plus|minus)\s+(\d{1,3}(?:\.\d+)?)\s*%|[+]\s*(\d{1,3})\s*%"
                          r"|(?:调低|降低|减小|调小|调高|提高|加大|调大|增加|减少)\s*(\d{1,3})\s*%")
 """A change by an amount ("lower the volume by 20%", "plus 10%", "调低20%")."""
+_BY_UP = re.compile(r"\b(?:up|plus|higher|more)\b|\+\s*\d|增加")
+_BY_DOWN = re.compile(r"\b(?:down|minus|drop|cut|less)\b|减少")
+"""The direction of a change by an amount, beside the words of _UP and _DOWN ("bring it up by 10%")."""
 _ABS_PERCENT = re.compile(r"(\d{1,3}(?:\.\d+)?)\s*%")
 _VOLUME_N = re.compile(r"(?:volume|level|音量)\s*(?:to|at|of|is|=|调到|设为|设置为|改成|为)?\s*(\d{1,3})(?![\d.:s秒])")
 _VOLUME_DECIMAL = re.compile(r"\b(0?\.\d+|1\.0)\s*(?:volume|vol)\b|\bvolume\s*(?:to|at|of)?\s*(0?\.\d+|1\.0)\b")
@@ -215,8 +218,8 @@ def volume(c: str, adding: bool = False) -> Volume | None:
     loud", "太吵"; and, when music is being added, "quiet" or "in the background" (25%)."""
     if (by := _BY_PERCENT.search(c)) is not None:
         amount = float(next(g for g in by.groups() if g)) / 100
-        up = _UP.search(c) or re.search(r"\b(?:up|plus|raise|boost|higher|more)\b|\+\s*\d|调高|提高|加大|调大|增加", c)
-        down = _DOWN.search(c) or re.search(r"\b(?:down|minus|drop|cut|less)\b|调低|降低|减小|调小|减少", c)
+        up = _UP.search(c) or _BY_UP.search(c)
+        down = _DOWN.search(c) or _BY_DOWN.search(c)
         if up or down:
             return Volume(step=amount if up and not down else -amount)  # "lower it by 20%": points, not a level
     if p := _ABS_PERCENT.search(c):

@@ -89,6 +89,7 @@ def removal(r: Reader, c: str) -> bool:
     r.doubt("ambiguous")
     return True
 
+
 def keep(r: Reader, kinds: list[str]) -> bool:
     kinds = ["text" if k == "caption" else k for k in kinds]
     text = {"title", "text"} if {"title", "text"} & set(kinds) else set()  # a title is text, text may be titles
@@ -98,6 +99,7 @@ def keep(r: Reader, kinds: list[str]) -> bool:
     r.verb = "keep"
     return True
 
+
 def remove_kinds(r: Reader, kinds: list[str]) -> None:
     for kind in kinds:
         what = {"music": "music", "title": "title", "text": "text", "caption": "caption", "video": "video"}[kind]
@@ -106,6 +108,7 @@ def remove_kinds(r: Reader, kinds: list[str]) -> None:
             r.req.removals.append(entry)
     r.req.intents.append("remove")
     r.verb, r.last = "remove", kinds[-1]
+
 
 def trim(r: Reader, c: str) -> bool:
     req = r.req

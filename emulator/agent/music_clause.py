@@ -67,8 +67,8 @@ def music(r: Reader, c: str) -> bool:
     strong = re.search(r"\b(?:music|bgm|soundtrack|song|track)\b|音乐|配乐", c) is not None
     if not strong and (g.R["UNSUPPORTED"].search(c) or g.R["LOOK"].search(c)):
         return False  # "add film grain", "make it look cinematic": the picture, not the music
-    styles = {hit.word for hit in lexicon.hits(c)}
-    if strong and any(m.group(0) not in styles for m in g.R["UNSUPPORTED"].finditer(c)):
+    unsupported = [m.group(0) for m in g.R["UNSUPPORTED"].finditer(c)] if strong else []
+    if unsupported and not set(unsupported) <= {hit.word for hit in lexicon.hits(c)}:
         r.doubt("cannot", what=c.strip())  # "smooth transitions with background music": not the music alone
         return True  # ("darker music" is a style: a word the lexicon reads is not the picture's)
     if g.R["DUCK"].search(c) and (music_word or r.has_music or r.req.music is not None or r.last == "music"):
