@@ -88,7 +88,7 @@ _START_AT = re.compile(rf"(?:start(?:s|ing)?|begin(?:s|ning)?|kick(?:s)?\s+in|co
                        rf"|{TIME}\s+in\b(?!\s*to)|(?:从|到)?\s*{TIME}\s*(?:开始|起)")  # fmt: skip
 _END_AT = re.compile(rf"(?:until|till|up\s+to|up\s+until)\s+(?:the\s+)?{TIME}|(?:stop(?:s|ping)?|end(?:s|ing)?"
                      rf"|finish(?:es)?|cut(?:s)?|kill(?:s)?|wrap(?:s)?\s+up)\s+{_WORDS}(?:off\s+|out\s+)?"
-                     rf"(?:at|by|around)\s+(?:the\s+)?{TIME}|(?<!从)到\s*{TIME}(?:\s*结束)?")  # fmt: skip
+                     rf"(?:at|by|around)\s+(?:the\s+)?{TIME}|(?<![从调])到\s*{TIME}(?!\s*%)(?:\s*结束)?")  # fmt: skip
 _AT = re.compile(rf"\b(?:at|to|around)\s+{TIME}(?!\s*(?:%|x|:|volume|vol\b|percent))")
 _AT_END = re.compile(r"\bat\s+the\s+(?:very\s+)?end\b|\bto\s+the\s+end\b|\btowards?\s+the\s+end\b|结尾|最后面|片尾")
 _AT_START = re.compile(r"\bat\s+the\s+(?:very\s+)?(?:start|beginning)\b|开头|片头")

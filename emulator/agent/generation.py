@@ -49,7 +49,7 @@ def generate(e: Edits) -> Plan:
 
 
 _STOP = {"generate", "create", "make", "video", "second", "seconds", "with", "from", "that", "this", "about", "please",
-         "clip", "produce", "some", "into", "long", "music", "title", "showing"}  # fmt: skip
+         "clip", "produce", "some", "into", "long", "music", "title", "showing", "animated", "short"}  # fmt: skip
 
 
 def title_guess(prompt: str) -> str:

@@ -97,6 +97,7 @@ REMOVE = _words("remove", "delete", "drop", "get rid of", "take out", "take off"
                 "kill", "ditch", "scrap", "nix", "toss", "trash", "chuck", "turn off", "switch off", "shut off", "lose",
                 "clear", "erase", "wipe", "strip", "删除", "去掉", "移除", "删掉", "不要", "拿掉",
                 "取消", "去除", "清除", "清空", "删")
+REMOVE += r"|\bskip\s+(?:over\s+|past\s+)?(?:the\s+)?(?:first|last|opening|intro|beginning|ending|end)\b"
 REMOVE += r"|\b(?:turn|switch|shut)\s+(?:the\s+)?(?:music|bgm|song|soundtrack|title|captions?)\s+off\b"
 REMOVE += (r"|^\W*(?:no|without)\s+(?:more\s+)?(?:the\s+)?(?:background\s+)?(?:music|bgm|title|text|captions?"
            r"|subtitles?|audio|song|soundtrack)\b(?:\s+(?:please|thanks|at\s+all))?\W*$")
@@ -155,6 +156,11 @@ ADD_VERB = ADD + "|" + GENERATE + "|" + _words("compose", "play", "score", "来�
 ADD_VERB += "|配(?!乐)"  # "配上音乐", not the 配 of 配乐
 SHORTEN_BY = r"\bby\s+(\d+(?:\.\d+)?)\s*(?:s|sec|secs|seconds?)\b"
 LOOK = r"\b(?:look|looks|looking|feel\s+like\s+a|appear)\b|看起来|风格的画面"
+ANIMATION = (r"(?:fade|slide|typewriter|bounce|pop|wipe)(?:[\s-]+(?:in|out|up|down))?\s+animations?|text\s+animations?"
+             r"|slid(?:e|es|ing)[\s-]+(?:in|up|down|left|right|from)"
+             r"|animat(?:e|es|ing)\s+(?:the\s+|my\s+|this\s+)?(?:title|text|captions?|words?|it)"
+             r"|(?:title|text|caption)\s+animations?")
+"""Text that moves (slides in, types itself): the draft's text has a style and a time, no motion."""
 UNSUPPORTED = (
     r"\b(?:sparkles?|stickers?|emojis?|filters?|transitions?|effects?|logo|watermark|voice\s*-?over|narration|gif|zoom"
     r"|slow\s*-?mo(?:tion)?|speed\s+(?:it\s+)?up|vintage|black\s+and\s+white|sepia|blur|glitch|confetti|borders?"
@@ -163,9 +169,12 @@ UNSUPPORTED = (
     r"|brightness|brighten|brighter|darker|darken|saturation|contrast|exposure|colou?r\s+correct(?:ion)?"
     r"|stabili[sz]e|jump\s+cuts?|b-?roll|word-by-word|burn(?:ed)?-?in|duplicate\s+frames|highlights?(?:\s+reel)?"
     r"|(?:best|funn(?:y|iest)|boring)\s+(?:moments|parts|bits)|teaser|slow\s+(?:it\s+)?down|reverse|crossfade"
-    r"|hard\s+cut|freeze|ducking|duck|normali[sz]e|loudness|undo|redo|bass\s+boost|boost\s+the\s+bass|(?:more|less)\s+bass"
+    r"|hard\s+cut|freeze|ducking|duck|normali[sz]e|loudness|undo|redo|bass\s+boost(?:ed)?|(?:boost|increase|raise|turn\s+up|enhance"
+    r"|pump\s+up)\s+(?:the\s+)?bass"
+    r"|(?:more|less)\s+bass|" + ANIMATION +
     r"|treble|reverb|echo|equali[sz]er|[\w./:\\-]+\.(?:mp3|wav|m4a|aac|ogg|flac)|lyrics?(?:\s+video)?|karaoke|(?:audio|sound)\s+(?:from|of|on)\s+(?:the\s+|my\s+)?(?:camera|recording|phone)"
-    r"|camera\s+(?:audio|sound)|(?:original|clip'?s|video'?s)\s+(?:audio|sound)|(?:cuts?|edits?|sync|match|time|timed)\b.{0,20}\b(?:on|to|with)\s+the\s+beats?"
+    r"|camera\s+(?:audio|sound)|(?:original|clip'?s|video'?s|clip|video)\s+(?:audio|sound|volume)"
+    r"|(?:volume|audio|sound)\s+(?:on|of|for|in)\s+(?:the\s+|all\s+(?:the\s+|my\s+)?|every\s+|each\s+|my\s+)?clip|(?:cuts?|edits?|sync|match|time|timed)\b.{0,20}\b(?:on|to|with)\s+the\s+beats?"
     r"|beat[\s-]*sync|(?:add|generate)\s+(?:\w+\s+)?captions"
     r"|(?:shorts|clips)\s+(?:out\s+)?(?:from|of)\s+(?:this|my|the)|make\s+(?:\d+\s+)?(?:shorts|clips))s?\b"
     r"|特效|滤镜|贴纸|转场|水印|配音|旁白|慢动作|降噪|噪声|噪音|底噪|提亮|调亮|变亮|亮一点|调暗|暗一点|亮度|饱和度"
@@ -198,7 +207,8 @@ LEAVE = (r"(?:保持|维持)\s*(?:不变|原样)|不要动|别动|(?<!不)不动
          r"|\bkeep\s+(?:the\s+|my\s+)?(?:original\s+(?:sound|audio)|voice|dialogue)\b")
 """A clause that asks to leave something as it is ("人声保持不变", "keep the original sound"): nothing to do."""
 NEGATION = (r"\b(?:don'?t|do\s+not|dont|no\s+need\s+to|never|not)\s+(?:\w+\s+)?(add|put|include|use|want|need|like"
-            r"|insert|change|touch)\b|不用加|别加|不要加|不用|别")
+            r"|insert|change|touch)\b|\b(?:skip|forget(?:\s+about)?)\s+(?:the\s+)?(?:background\s+)?(?:music|bgm|song"
+            r"|soundtrack|title|text|captions?)\b|不用加|别加|不要加|不用|别")
 """A clause that says what not to do ("don't add music"): nothing to do, unless it says what is not wanted."""
 FILLER = (r"^\W*(?:please|pls|thanks|thank you|now|too|as well|also|again|ok|okay|and|then|for me|if you can|quickly"
           r"|right now|for my (?:video|vlog|clip|project)|for the (?:video|clip)|on it|to it|here|there|a bit|just"
@@ -306,6 +316,8 @@ DUCK = (r"\b(?:when(?:ever)?|while|as)\s+(?:\w+\s+){0,2}(?:talk(?:s|ing)?|speak(
         r"|\bduring\s+(?:the\s+)?(?:speech|dialogue|talking)\b"
         r"|说话的时候|说话时|讲话时|讲话的时候|对白的时候|结束(?:后)?(?:音乐)?恢复|讲完(?:后)?恢复")
 """Music lowered only while someone speaks (ducking): not an edit the agent has."""
+DURING = re.compile(r"\b(?:during|while|whenever|when\s+(?:the|a|my|there|it)|throughout\s+the\s+\w+)\b|的时候|期间")
+"""A time named by what happens then ("during the title"): a loudness over part of the track, which it cannot set."""
 CONDITIONAL = (r"\bif\s+(?:this|that|it|the\s+\w+)\s+(?:one\s+)?(?:is\s+|isn'?t\s+|is\s+not\s+)?(?:unavailable|missing"
                r"|fails|doesn'?t\s+work|can'?t\s+be\s+used|not\s+available)\b|如果.{0,10}(?:不行|失败|用不了)")
 """A request that waits on something the agent cannot see ("another song if this one is unavailable")."""
@@ -359,5 +371,6 @@ R: Mapping[str, re.Pattern[str]] = {name: re.compile(globals()[name]) for name i
     "TARGET", "TRIM", "RATIO", "MUSIC_CHANGE", "FADE", "TITLE_INTENT", "EVERYTHING", "PRONOUN", "KEEP_ONLY",
     "EXCEPT", "MOVE", "PLACE", "CHANGE", "RENAME", "ADD_VERB", "SHORTEN_BY", "LOOK", "UNSUPPORTED", "QUESTION",
     "EDIT_VERBS", "FILLER", "NEGATION", "LOUDNESS", "LEAVE", "CONDITION", "SHOT_N", "DUCK", "CONDITIONAL", "DISLIKE",
+    "ANIMATION",
 )}  # fmt: skip
 """The patterns above, compiled once."""

@@ -126,8 +126,8 @@ def music(r: Reader, c: str) -> bool:
     ask.volume = volume or ask.volume
     ask.fade_in = fades[0] if fades[0] is not None else ask.fade_in
     ask.fade_out = fades[1] if fades[1] is not None else ask.fade_out
-    if volume is not None and volume.level == 0 and scope is not None:
-        r.doubt("cannot", what=c.strip())  # "把 4 到 6 秒静音": silencing part of a track is not an edit it has
+    if volume is not None and (scope is not None or g.DURING.search(c)) and (volume.level == 0 or not ask.add):
+        r.doubt("cannot", what=c.strip())  # "把 4 到 6 秒静音", "quieter in the first 5 s": one volume per track
     elif amounts.VAGUE.search(c) or re.search(r"\bsomewhere\b|\bin\s+the\s+middle\b|中间", c):
         r.doubt("when_music")
     elif scope is not None and fades != (None, None) and not re.search(r"\bfrom\b|\bbetween\b|从", c):

@@ -60,6 +60,9 @@ _WH_QUESTION = re.compile(r"^\W*(?:what|how|why|when|where|which|who)(?:'s|\s+(?
 
 _PARTICLE = re.compile(r"\btake\s+((?:the\s+|my\s+|that\s+)[\w\s]{1,40}?)\s+(out|off)\b(?!\s+(?:of|the|my))")
 """A verb's particle after its object ("take the music out") is moved next to it, so clauses split after it."""
+_OWN_UPLOAD = re.compile(r"\b(?:add|put|place|use|drop|insert|bring\s+in|load|import)\s+(?:in\s+)?(?:my|the|this|that"
+                         r"|our)\s+(?:video|clip|upload|footage|recording|file)s?\b(?!\s+(?:of|about|showing|where))")
+"""The user's own upload asked onto an empty timeline ("add my video to the timeline")."""
 _EXCEPT_ALONE = re.compile(
     r"^\W*(?:除了|except(?:\s+for)?|apart\s+from|other\s+than|besides)\s*(.+?)\s*(?:以外|之外)?\W*$"
 )
@@ -179,7 +182,7 @@ class Reader:
                 self.doubt("cannot", what=c.strip())  # "create a highlight reel": not a new clip from a prompt
                 return
             self._generate(c, bare)
-        if (found := slots.target(bare) or self._named_upload(bare)) is not None:
+        if (found := slots.target(bare) or self._named_upload(bare) or self._own_upload(bare)) is not None:
             self.req.target = found
             self.req.intents.append("target")
         if self._question(bare):
@@ -205,6 +208,12 @@ class Reader:
             return None
         named = [n for n in self.uploads if n and re.search(rf"(?<![\w.]){re.escape(n)}(?![\w.])", c)]
         return slots.Target(self.uploads.index(named[0])) if len(named) == 1 else None
+
+    def _own_upload(self, c: str) -> slots.Target | None:
+        """The only upload, or a question which, when a clause asks for "my video" on an empty timeline."""
+        if not self.uploads or self.clips or not _OWN_UPLOAD.search(c):
+            return None
+        return slots.Target(0 if len(self.uploads) == 1 else None)
 
     # -- what clauses name --------------------------------------------------------------------------------------
 

@@ -308,6 +308,8 @@ def prompt(lang: str, key: str) -> str:
 def say(lang: str, key: str, **values: object) -> str:
     """The reply `key` in `lang` (`zh`, else English), filled in."""
     en, zh = _T[key]
+    if isinstance(what := values.get("what"), str):
+        values["what"] = what.replace('"', "'")  # the reply puts it in double quotes
     return (zh if lang == "zh" else en).format(**values)
 
 

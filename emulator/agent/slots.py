@@ -99,6 +99,13 @@ _NOT_TEXT = {"", "the", "a", "an", "it", "please", "bigger", "smaller", "larger"
              "the right", "the middle", "the center", "the end", "end", "start"}
 
 
+_CAPITALISED = re.compile(
+    r"\b(?:title|heading|headline|caption)\s+((?:[A-Z0-9][\w'!&-]*)(?:\s+[A-Z0-9][\w'!&-]*){0,6})"
+    r"(?=\s*(?:$|[,.!?;]|\s+(?:at|in|on|for|from|with|to|and|across|over)\b))"
+)
+"""A title typed in capitals straight after the word ("add a title Summer Vibes at the top"); case-sensitive."""
+_KINDS_OF_TITLE = {"card", "cards", "screen", "slide", "overlay", "sequence", "font", "bar", "text", "page"}
+"""Words after "title" that say what kind ("a title card"), not what it says."""
 _PLACE_NOT_TEXT = re.compile(
     r"^(?:\d+(?:\.\d+)?\s*(?:s|sec|secs|seconds?|秒)\b|\d+(?:\.\d+)?\s*(?:-|–|~|to)\s*\d|\d+:\d{2}"
     r"|(?:the\s+)?(?:end|start|beginning|top|bottom|middle"
@@ -114,7 +121,10 @@ def title_text(message: str) -> str | None:
         return (q.group(1) or q.group(2)).strip() or None
     found = _MARKER.search(message) or _NAMED.search(message)
     if found is None:
-        return None
+        bare = _CAPITALISED.search(message) if not message.isupper() else None
+        if bare is None or bare.group(1).lower().split()[0] in _NOT_TEXT | _KINDS_OF_TITLE:
+            return None
+        return bare.group(1)
     text = _TAIL_WORDS.sub("", (found.group(1) or found.group(found.lastindex or 1) or "")).strip(" '\"")
     if text.lower() in _NOT_TEXT or text.lower() in g.COLORS or text.lower() in g.POSITIONS:
         return None

@@ -28,6 +28,11 @@ def texts(r: Reader, original_clause: str, c: str) -> bool:
     title_word, text_word = g.TITLE_WORD.search(c), g.TEXT_WORD.search(c)
     if (title_word or text_word) and g.VERDICT.search(c) and not g.QUOTED.search(original_clause):
         return True  # nothing to change; the message reads as thanks
+    if (title_word or text_word or g.QUOTED.search(original_clause)) and g.R["ANIMATION"].search(c):
+        r.doubt("cannot", what=c.strip())  # "make the title slide in from the left": not a move to the left
+        return True
+    if g.R["LOUDNESS"].search(c) and g.DURING.search(c) and not g.QUOTED.search(original_clause):
+        return False  # "lower the volume during the title": the music's loudness, timed by the title
     styled = slots.color(c) or slots.size(c) or slots.position(c)
     timed = amounts.scope(c, r.length) is not None
     pronoun = (g.R["PRONOUN"].search(c) and r.last in ("title", "text")
