@@ -121,7 +121,8 @@ class Scope:
         return None
 
 
-def _seconds(groups: tuple[str | None, ...]) -> float:
+def point(groups: tuple[str | None, ...]) -> float:
+    """Seconds from the three groups of TIME (minutes, seconds, plain)."""
     minutes, secs, plain = groups
     if minutes is not None and secs is not None:
         return int(minutes) * 60 + int(secs)
@@ -132,7 +133,7 @@ def scope(c: str, length_ms: float) -> Scope | None:
     """When a clause puts something: "0-3s", "from 0:05 to 0:12", "first 4 seconds", "the last 3 s", "the second
     half", "start at 5s", "until 10 s", "8 seconds in", "at the end", "前5秒", "后半段", "从5秒开始"."""
     if r := _RANGE.search(c):
-        a, b = _seconds(r.groups()[0:3]), _seconds(r.groups()[3:6])
+        a, b = point(r.groups()[0:3]), point(r.groups()[3:6])
         if b > a:
             return Scope(span=(int(a * 1000), int(b * 1000)))
     if f := _FIRST.search(c):
@@ -146,16 +147,16 @@ def scope(c: str, length_ms: float) -> Scope | None:
         return Scope(span=(int(length_ms / 2), int(length_ms)))
     if s := _START_AT.search(c):
         groups = next(g for g in (s.groups()[i : i + 3] for i in range(0, len(s.groups()), 3)) if any(g))
-        return Scope(start=int(_seconds(groups) * 1000))
+        return Scope(start=int(point(groups) * 1000))
     if e := _END_AT.search(c):
         groups = next(g for g in (e.groups()[i : i + 3] for i in range(0, len(e.groups()), 3)) if any(g))
-        return Scope(end=int(_seconds(groups) * 1000))
+        return Scope(end=int(point(groups) * 1000))
     if _AT_END.search(c):
         return Scope(where="end")
     if _AT_START.search(c):
         return Scope(where="start")
     if at := _AT.search(c):
-        return Scope(start=int(_seconds(at.groups()) * 1000))
+        return Scope(start=int(point(at.groups()) * 1000))
     return None
 
 
@@ -177,12 +178,12 @@ _FULL = re.compile(r"\b(?:full|max(?:imum)?|100%)\s+volume\b|\bas\s+loud\s+as\s+
 _AS_LOUD = re.compile(r"\b(half|twice|double)\s+as\s+(?:loud|quiet|high)\b")
 _MUTE = re.compile(r"\bmute\b|\bsilent\b|\bsilence\s+the\b|静音")
 _UP = re.compile(
-    r"\blouder\b|\bturn(?:s|ed|ing)?\s+(?:it|that|the\s+(?:music|volume|bgm|sound|audio|track))?\s*up\b|\bbump\b.*\bup\b|"
+    r"\blouder\b|\bturn(?:s|ed|ing)?\s+(?:it|that|the\s+(?:music|volume|bgm|sound|audio|track))?\s*(?:way\s+|right\s+)?up\b|\bbump\b.*\bup\b|"
     r"\b(?:raise|increase|boost)\b|\b(?:pump|crank|turn)\s+(?:it\s+|the\s+\w+\s+)?up\b|\btoo\s+(?:quiet|soft|low)\b|\b(?:can't|cannot|can\s+not|barely|hardly)\s+hear\b|"
     r"\bhard\s+to\s+hear\b|\bup\s+a\s+(?:bit|notch|little)\b|\bless\s+quiet\b|\bforward\s+in\s+the\s+mix\b|大声|调大|太小声|听不清|响一点|大一点|大点|调高|提高|加大|增强"
 )
 _DOWN = re.compile(
-    r"\b(?:quieter|softer|lower)\b|\bturn(?:s|ed|ing)?\s+(?:it|that|the\s+(?:music|volume|bgm|sound|audio|track))?\s*down\b|"
+    r"\b(?:quieter|softer|lower)\b|\bturn(?:s|ed|ing)?\s+(?:it|that|the\s+(?:music|volume|bgm|sound|audio|track))?\s*(?:way\s+|right\s+)?down\b|"
     r"\b(?:reduce|decrease|lessen)\b|\btone\s+(?:it\s+|the\s+\w+\s+)?down\b|\btoo\s+(?:loud|much|strong|overpowering)\b|\bdrown(?:s|ing)?\s+out\b|"
     r"\boverpower(?:s|ing)?\b|\bdown\s+a\s+(?:bit|notch|little)\b|太吵|太大声|太响|小声|调小|轻一点|低一点|降低"
     r"|压低|调低|减小|减弱|削弱|小一点|小点|轻点"
@@ -264,8 +265,10 @@ _OUT_AFTER = re.compile(rf"fade[\s-]*(?:(?:the\s+)?(?!in\b)\w+\s+){{0,2}}?out{_O
 _OUT_BEFORE = re.compile(rf"{_N}\s*[- ]?{SECONDS}\s*(?:long\s+)?fade[\s-]*out|{_N}\s*秒\s*(?:的)?(?:淡出|渐出)")
 _ANY_LENGTH = re.compile(rf"{_N}\s*[- ]?{SECONDS}\s*(?:long\s+)?fades?|fades?[\w\s-]{{0,12}}?(?:of|over|for)\s*{_N}")
 _BOTH = re.compile(r"fade\s+(?:\w+\s+){0,2}in\s+and\s+out|fade\s+(?:in/out|both)|淡入淡出|渐入渐出|cross\s*fade")
-_IN = re.compile(r"fade[\s-]*(?:(?!out\b)\w+\s+){0,2}?in\b|fades?\s+in\b|淡入|渐入")
+_IN = re.compile(r"fade[\s-]*(?:(?!out\b)\w+\s+){0,2}?in\b|fades?\s+in\b|淡入|渐入"
+                 r"|\bin\s+with\s+a\s+(?:slow\s+|gentle\s+)?fade\b")
 _OUT = re.compile(r"fade[\s-]*(?:(?!in\b)\w+\s+){0,2}?out\b|fades?\s+out\b|淡出|渐出|fade\s+(?:away|at\s+the\s+end)"
+                  r"|\b(?:out|off|away)\b.{0,30}\bwith\s+a\s+(?:slow\s+|gentle\s+|long\s+)?fade\b"
                   r"|\b(?:bow|drift|trail|taper|die|ease|slip)(?:s|ed|ing)?\s+(?:out|away|off)\b")
 IN_MS, OUT_MS = 1500, 2000
 

@@ -70,7 +70,8 @@ def music(e: Edits) -> Plan | None:
     if level is not None:
         parts.append(r.say(lang, "volume_set", volume=round(level * 100)))
     if ask.fade_in is not None or ask.fade_out is not None:
-        parts.append(r.say(lang, "fades_set", fades=fades_text(lang, ask.fade_in, ask.fade_out).strip(", ，")))
+        said = fades_text(lang, ask.fade_in, ask.fade_out).lstrip(", ，").removeprefix("with ")
+        parts.append(r.say(lang, "fades_set", fades=said))
     if span is not None:
         parts.append(r.say(lang, "span_set", where=where_text(lang, span, e.length)))
     changes = (("volume", level), ("fade_in", ask.fade_in), ("fade_out", ask.fade_out))

@@ -37,6 +37,18 @@ _OFF_END = re.compile(
     r"(\d+(?:\.\d+)?)\s*(?:s|sec|secs|seconds?)\s+(?:off|from)\b(?:\s+(?:the\s+)?(end|start|beginning)\b)?"
 )
 """An amount cut off one end ("trim 2 seconds off the end"); without an end named, off the start, as an editor trims."""
+_BOTH_ENDS = re.compile(rf"{amounts.NUMBER}\s*{amounts.SECONDS}\s+(?:off|from)\s+(?:both|each)\s+(?:ends?|sides?)\b")
+_AROUND_ALL = re.compile(r"\b(?:everything|all|anything|whatever)\s+(?:that\s+comes\s+|that'?s\s+)?(?:after|past|beyond"
+                         r"|from|before|up\s+to|until|till|prior\s+to)\b")
+"""Everything on one side of a time ("get rid of everything after 9 seconds"): a trim, not every track."""
+_BEFORE = re.compile(rf"\b(?:before|up\s+to|until|till|prior\s+to)\s+(?:the\s+)?{amounts.TIME}")
+_TAKEN = re.compile(r"\b(?:remove|delete|drop|lose|ditch|skip|get\s+rid\s+of|take\s+(?:off|out)|chop(?:\s+off|\s+out)?"
+                    r"|cut(?:\s+out|\s+off|\s+away)?)\b(?!\s+(?:it\s+|this\s+|the\s+(?:video|clip)\s+)?(?:down\s+)?to\b)"
+                    r"|剪掉|去掉|删掉")
+"""A verb that takes a span away ("cut from 5 to 7 seconds"), not one that keeps it ("trim to 0:05-0:12")."""
+_ALONE_END = re.compile(rf"^\W*(?:and\s+)?(?:the\s+)?(first|opening|last|final)\s+{amounts.NUMBER}\s*{amounts.SECONDS}"
+                        r"\W*$")
+"""A clause that names only another end after a cut ("remove the first second and the last second")."""
 
 
 def removal(r: Reader, c: str) -> bool:
@@ -54,7 +66,7 @@ def removal(r: Reader, c: str) -> bool:
     everything = bool(g.R["EVERYTHING"].search(c)) and not (other and not r.kinds(other.group(1)))
     keep_only = g.R["KEEP_ONLY"].search(c)
     cut_time = amounts.scope(c, r.length) is not None or slots.duration(c) is not None
-    if not kinds and cut_time and not everything:
+    if not kinds and cut_time and (not everything or _AROUND_ALL.search(c)):
         return False
     if keep_only and cut_time:
         return False  # "背景音乐只要后5秒": when it plays, not what stays
@@ -124,11 +136,18 @@ def trim(r: Reader, c: str) -> bool:
     if _HALF.search(c) and r.length:
         req.trim_to = round(r.length / 2000, 2)  # "cut it in half"
     elif by := g.R["SHORTEN_BY"].search(c):
-        req.cut_last = float(by.group(1))
+        req.cut_last = float(by.group(1) or by.group(2))
+    elif both := _BOTH_ENDS.search(c):
+        req.cut_first = req.cut_last = float(both.group(1))
     elif cut and first:
         req.cut_first = float(first.group(1))
     elif cut and last:
         req.cut_last = float(last.group(1))
+    elif cut and _TAKEN.search(c) and (taken := _taken(c, scope, r.length)) is not None:
+        if taken[0] > 0 and taken[1] < r.length:
+            r.doubt("middle_cut", a=taken[0], b=taken[1])  # "delete 2 to 3 s": an end is trimmed, not the middle
+            return True
+        req.trim = taken
     elif scope is not None and scope.span is not None:
         req.trim = scope.span
     elif (seconds := slots.duration(c)) is not None:
@@ -137,4 +156,40 @@ def trim(r: Reader, c: str) -> bool:
         return False
     req.intents.append("trim")
     r.last, r.verb = "video", "trim"
+    return True
+
+
+def _taken(c: str, scope: amounts.Scope | None, length: float) -> tuple[int, int] | None:
+    """What stays when a span is taken away: from its end to the clip's end, or from the start to where it begins;
+    the span itself when it lies inside the clip (which a trim cannot take); None when the clause names no span."""
+    if (before := _BEFORE.search(c)) is not None:
+        scope = amounts.Scope(end=int(amounts.point(before.groups()) * 1000))
+    if scope is None or not length:
+        return None
+    if scope.span is not None:
+        a, b = scope.span
+    elif scope.start is not None or scope.end is not None:
+        a, b = scope.start or 0, int(length) if scope.end is None else scope.end
+    else:
+        return None
+    if a >= length:
+        return None  # past the clip's end: nothing there to take
+    if a <= 50:
+        return b, int(length)
+    if b >= length - 50:
+        return 0, a
+    return a, b
+
+
+def other_end(r: Reader, c: str) -> bool:
+    """A clause naming the other end right after a cut ("…and the last second"): cut there too."""
+    req = r.req
+    if r.verb != "trim" or (req.cut_first is None) == (req.cut_last is None) or not (m := _ALONE_END.match(c)):
+        return False
+    if m.group(1) in ("first", "opening") and req.cut_first is None:
+        req.cut_first = float(m.group(2))
+    elif m.group(1) in ("last", "final") and req.cut_last is None:
+        req.cut_last = float(m.group(2))
+    else:
+        return False
     return True

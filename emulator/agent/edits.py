@@ -69,6 +69,9 @@ class Edits:
             if key == "no_music_style":
                 return self.stop("question", key, label=tools.label(values["style"]).lower(),
                                  names_list=[values["style"]])  # fmt: skip
+            if key == "middle_cut":
+                cut = [r.seconds(values["a"]), r.seconds(values["b"]), r.seconds(self.length)]
+                return self.stop("question", key, a=cut[0], b=cut[1], end=cut[2], names_list=cut)
             if key == "how_long_music":
                 where = {"end": ("at the end", "结尾"), "start": ("at the start", "开头")}[values["where"]]
                 return self.stop("question", key, where=where[1] if self.lang == "zh" else where[0])
@@ -112,6 +115,8 @@ class Edits:
             current = drafts.first_src(self.draft)
             others = [i for i, v in enumerate(self.videos) if v.get("cdn_url") != current]
             index = others[0] if len(others) == 1 else None
+        if index is not None and len(self.videos) == 1 and index != 0:
+            return self.stop("answer", "one_video", name=names[0])  # "the second clip": there is one
         if index is None or not -len(self.videos) <= index < len(self.videos):
             return self.stop("question", "which_video", count=len(self.videos), names=", ".join(names) or "-")
         chosen = self.videos[index]
@@ -155,15 +160,15 @@ class Edits:
             if req.trim_to * 1000 > length + 1:
                 return self.stop("answer", "too_short", length=r.seconds(length), wanted=f"{req.trim_to:g}")
             a, b = 0, int(req.trim_to * 1000)
-        elif req.cut_first is not None:
-            a, b = int(req.cut_first * 1000), int(length)
-        elif req.cut_last is not None:
-            a, b = 0, int(length - req.cut_last * 1000)
+        elif req.cut_first is not None or req.cut_last is not None:
+            a, b = int((req.cut_first or 0) * 1000), int(length - (req.cut_last or 0) * 1000)
         else:
             assert req.trim is not None
+            if req.trim[0] >= length:
+                return self.stop("answer", "past_end", length=r.seconds(length), at=r.seconds(req.trim[0]))
             a, b = req.trim[0], min(req.trim[1], int(length))
         if b <= a or b - a < 100:
-            return self.stop("answer", "too_short", length=r.seconds(length), wanted=r.seconds(max(0, b - a)))
+            return self.stop("answer", "leaves_nothing", length=r.seconds(length))
         text = r.say(self.lang, "trimmed", start=r.seconds(a), end=r.seconds(b), length=r.seconds(b - a))
         self.edit("edit_multitrack", {"action": "trim", "start": a / 1000, "end": b / 1000}, tools.Trim(a, b), text)
         self.length = b - a
@@ -172,6 +177,10 @@ class Edits:
     def _ratio(self) -> Plan | None:
         if self.req.ratio is None:
             return None
+        if (self.state.get("canvas_config") or {}).get("ratio") == self.req.ratio and self.has_video:
+            if set(self.req.intents) <= {"ratio"}:
+                return self.stop("answer", "ratio_already", ratio=self.req.ratio)
+            return None  # already so: the rest of the request goes ahead
         text = r.say(self.lang, "ratio_set", ratio=self.req.ratio)
         args = {"action": "set_canvas", "ratio": self.req.ratio}
         self.edit("edit_multitrack", args, tools.SetRatio(self.req.ratio), text)

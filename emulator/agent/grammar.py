@@ -61,8 +61,9 @@ GENRE = _words(*(w for w, _, _ in lexicon._rows()))
 # -- what to do: the answers, then the edits -----------------------------------------------------------------
 
 SONG = (
-    "(?:"
-    + _words("spotify", "youtube", "youtu.be", "apple music", "soundcloud", "网易云", "qq音乐")
+    "(?:(?:"
+    + _words("spotify", "youtu.be", "apple music", "soundcloud", "网易云", "qq音乐")
+    + r"|(?<!for\s)(?<!to\s)(?<!on\s)(?<!my\s)(?<!onto\s)\byoutube\b)"  # "ready for youtube": a destination
     + r"(?!\s*(?:shorts|video|format|channel|ratio|size|post))"
     + ")"
     + r"|(?:\buse|\bplay|\badd|\bput)\s+(?:the\s+)?(?:song\s+)?[\"“'‘]?[a-z][\w' ]{1,40}[\"”'’]?\s+by\s+[a-z]"
@@ -126,8 +127,8 @@ RATIO = r"\b(?:16|9|1|4|3|21)\s*[:/x]\s*(?:9|16|1|5|4|3)\b|" + _words(
     "vertical", "portrait", "tiktok", "reels", "reel format", "shorts", "square", "landscape", "widescreen",
     "horizontal", "instagram story", "竖屏", "横屏", "方形", "正方形", "竖版", "横版", "抖音", "phone screen",
     "phone video", "for phones", "for a phone", "for mobile", "mobile format", "手机屏幕", "fit on a phone",
-    "fit a phone",
-)
+    "fit a phone", "youtube",
+) + r"|\b(?:optimize|optimise|format|prepare|get\s+(?:it|this)\s+ready)\s+(?:it\s+|this\s+|the\s+video\s+)?for\b"
 MUSIC_CHANGE = (
     _words("change", "switch", "replace", "swap", "different", "another", "other", "new", "换", "换成", "改成", "替换")
     + ".{0,20}" + MUSIC + "|" + MUSIC + ".{0,20}" + _words("change to", "switch to", "instead", "换成", "改成")
@@ -154,21 +155,24 @@ RENAME = (r"\b(?:rename|retitle|re-title)\b|\b(?:should|to)\s+(?:say|read)\b"
           r"|\bchange\s+(?:the\s+)?(?:title|text)\s+to\b|改名|改成|改为")
 ADD_VERB = ADD + "|" + GENERATE + "|" + _words("compose", "play", "score", "来一首", "配一首", "加点", "加个")
 ADD_VERB += "|配(?!乐)"  # "配上音乐", not the 配 of 配乐
-SHORTEN_BY = r"\bby\s+(\d+(?:\.\d+)?)\s*(?:s|sec|secs|seconds?)\b"
+SHORTEN_BY = (r"\bby\s+(\d+(?:\.\d+)?)\s*(?:s|sec|secs|seconds?)\b"
+              r"|\b(\d+(?:\.\d+)?)\s*(?:s|sec|secs|seconds?)\s+shorter\b")
 LOOK = r"\b(?:look|looks|looking|feel\s+like\s+a|appear)\b|看起来|风格的画面"
 ANIMATION = (r"(?:fade|slide|typewriter|bounce|pop|wipe)(?:[\s-]+(?:in|out|up|down))?\s+animations?|text\s+animations?"
              r"|slid(?:e|es|ing)[\s-]+(?:in|up|down|left|right|from)"
              r"|animat(?:e|es|ing)\s+(?:the\s+|my\s+|this\s+)?(?:title|text|captions?|words?|it)"
-             r"|(?:title|text|caption)\s+animations?")
+             r"|(?:title|text|caption)\s+animations?"
+             r"|fade\s+(?:the\s+|my\s+)?(?:title|text|captions?|words)\s+(?:in|out)\b"
+             r"|(?:title|text|captions?|words)\s+(?:to\s+)?fade\s+(?:in|out)\b")
 """Text that moves (slides in, types itself): the draft's text has a style and a time, no motion."""
 UNSUPPORTED = (
     r"\b(?:sparkles?|stickers?|emojis?|filters?|transitions?|effects?|logo|watermark|voice\s*-?over|narration|gif|zoom"
     r"|slow\s*-?mo(?:tion)?|speed\s+(?:it\s+)?up|vintage|black\s+and\s+white|sepia|blur|glitch|confetti|borders?"
     r"|frames?|color\s+grad(?:e|ing)|lut|intro\s+animation|outro|(?:captions?|subtitles?)\s+automatically|auto(?:matic)?\s*-?(?:captions?|subtitles?)"
-    r"|silences?|pauses?|dead\s+air|ums?|uhs?|filler\s+words|noise|denoise|grain|vignette|halation|diffusion"
+    r"|silences?(?!\s+(?:the\s+|my\s+)?(?:background\s+)?(?:music|bgm|song|soundtrack|track))|pauses?|dead\s+air|ums?|uhs?|filler\s+words|noise|denoise|grain|vignette|halation|diffusion"
     r"|brightness|brighten|brighter|darker|darken|saturation|contrast|exposure|colou?r\s+correct(?:ion)?"
     r"|stabili[sz]e|jump\s+cuts?|b-?roll|word-by-word|burn(?:ed)?-?in|duplicate\s+frames|highlights?(?:\s+reel)?"
-    r"|(?:best|funn(?:y|iest)|boring)\s+(?:moments|parts|bits)|teaser|slow\s+(?:it\s+)?down|reverse|crossfade"
+    r"|(?:best|funn(?:y|iest)|boring)\s+(?:moments|parts|bits)|teaser|slow\s+(?:the\s+|my\s+|this\s+)?(?:\w+\s+){0,2}?down|reverse|crossfade"
     r"|hard\s+cut|freeze|ducking|duck|normali[sz]e|loudness|undo|redo|bass\s+boost(?:ed)?|(?:boost|increase|raise|turn\s+up|enhance"
     r"|pump\s+up)\s+(?:the\s+)?bass"
     r"|(?:more|less)\s+bass|" + ANIMATION +
@@ -282,7 +286,8 @@ RATIO_WORDS: Mapping[str, str] = {
     'vertical': '9:16', 'portrait': '9:16', 'tiktok': '9:16', 'reels': '9:16', 'reel format': '9:16',
     'shorts': '9:16', 'instagram story': '9:16', 'phone screen': '9:16', 'phone video': '9:16', 'for phones': '9:16',
     'for a phone': '9:16', 'for mobile': '9:16', 'mobile format': '9:16', '手机屏幕': '9:16', 'fit on a phone': '9:16',
-    'fit a phone': '9:16', 'square': '1:1', 'landscape': '16:9', 'widescreen': '16:9',
+    'fit a phone': '9:16', 'youtube': '16:9', 'youtube shorts': '9:16', 'square': '1:1', 'landscape': '16:9',
+    'widescreen': '16:9',
     'horizontal': '16:9', '竖屏': '9:16', '竖版': '9:16', '抖音': '9:16', '横屏': '16:9', '横版': '16:9', '方形': '1:1',
     '正方形': '1:1',
 }
@@ -311,7 +316,7 @@ TITLE_AFTER = re.compile(
     re.IGNORECASE,
 )
 FILENAME = re.compile(r"\b([\w\-]+\.(?:mp4|mov|avi|webm|mkv))\b")
-VIDEO_N = re.compile(r"\b(?:video|clip)\s*#?\s*(\d)\b")
+VIDEO_N = re.compile(r"\b(?:video|clip)\s*#?\s*(\d)\b(?!\.\d|\s*(?:s|sec|secs|seconds?|%|x|minutes?)\b)")
 DUCK = (r"\b(?:when(?:ever)?|while|as)\s+(?:\w+\s+){0,2}(?:talk(?:s|ing)?|speak(?:s|ing)?)\b"
         r"|\bduring\s+(?:the\s+)?(?:speech|dialogue|talking)\b"
         r"|说话的时候|说话时|讲话时|讲话的时候|对白的时候|结束(?:后)?(?:音乐)?恢复|讲完(?:后)?恢复")
@@ -355,7 +360,10 @@ TYPOS: Mapping[str, str] = {
     'seconts': 'seconds', 'sec.': 'seconds', 'jaz': 'jazz', 'clasical': 'classical', 'orchestal': 'orchestral',
     'verticle': 'vertical', 'squre': 'square', 'plz': 'please', 'pls': 'please', 'u': 'you', 'tracs': 'tracks',
     'timline': 'timeline', 'genrate': 'generate', 'genarate': 'generate', 'creat': 'create', 'fadein': 'fade in',
-    'fadeout': 'fade out', 'hiphop': 'hip hop', 'lofi': 'lo-fi', "edm's": 'edm',
+    'fadeout': 'fade out', 'hiphop': 'hip hop', 'lofi': 'lo-fi', "edm's": 'edm', 'teh': 'the', 'hte': 'the',
+    'tunr': 'turn', 'trun': 'turn', 'biger': 'bigger', 'bigegr': 'bigger', 'smaler': 'smaller', 'mkae': 'make',
+    'amke': 'make', 'delte': 'delete', 'frist': 'first', 'secnd': 'second', 'lenght': 'length', 'clp': 'clip',
+    'abit': 'a bit', 'captoins': 'captions', 'shoter': 'shorter', 'shorer': 'shorter',
 }
 # fmt: on
 """Misspellings seen in real chats -> the word meant."""

@@ -71,6 +71,10 @@ def music(r: Reader, c: str) -> bool:
     if unsupported and not set(unsupported) <= {hit.word for hit in lexicon.hits(c)}:
         r.doubt("cannot", what=c.strip())  # "smooth transitions with background music": not the music alone
         return True  # ("darker music" is a style: a word the lexicon reads is not the picture's)
+    ex = g.R["EXCEPT"].search(c)
+    if ex and g.MUSIC_WORD.search(c[ex.end() :]) and not g.MUSIC_WORD.search(c[: ex.start()]):
+        r.doubt("cannot", what=c.strip())  # "mute everything but the music": the clip's own sound
+        return True
     if g.R["DUCK"].search(c) and (music_word or r.has_music or r.req.music is not None or r.last == "music"):
         r.doubt("cannot", what=c.strip())  # "讲话时音乐小一点": lowered only under speech
         return True

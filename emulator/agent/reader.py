@@ -63,6 +63,8 @@ _PARTICLE = re.compile(r"\btake\s+((?:the\s+|my\s+|that\s+)[\w\s]{1,40}?)\s+(out
 _OWN_UPLOAD = re.compile(r"\b(?:add|put|place|use|drop|insert|bring\s+in|load|import)\s+(?:in\s+)?(?:my|the|this|that"
                          r"|our)\s+(?:video|clip|upload|footage|recording|file)s?\b(?!\s+(?:of|about|showing|where))")
 """The user's own upload asked onto an empty timeline ("add my video to the timeline")."""
+_FADED_OUT = re.compile(r"\b(?:out|off|away)\b.{0,30}\bwith\s+a\s+(?:slow\s+|gentle\s+|long\s+)?fade\b")
+"""A removal done by fading ("take the music out with a fade"): the music fades out, it stays."""
 _EXCEPT_ALONE = re.compile(
     r"^\W*(?:除了|except(?:\s+for)?|apart\s+from|other\s+than|besides)\s*(.+?)\s*(?:以外|之外)?\W*$"
 )
@@ -157,11 +159,14 @@ class Reader:
                 cut_clause.remove_kinds(self, kinds)  # "I don't want any music"
             return  # "don't add music": nothing to do
         loud = amounts.volume(bare) is not None and g.R["LOUDNESS"].search(bare) is not None  # "drop the music to 30%"
+        loud = loud or _FADED_OUT.search(bare) is not None  # "take the music out with a fade": a fade-out
         if (g.R["REMOVE"].search(bare) or g.R["KEEP_ONLY"].search(bare)) and not loud:
             if cut_clause.removal(self, bare):
                 return
             if set(self.kinds(bare)) <= {"video"} and cut_clause.trim(self, bare):
                 return
+        if cut_clause.other_end(self, bare):
+            return  # "remove the first second and the last second"
         if self.verb == "keep" and self._bare_kinds(bare) and self.req.keep is not None:
             cut_clause.keep(self, [*self.req.keep, *self._bare_kinds(bare)])  # "…except the title and the video"
             return

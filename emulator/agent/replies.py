@@ -58,6 +58,10 @@ _T: dict[str, tuple[str, str]] = {
         "You have {count} videos: {names}. Which one should I use?",
         "你上传了 {count} 个视频：{names}。要用哪一个？",
     ),
+    "one_video": (
+        'You have one video, "{name}", so there\'s no other clip to pick. Tell me what to change in it.',
+        "你只有一个视频“{name}”，没有别的片段可选。告诉我要怎么修改它。",
+    ),
     "no_such_video": (
         'I can\'t find a video called "{name}". Your uploads are: {names}.',
         "找不到名为“{name}”的视频。你上传的是：{names}。",
@@ -92,6 +96,14 @@ _T: dict[str, tuple[str, str]] = {
         "longer clip.",
         "你的视频只有 {length} 秒，无法变成 {wanted} 秒。我可以把它剪短，或者你可以上传更长的素材。",
     ),
+    "leaves_nothing": (
+        "Your video is only {length}s long, so that trim would leave nothing of it. Tell me a shorter cut.",
+        "你的视频只有 {length} 秒，这样剪就什么都不剩了。请剪短一些。",
+    ),
+    "past_end": (
+        "Your video is only {length}s long, so there's nothing at {at}s to trim. Tell me a time within the video.",
+        "你的视频只有 {length} 秒，{at} 秒处没有内容可剪。请说一个视频范围内的时间。",
+    ),
     "temp_issue": (
         "I encountered a temporary issue. Please try again later.",
         "我遇到了一个临时问题，请稍后再试。",
@@ -112,6 +124,11 @@ _T: dict[str, tuple[str, str]] = {
     "how_long_music": (
         "How long should the music play {where} — for example the last 5 seconds?",
         "音乐在{where}播放多长时间——比如最后5秒？",
+    ),
+    "middle_cut": (
+        "I can trim the start or the end of the video, but not cut {a}-{b}s out of the middle. Should I keep 0-{a}s "
+        "or {b}-{end}s instead?",
+        "我可以剪掉视频的开头或结尾，但不能删掉中间的 {a}-{b} 秒。要改为保留 0-{a} 秒，还是 {b}-{end} 秒？",
     ),
     "where_title": (
         "Where should the title go — top, center or bottom, or a time like 2-5s?",
@@ -135,6 +152,10 @@ _T: dict[str, tuple[str, str]] = {
     "nothing_to_move": (
         "There's no {what} on your timeline to change. Ask me to add one first.",
         "时间线上没有可以修改的{what}。先让我加一个吧。",
+    ),
+    "text_already": (
+        "The {what} is already at {where}, so there's nothing to move.",
+        "{what}已经在{where}了，不用移动。",
     ),
     "text_moved": ("Moved the {what} to {where}.", "{what}已移到{where}。"),
     "text_retexted": ('The {what} now says "{text}".', "{what}已改为“{text}”。"),
@@ -181,6 +202,10 @@ _T: dict[str, tuple[str, str]] = {
     "ratio_set": (
         "Canvas changed to {ratio}; footage is reframed to fit (for a true {ratio} shot, ask me to regenerate).",
         "画面比例已改为 {ratio}，素材会自动裁切适配（如需原生 {ratio} 画面，可以让我重新生成）。",
+    ),
+    "ratio_already": (
+        "Your video is already {ratio}, so there's nothing to change. Click Export when you're ready.",
+        "视频已经是 {ratio} 了，不需要修改。准备好了就点击「导出」。",
     ),
     "outro_edit": (
         "Open the Timeline panel to review it — drag the clips to adjust — or click Export to save your video.",
@@ -279,6 +304,7 @@ PROMPTS = {
     "when_music": ("When should the music play?", "音乐什么时候播放？"),
     "how_long_music": ("How long?", "多长时间？"),
     "where_title": ("Where should the title go?", "标题放在哪里？"),
+    "middle_cut": ("Which part should go?", "剪掉哪一段？"),
     "cannot": ("What should I do instead?", "换成做什么？"),
     "what_video": ("What should the video show?", "视频展示什么？"),
     "unclear": ("What should I change?", "要改哪里？"),
@@ -287,9 +313,14 @@ PROMPTS = {
 
 def choices(lang: str, key: str, names: list[str] | None = None) -> list[tuple[str, str, str]]:
     """(id, label, message) of each option a question offers, in the reply's language; `names` are the videos of
-    which_video and the styles of which_style and no_music_style."""
+    which_video, the styles of which_style and no_music_style, the seconds of middle_cut."""
     if key == "which_video":
         return [(f"video{i + 1}", name, f"use {name}") for i, name in enumerate(names or [])]
+    if key == "middle_cut" and names:  # the cut's start and end, and the clip's end (seconds)
+        a, b, end = names
+        keep = "保留" if lang == "zh" else "Keep "
+        return [("before", f"{keep}0-{a}s", f"trim to 0-{a} seconds"), ("after", f"{keep}{b}-{end}s",
+                                                                          f"trim to {b}-{end} seconds")]
     if key in ("which_style", "no_music_style"):
         from nemo_emulator.agent.tools import label
 

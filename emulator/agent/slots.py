@@ -149,10 +149,15 @@ def color(m: str) -> str | None:
     return str(found) if found is not None else None
 
 
+SIZE_NUMBER = re.compile(r"(\d{1,3})\s*(?:pt|px|号)|\bsize\s*(?:to|of|=|:|at)?\s*(\d{1,3})\b"
+                         r"(?!\s*(?:%|s\b|sec|second))")
+"""A text size as a number ("24pt", "font size 60"): not a time."""
+
+
 def size(m: str) -> int | None:
     """A text size: "24pt", "big", "huge", "bigger" (80), "smaller" (32), "大一点"."""
-    if pt := re.search(r"(\d{1,3})\s*(?:pt|px|号)", m):
-        return max(8, min(200, int(pt.group(1))))
+    if pt := SIZE_NUMBER.search(m):
+        return max(8, min(200, int(pt.group(1) or pt.group(2))))
     found = _lookup(m, dict(g.SIZES))
     return int(found) if isinstance(found, int) else None
 

@@ -19,7 +19,22 @@ if TYPE_CHECKING:
     from nemo_emulator.agent.reader import Reader
 
 
-_ENDS = re.compile(r"\b(?:end|ends|finish|stop|disappear|vanish|until|till)\b|结束|消失")
+_ENDS = re.compile(r"\b(?:end|ends|finish|stop|disappear|disappears|vanish|until|till|go(?:es)?\s+away|leave|leaves)\b"
+                   r"|结束|消失")
+_FOR = re.compile(rf"\b(?:for|lasting|to)\s+(?:only\s+|just\s+)?{amounts.NUMBER}\s*{amounts.SECONDS}"
+                  r"(?!\s*(?:in|from|after|mark))"
+                  rf"|{amounts.NUMBER}\s*[- ]?{amounts.SECONDS}\s+long\b")
+"""How long a text shows ("show the title for 5 seconds", "shorten the title to 1.5 seconds")."""
+_HOW_LONG = re.compile(r"\b(?:for|lasting|shorten|shorter|lengthen|longer|extend|long|last|lasts|stay|stays|show|keep"
+                       r"|display|visible|on\s+screen)\b")
+_TO_END = re.compile(r"\b(?:until|till|through)\s+the\s+(?:very\s+)?end\b|\ball\s+the\s+way\s+through\b|直到结尾"
+                     r"|\b(?:last|lasts|stay|stays|run|runs|extend|keep|show|display)\b.{0,30}\bto\s+the\s+(?:very\s+)?end\b")
+"""Shown from where it starts to the end ("make the title last until the end"), not moved there ("move it to the
+end")."""
+_WHOLE = re.compile(r"\b(?:the\s+)?(?:whole|entire|full)\s+(?:video|clip|thing|time|length)\b"
+                    r"|\bthroughout\b(?!\s+the\s+\w+)|\ball\s+the\s+time\b|\bthe\s+whole\s+way\b|全程|整个视频")
+_SHIFT = re.compile(rf"{amounts.NUMBER}\s*{amounts.SECONDS}\s+(later|earlier|sooner)\b")
+"""A text moved in time by an amount ("move the title 2 seconds later")."""
 
 
 def texts(r: Reader, original_clause: str, c: str) -> bool:
@@ -34,7 +49,7 @@ def texts(r: Reader, original_clause: str, c: str) -> bool:
     if g.R["LOUDNESS"].search(c) and g.DURING.search(c) and not g.QUOTED.search(original_clause):
         return False  # "lower the volume during the title": the music's loudness, timed by the title
     styled = slots.color(c) or slots.size(c) or slots.position(c)
-    timed = amounts.scope(c, r.length) is not None
+    timed = amounts.scope(slots.SIZE_NUMBER.sub(" ", c), r.length) is not None
     pronoun = (g.R["PRONOUN"].search(c) and r.last in ("title", "text")
                and (styled or timed or g.R["MOVE"].search(c) or g.R["RENAME"].search(c)))  # fmt: skip
     music = g.MUSIC_WORD.search(c) or lexicon.read(c).style
@@ -48,18 +63,16 @@ def texts(r: Reader, original_clause: str, c: str) -> bool:
     if not title_word and not text_word and not pronoun and not implied:
         kind = "title"
     adding = g.R["ADD_VERB"].search(c) is not None
+    words = str((r.title or {}).get("tx") or "").lower()
+    if kind == "text" and words and not r.has_captions and re.search(rf"(?<!\w){re.escape(words)}\s+text\b", c):
+        kind = "title"  # "move the Hello text": the title, named by its words
     if (kind == "text" and g.CAPTION_WORD.search(c) and not adding
             and slots.title_text(_original(r.message, original_clause)) is None):
         kind = "caption"  # "make the captions bigger": the captions there are, never the title
     existing = r.title is not None if kind == "title" else r.has_text if kind == "text" else r.has_captions
     text = slots.title_text(_original(r.message, original_clause))
     current_pos = str((r.title or {}).get("sty", {}).get("pos") or "top-center") if kind == "title" else None
-    scope = amounts.scope(c, r.length)
-    if scope is not None and scope.start is not None and scope.end is None and _ENDS.search(c):
-        scope = amounts.Scope(end=scope.start)  # "end the title after 3 seconds": when it ends, not starts
-    if scope is not None and scope.end is not None and scope.start is None and scope.span is None and _ENDS.search(c):
-        begins = int(drafts.start_ms(r.title)) if kind == "title" and r.title is not None else 0
-        scope = amounts.Scope(span=(begins, scope.end)) if scope.end > begins else scope  # it still starts where it did
+    scope = _scope(r, c, r.title if kind == "title" else None)
     ask = TextAsk(kind, "add", text, slots.color(c), _size(r, c, kind), slots.position(c, current_pos), scope)
     moving = g.R["MOVE"].search(c) is not None
     placing = g.R["PLACE"].search(c) is not None and (ask.pos or ask.scope)
@@ -77,6 +90,8 @@ def texts(r: Reader, original_clause: str, c: str) -> bool:
         ask.action = "style"
     elif moving and not existing:
         ask.action = "move"  # the planner says there is nothing to move
+    elif text is None and existing and ask.scope is not None:
+        ask.action = "move"  # "make the title appear at 3 seconds"
     if kind == "caption" and g.R["UNSUPPORTED"].search(c):
         r.doubt("cannot", what=original_clause.strip())  # "add captions": words from speech, not an edit it has
         return True
@@ -98,8 +113,41 @@ def _more_of_last_text(r: Reader, c: str, styled: Any, timed: bool) -> bool:
     last.color = slots.color(c) or last.color
     last.size = slots.size(c) or last.size
     last.pos = slots.position(c, last.pos) or last.pos
-    last.scope = amounts.scope(c, r.length) or last.scope
+    scope = _scope(r, c, r.title if last.kind == "title" else None)
+    old, raw = last.scope, amounts.scope(c, r.length)
+    if old is not None and old.start is not None and old.span is None and raw is not None and _ENDS.search(c):
+        end = raw.end if raw.end is not None else raw.start
+        if end is not None and end > old.start:
+            scope = amounts.Scope(span=(old.start, end))  # "…appear at 3s and disappear at 7s"
+    last.scope = scope or last.scope
     return True
+
+
+def _scope(r: Reader, c: str, current: dict[str, Any] | None) -> amounts.Scope | None:
+    """When a text shows: a time or span, how long ("for 5 seconds", from where it starts now), until the end, the
+    whole video, or shifted from where it is ("2 seconds later")."""
+    c = slots.SIZE_NUMBER.sub(" ", c)  # "font size to 120": a size, not 120 seconds
+    begins = int(drafts.start_ms(current)) if current is not None else 0
+    own = int(drafts.length_ms(current)) if current is not None else 0
+    if (shift := _SHIFT.search(c)) is not None and current is not None:
+        step = int(float(shift.group(1)) * 1000) * (1 if shift.group(2) == "later" else -1)
+        return amounts.Scope(span=(begins + step, begins + own + step)) if begins + step >= 0 else None
+    if _WHOLE.search(c) and r.length:
+        return amounts.Scope(span=(0, int(r.length)))
+    if _TO_END.search(c) and r.length:
+        return amounts.Scope(span=(begins, int(r.length)))
+    scope = amounts.scope(c, r.length)
+    if (long := _FOR.search(c)) is not None and _HOW_LONG.search(c) and (scope is None or scope.span is None):
+        n = int(float(long.group(1) or long.group(2)) * 1000)
+        times = len(re.findall(rf"{amounts.NUMBER}\s*{amounts.SECONDS}", c))
+        start = scope.start if scope is not None and scope.start is not None and (scope.start != n or times > 1) \
+            else begins  # "shorten the title to 1.5 seconds": the one amount is the length, not a start
+        return amounts.Scope(span=(start, start + n))
+    if scope is not None and scope.start is not None and scope.end is None and _ENDS.search(c):
+        scope = amounts.Scope(end=scope.start)  # "end the title after 3 seconds": when it ends, not starts
+    if scope is not None and scope.end is not None and scope.start is None and scope.span is None and _ENDS.search(c):
+        scope = amounts.Scope(span=(begins, scope.end)) if scope.end > begins else scope  # it still starts where it did
+    return scope
 
 
 def _size(r: Reader, c: str, kind: str) -> int | None:

@@ -73,6 +73,8 @@ def _one(e: Edits, ask: TextAsk) -> Plan | None:
         )
     if ask.action == "move" and set(style) == {"pos"}:
         where = r.position(lang, str(style["pos"]))
+        if span is None and (current.get("sty") or {}).get("pos", "top-center" if title else None) == style["pos"]:
+            return e.stop("answer", "text_already", what=_what(lang, title), where=where)
         restyle: JSON = {"action": "style_text", "style": style}
         e.edit(
             "edit_multitrack",
