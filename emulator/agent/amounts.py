@@ -77,8 +77,8 @@ TIME = rf"(?:(\d{{1,2}}):(\d{{2}})|{NUMBER}\s*{SECONDS}?)"
 """A point in time: 0:05, 5, 5s, 5 seconds, 5秒 (three groups: minutes, seconds, plain)."""
 _RANGE = re.compile(rf"(?:from\s+|between\s+|从\s*|第\s*)?{TIME}\s*(?:-|–|~|to|and|until|till|through|到|至)\s*"
                     rf"(?:第\s*)?{TIME}")  # fmt: skip
-_FIRST = re.compile(rf"(?:first|opening|initial|beginning|前)\s*{NUMBER}\s*{SECONDS}")
-_LAST = re.compile(rf"(?:last|final|closing|ending|后|最后)\s*{NUMBER}\s*{SECONDS}")
+FIRST = re.compile(rf"(?:first|opening|initial|beginning|前|开头|最开始)\s*{NUMBER}\s*{SECONDS}")
+LAST = re.compile(rf"(?:last|final|closing|ending|后|最后|结尾|末尾)\s*{NUMBER}\s*{SECONDS}")
 _FIRST_HALF = re.compile(r"\b(?:first|1st|opening)\s+half\b|前一半|前半段|前半部分|上半段")
 _SECOND_HALF = re.compile(r"\b(?:second|2nd|last|latter|back)\s+half\b|后一半|后半段|后半部分|下半段")
 _WORDS = r"(?:[a-z']+\s+){0,3}?"
@@ -136,9 +136,9 @@ def scope(c: str, length_ms: float) -> Scope | None:
         a, b = point(r.groups()[0:3]), point(r.groups()[3:6])
         if b > a:
             return Scope(span=(int(a * 1000), int(b * 1000)))
-    if f := _FIRST.search(c):
+    if f := FIRST.search(c):
         return Scope(span=(0, int(float(f.group(1)) * 1000)))
-    if (last := _LAST.search(c)) and length_ms > 0:
+    if (last := LAST.search(c)) and length_ms > 0:
         n = float(last.group(1)) * 1000
         return Scope(span=(int(max(0.0, length_ms - n)), int(length_ms)))
     if length_ms > 0 and _FIRST_HALF.search(c):

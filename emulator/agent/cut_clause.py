@@ -27,6 +27,9 @@ _CONTAINER = re.compile(
 _NTH_CLIP = re.compile(
     r"\b(second|third|fourth|2nd|3rd|4th|last)\s+(?:clip|video|shot)\b|第\s*([二三四2-4])\s*(?:个|段)?\s*(?:视频|片段)"
 )
+_NTH_TRACK = re.compile(r"\b(?:second|third|fourth|2nd|3rd|4th)\s+(?:audio|music|sound|bgm|song)\s+track\b"
+                        r"|第\s*[二三四2-4]\s*(?:条|个)?\s*(?:音轨|音乐轨)")
+"""Another music track by its place ("the second audio track"): the draft has one background-music track."""
 _NOT_ALL = re.compile(
     r"\ball\s+(?:of\s+)?(?:the\s+|my\s+|your\s+)?(?!tracks?\b|layers?\b|it\b|of\b|the\b|my\b)([a-z]+)"
 )
@@ -46,8 +49,8 @@ _TAKEN = re.compile(r"\b(?:remove|delete|drop|lose|ditch|skip|get\s+rid\s+of|tak
                     r"|cut(?:\s+out|\s+off|\s+away)?)\b(?!\s+(?:it\s+|this\s+|the\s+(?:video|clip)\s+)?(?:down\s+)?to\b)"
                     r"|剪掉|去掉|删掉")
 """A verb that takes a span away ("cut from 5 to 7 seconds"), not one that keeps it ("trim to 0:05-0:12")."""
-_ALONE_END = re.compile(rf"^\W*(?:and\s+)?(?:the\s+)?(first|opening|last|final)\s+{amounts.NUMBER}\s*{amounts.SECONDS}"
-                        r"\W*$")
+_ALONE_END = re.compile(rf"^\W*(?:and\s+)?(?:the\s+)?(first|opening|last|final|前|开头|最后|后|结尾)\s*"
+                        rf"{amounts.NUMBER}\s*{amounts.SECONDS}\W*$")
 """A clause that names only another end after a cut ("remove the first second and the last second")."""
 
 
@@ -55,6 +58,9 @@ def removal(r: Reader, c: str) -> bool:
     """A remove or keep-only clause; False when it is a trim ("remove the first 3 seconds")."""
     if (nth := _NTH_CLIP.search(c)) is not None and nth.group(1) != "last" and r.clips < 2:
         r.doubt("unclear", what=c.strip())  # "remove the third clip": the timeline has one
+        return True
+    if _NTH_TRACK.search(c):
+        r.doubt("unclear", what=c.strip())  # one BGM track: "the second audio track" names nothing
         return True
     named = _CONTAINER.sub("", c)
     if not g.MUSIC_WORD.search(named) and g.R["UNSUPPORTED"].search(c):
@@ -125,8 +131,7 @@ def remove_kinds(r: Reader, kinds: list[str]) -> None:
 def trim(r: Reader, c: str) -> bool:
     req = r.req
     scope = amounts.scope(c, r.length)
-    first, last = re.search(r"(?:first|opening|前)\s*(\d+(?:\.\d+)?)\s*(?:s|sec|seconds?|秒)", c), re.search(
-        r"(?:last|final|后|最后)\s*(\d+(?:\.\d+)?)\s*(?:s|sec|seconds?|秒)", c)  # fmt: skip
+    first, last = amounts.FIRST.search(c), amounts.LAST.search(c)
     if off := _OFF_END.search(c):  # "trim 2 seconds off the end"
         first, last = (None, off) if off.group(2) == "end" else (off, None)
     if re.search(r"\bon\s+(?:the\s+)?screen\b|\bvisible\b", c):
@@ -186,9 +191,9 @@ def other_end(r: Reader, c: str) -> bool:
     req = r.req
     if r.verb != "trim" or (req.cut_first is None) == (req.cut_last is None) or not (m := _ALONE_END.match(c)):
         return False
-    if m.group(1) in ("first", "opening") and req.cut_first is None:
+    if m.group(1) in ("first", "opening", "前", "开头") and req.cut_first is None:
         req.cut_first = float(m.group(2))
-    elif m.group(1) in ("last", "final") and req.cut_last is None:
+    elif m.group(1) in ("last", "final", "最后", "后", "结尾") and req.cut_last is None:
         req.cut_last = float(m.group(2))
     else:
         return False

@@ -163,7 +163,8 @@ ANIMATION = (r"(?:fade|slide|typewriter|bounce|pop|wipe)(?:[\s-]+(?:in|out|up|do
              r"|animat(?:e|es|ing)\s+(?:the\s+|my\s+|this\s+)?(?:title|text|captions?|words?|it)"
              r"|(?:title|text|caption)\s+animations?"
              r"|fade\s+(?:the\s+|my\s+)?(?:title|text|captions?|words)\s+(?:in|out)\b"
-             r"|(?:title|text|captions?|words)\s+(?:to\s+)?fade\s+(?:in|out)\b")
+             r"|(?:title|text|captions?|words)\s+(?:to\s+)?fade\s+(?:in|out)\b"
+             r"|(?:title|text|captions?|words)\s+(?:pop|slide|bounce|zoom|fly|spin|type)s?\s+(?:in|out|on)\b")
 """Text that moves (slides in, types itself): the draft's text has a style and a time, no motion."""
 UNSUPPORTED = (
     r"\b(?:sparkles?|stickers?|emojis?|filters?|transitions?|effects?|logo|watermark|voice\s*-?over|narration|gif|zoom"
@@ -173,7 +174,7 @@ UNSUPPORTED = (
     r"|brightness|brighten|brighter|darker|darken|saturation|contrast|exposure|colou?r\s+correct(?:ion)?"
     r"|stabili[sz]e|jump\s+cuts?|b-?roll|word-by-word|burn(?:ed)?-?in|duplicate\s+frames|highlights?(?:\s+reel)?"
     r"|(?:best|funn(?:y|iest)|boring)\s+(?:moments|parts|bits)|teaser|slow\s+(?:the\s+|my\s+|this\s+)?(?:\w+\s+){0,2}?down|reverse|crossfade"
-    r"|hard\s+cut|freeze|ducking|duck|normali[sz]e|loudness|undo|redo|bass\s+boost(?:ed)?|(?:boost|increase|raise|turn\s+up|enhance"
+    r"|hard\s+cut|fade\s+(?:to|from)\s+(?:black|white)|freeze|ducking|duck|normali[sz]e|loudness|undo|redo|bass\s+boost(?:ed)?|(?:boost|increase|raise|turn\s+up|enhance"
     r"|pump\s+up)\s+(?:the\s+)?bass"
     r"|(?:more|less)\s+bass|" + ANIMATION +
     r"|treble|reverb|echo|equali[sz]er|[\w./:\\-]+\.(?:mp3|wav|m4a|aac|ogg|flac)|lyrics?(?:\s+video)?|karaoke|(?:audio|sound)\s+(?:from|of|on)\s+(?:the\s+|my\s+)?(?:camera|recording|phone)"
