@@ -170,20 +170,23 @@ _BY_DOWN = re.compile(r"\b(?:down|minus|drop|cut|less)\b|减少")
 """The direction of a change by an amount, beside the words of _UP and _DOWN ("bring it up by 10%")."""
 _ABS_PERCENT = re.compile(r"(\d{1,3}(?:\.\d+)?)\s*%")
 _VOLUME_N = re.compile(r"(?:volume|level|音量)\s*(?:to|at|of|is|=|调到|设为|设置为|改成|为)?\s*(\d{1,3})(?![\d.:s秒])")
+_SCALE = re.compile(r"^(?:[1-9]|10)$")
+"""A level from 1 to 10 without a percent sign ("volume 8"): 8% or 80% (a ten-step scale)? Asked, not guessed."""
 _VOLUME_DECIMAL = re.compile(r"\b(0?\.\d+|1\.0)\s*(?:volume|vol)\b|\bvolume\s*(?:to|at|of)?\s*(0?\.\d+|1\.0)\b")
 _HALF = re.compile(r"\bhalf\s+(?:the\s+)?volume\b|\b(?:to|at|by)\s+half\b|(?<!前)(?<!后)一半")
 _QUARTER = re.compile(r"\b(?:a|one)\s+quarter\b|\bquarter\s+volume\b")
 _THREE_QUARTERS = re.compile(r"\bthree[\s-]+quarters?\b")
-_FULL = re.compile(r"\b(?:full|max(?:imum)?|100%)\s+volume\b|\bas\s+loud\s+as\s+possible\b|最大音量|最大声")
+_FULL = re.compile(r"\b(?:full|max|maximum|loudest|highest|100%)\s+volume\b"
+                   r"|\bvolume\s+(?:to\s+)?(?:the\s+)?(?:max|maximum)\b|\bas\s+loud\s+as\s+possible\b|最大音量|最大声")
 _AS_LOUD = re.compile(r"\b(half|twice|double)\s+as\s+(?:loud|quiet|high)\b")
 _MUTE = re.compile(r"\bmute\b|\bsilent\b|\bsilence\s+the\b|静音")
 _UP = re.compile(
-    r"\blouder\b|\bturn(?:s|ed|ing)?\s+(?:it|that|the\s+(?:music|volume|bgm|sound|audio|track))?\s*(?:way\s+|right\s+)?up\b|\bbump\b.*\bup\b|"
+    r"\blouder\b|\bvolume\s+up\b|\b(?:higher|more)\s+volume\b|\bturn(?:s|ed|ing)?\s+(?:it|that|the\s+(?:music|volume|bgm|sound|audio|track))?\s*(?:way\s+|right\s+)?up\b|\bbump\b.*\bup\b|"
     r"\b(?:raise|increase|boost)\b|\b(?:pump|crank|turn)\s+(?:it\s+|the\s+\w+\s+)?up\b|\btoo\s+(?:quiet|soft|low)\b|\b(?:can't|cannot|can\s+not|barely|hardly)\s+hear\b|"
     r"\bhard\s+to\s+hear\b|\bup\s+a\s+(?:bit|notch|little)\b|\bless\s+quiet\b|\bforward\s+in\s+the\s+mix\b|大声|调大|太小声|听不清|响一点|大一点|大点|调高|提高|加大|增强"
 )
 _DOWN = re.compile(
-    r"\b(?:quieter|softer|lower)\b|\bturn(?:s|ed|ing)?\s+(?:it|that|the\s+(?:music|volume|bgm|sound|audio|track))?\s*(?:way\s+|right\s+)?down\b|"
+    r"\b(?:quieter|softer|lower)\b|\bvolume\s+down\b|\bless\s+volume\b|\bturn(?:s|ed|ing)?\s+(?:it|that|the\s+(?:music|volume|bgm|sound|audio|track))?\s*(?:way\s+|right\s+)?down\b|"
     r"\b(?:reduce|decrease|lessen)\b|\btone\s+(?:it\s+|the\s+\w+\s+)?down\b|\btoo\s+(?:loud|much|strong|overpowering)\b|\bdrown(?:s|ing)?\s+out\b|"
     r"\boverpower(?:s|ing)?\b|\bdown\s+a\s+(?:bit|notch|little)\b|太吵|太大声|太响|小声|调小|轻一点|低一点|降低"
     r"|压低|调低|减小|减弱|削弱|小一点|小点|轻点"
@@ -214,6 +217,17 @@ class Volume:
         return round(min(1.0, max(0.05, value)), 2)
 
 
+def unlevelled(c: str) -> str:
+    """The clause without its "volume 40" (whose number is no time: "volume to 0" is not "at 0 s")."""
+    return _VOLUME_N.sub(" ", c)
+
+
+def scale_level(c: str) -> int | None:
+    """The 1-10 of "volume 8" (no percent sign), which volume() leaves unread."""
+    n = _VOLUME_N.search(c)
+    return int(n.group(1)) if n is not None and _SCALE.match(n.group(1)) and not _ABS_PERCENT.search(c) else None
+
+
 def volume(c: str, adding: bool = False) -> Volume | None:
     """How loud: "35%", "volume 40", "half", "a quarter", "mute", "full volume", "louder", "a bit quieter", "too
     loud", "太吵"; and, when music is being added, "quiet" or "in the background" (25%)."""
@@ -226,7 +240,7 @@ def volume(c: str, adding: bool = False) -> Volume | None:
     if p := _ABS_PERCENT.search(c):
         return Volume(min(100.0, float(p.group(1))) / 100)
     if n := _VOLUME_N.search(c):
-        return Volume(min(100, int(n.group(1))) / 100)
+        return None if _SCALE.match(n.group(1)) else Volume(min(100, int(n.group(1))) / 100)
     if d := _VOLUME_DECIMAL.search(c):
         return Volume(float(d.group(1) or d.group(2)))
     if _MUTE.search(c):

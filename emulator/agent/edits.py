@@ -69,6 +69,9 @@ class Edits:
             if key == "no_music_style":
                 return self.stop("question", key, label=tools.label(values["style"]).lower(),
                                  names_list=[values["style"]])  # fmt: skip
+            if key == "volume_scale":
+                n = int(values["n"])
+                return self.stop("question", key, n=n, tens=n * 10, names_list=[str(n), str(n * 10)])
             if key == "middle_cut":
                 cut = [r.seconds(values["a"]), r.seconds(values["b"]), r.seconds(self.length)]
                 return self.stop("question", key, a=cut[0], b=cut[1], end=cut[2], names_list=cut)

@@ -170,7 +170,7 @@ UNSUPPORTED = (
     r"\b(?:sparkles?|stickers?|emojis?|filters?|transitions?|effects?|logo|watermark|voice\s*-?over|narration|gif|zoom"
     r"|slow\s*-?mo(?:tion)?|speed\s+(?:it\s+)?up|vintage|black\s+and\s+white|sepia|blur|glitch|confetti|borders?"
     r"|frames?|color\s+grad(?:e|ing)|lut|intro\s+animation|outro|(?:captions?|subtitles?)\s+automatically|auto(?:matic)?\s*-?(?:captions?|subtitles?)"
-    r"|silences?(?!\s+(?:the\s+|my\s+)?(?:background\s+)?(?:music|bgm|song|soundtrack|track))|pauses?|dead\s+air|ums?|uhs?|filler\s+words|noise|denoise|grain|vignette|halation|diffusion"
+    r"|silences?(?!\s+(?:the\s+|my\s+)?(?:background\s+)?(?:music|bgm|song|soundtrack|track|audio))|pauses?|dead\s+air|ums?|uhs?|filler\s+words|noise|denoise|grain|vignette|halation|diffusion"
     r"|brightness|brighten|brighter|darker|darken|saturation|contrast|exposure|colou?r\s+correct(?:ion)?"
     r"|stabili[sz]e|jump\s+cuts?|b-?roll|word-by-word|burn(?:ed)?-?in|duplicate\s+frames|highlights?(?:\s+reel)?"
     r"|(?:best|funn(?:y|iest)|boring)\s+(?:moments|parts|bits)|teaser|slow\s+(?:the\s+|my\s+|this\s+)?(?:\w+\s+){0,2}?down|reverse|crossfade"
@@ -188,6 +188,7 @@ UNSUPPORTED = (
 )
 QUESTION = (r"^\W*(?:how|what|what's|whats|which|is|are|does|do|tell\s+me|can\s+you\s+tell\s+me"
             r"|could\s+you\s+tell\s+me|i\s+(?:want|need)\s+to\s+know|do\s+you\s+know)\b|[?？]\s*$|吗\s*[?？]?\s*$"
+            r"|^\W*(?:volume|music|title|length|duration)\s+(?:status|level|info)\W*$"
             r"|多长|多久|几秒|多少|什么|哪|是否|有没有|几条|几个")
 TOPICS: Mapping[str, str] = {
     "duration": r"\bhow\s+long\b|\blength\b|\bduration\b|\bhow\s+many\s+seconds\b|多长|多久|几秒|多少秒|时长",
@@ -370,7 +371,7 @@ TYPOS: Mapping[str, str] = {
 """Misspellings seen in real chats -> the word meant."""
 
 LOUDNESS = (
-    r"%|\bvolume\b|\bloud|\bquiet|\bsoft|\bhear\b|\bdrown|\bmute\b|\bturn\s+(?:it\s+)?(?:up|down)"
+    r"%|\bvolume\b|\bloud|\bquiet|\bsoft|\bhear\b|\bdrown|\bmute\b|\bsilence\s+the\b|\bturn\s+(?:it\s+)?(?:up|down)"
     r"|音量|声|吵|静音|响"
 )
 """Words about how loud something is (a percentage with them is a volume, not a cut)."""

@@ -64,6 +64,10 @@ _DETERMINERS = {"some", "a", "an", "the", "more", "little", "bit", "of", "nice",
 
 def music(r: Reader, c: str) -> bool:
     music_word = g.MUSIC_WORD.search(c) is not None
+    if (level := amounts.scale_level(c)) is not None:
+        r.doubt("volume_scale", n=level)  # "volume 8": 8% or 80%?
+        r.req.intents.append("music_adjust")
+        return True
     strong = re.search(r"\b(?:music|bgm|soundtrack|song|track)\b|音乐|配乐", c) is not None
     if not strong and (g.R["UNSUPPORTED"].search(c) or g.R["LOOK"].search(c)):
         return False  # "add film grain", "make it look cinematic": the picture, not the music
@@ -92,7 +96,7 @@ def music(r: Reader, c: str) -> bool:
     if fades == (None, None) and re.match(r"^\W*(?:in|out)\s+(?:over|for)\b", c) and r.last == "music":
         fades = amounts.fades("fade " + c)
     volume = amounts.volume(c, adding=True)
-    scope = amounts.scope(c, r.length)
+    scope = amounts.scope(amounts.unlevelled(c), r.length)
     had_music = r.has_music or (r.req.music is not None and r.req.music.add)
     adjusts = volume is not None or fades != (None, None) or (scope is not None and (had_music or r.last == "music"))
     pronoun = (g.R["PRONOUN"].search(c) and (r.last == "music" or (r.last is None and r.has_music))

@@ -130,6 +130,10 @@ _T: dict[str, tuple[str, str]] = {
         "or {b}-{end}s instead?",
         "我可以剪掉视频的开头或结尾，但不能删掉中间的 {a}-{b} 秒。要改为保留 0-{a} 秒，还是 {b}-{end} 秒？",
     ),
+    "volume_scale": (
+        "Should the music be at {n}% or {tens}%? Volume here is a percentage.",
+        "音乐音量要设为 {n}% 还是 {tens}%？这里的音量是百分比。",
+    ),
     "where_title": (
         "Where should the title go — top, center or bottom, or a time like 2-5s?",
         "标题要放在哪里——顶部、中间还是底部，或者像 2-5 秒这样的时间？",
@@ -305,6 +309,7 @@ PROMPTS = {
     "how_long_music": ("How long?", "多长时间？"),
     "where_title": ("Where should the title go?", "标题放在哪里？"),
     "middle_cut": ("Which part should go?", "剪掉哪一段？"),
+    "volume_scale": ("Which volume?", "音量多少？"),
     "cannot": ("What should I do instead?", "换成做什么？"),
     "what_video": ("What should the video show?", "视频展示什么？"),
     "unclear": ("What should I change?", "要改哪里？"),
@@ -313,9 +318,11 @@ PROMPTS = {
 
 def choices(lang: str, key: str, names: list[str] | None = None) -> list[tuple[str, str, str]]:
     """(id, label, message) of each option a question offers, in the reply's language; `names` are the videos of
-    which_video, the styles of which_style and no_music_style, the seconds of middle_cut."""
+    which_video, the styles of which_style and no_music_style, the seconds of middle_cut, the levels of volume_scale."""
     if key == "which_video":
         return [(f"video{i + 1}", name, f"use {name}") for i, name in enumerate(names or [])]
+    if key == "volume_scale" and names:  # the level said, and ten times it
+        return [(f"v{n}", f"{n}%", f"set the music volume to {n}%") for n in names]
     if key == "middle_cut" and names:  # the cut's start and end, and the clip's end (seconds)
         a, b, end = names
         keep = "保留" if lang == "zh" else "Keep "
