@@ -38,6 +38,7 @@ GENRES: Mapping[str, tuple[str, ...]] = {
     "latin": ("latin", "salsa", "bossa nova", "bossa", "samba", "tango", "拉丁"),
     "synthwave": ("synthwave", "vaporwave", "outrun", "80s", "eighties", "合成器浪潮"),
     "corporate": ("corporate", "corporate pop"),
+    "chill": ("r&b", "rnb", "r and b", "soul", "neo-soul", "节奏布鲁斯"),
     "chinese": ("chinese traditional", "traditional chinese", "chinese", "中国风", "古风", "国风", "民乐"),
 }
 """Genres proper (a style in itself; `pop` is played as upbeat)."""
@@ -51,7 +52,8 @@ INSTRUMENTS: Mapping[str, str] = {
     "synths": "synthwave", "synthesizer": "synthwave", "合成器": "synthwave", "drums": "energetic",
     "drum": "energetic", "percussion": "energetic", "鼓": "energetic", "erhu": "chinese", "guzheng": "chinese",
     "pipa": "chinese", "二胡": "chinese", "古筝": "chinese", "琵琶": "chinese", "organ": "classical",
-    "choir": "epic", "bells": "holiday", "sleigh bells": "holiday", "bass": "funk", "bassline": "funk",
+    "choir": "epic", "electric guitar": "rock", "distorted guitar": "rock", "brass": "orchestral",
+    "horns": "jazz", "bells": "holiday", "sleigh bells": "holiday", "bass": "funk", "bassline": "funk",
 }
 MOODS: Mapping[str, str] = {
     "happy": "happy", "happier": "happy", "cheerful": "happy", "cheerier": "happy", "joyful": "happy",
@@ -78,7 +80,9 @@ MOODS: Mapping[str, str] = {
     "driving": "energetic", "lively": "energetic", "livelier": "energetic", "motivational": "energetic",
     "活力": "energetic", "激情": "energetic", "热血": "energetic", "dramatic": "dramatic", "戏剧性": "dramatic",
     "cute": "kids", "whimsical": "kids", "可爱": "kids", "童趣": "kids", "groovy": "funk", "retro": "synthwave",
-    "复古": "synthwave", "festive": "holiday",
+    "复古": "synthwave", "festive": "holiday", "nostalgic": "sad", "wistful": "sad", "bittersweet": "sad",
+    "怀旧": "sad", "haunting": "suspense", "hopeful": "upbeat", "optimistic": "upbeat", "uptempo": "energetic",
+    "fast-paced": "energetic", "high-energy": "energetic",
 }
 OCCASIONS: Mapping[str, str] = {
     "wedding": "romantic", "valentine": "romantic", "valentine's": "romantic", "anniversary": "romantic",
@@ -96,7 +100,8 @@ OCCASIONS: Mapping[str, str] = {
     "宣传": "corporate", "kids": "kids", "children": "kids", "childrens": "kids", "cartoon": "kids",
     "儿童": "kids", "memorial": "sad", "funeral": "sad", "farewell": "sad", "documentary": "cinematic",
     "birthday party": "happy", "wedding party": "romantic", "dance party": "edm", "christmas party": "holiday",
-    "pool party": "happy", "pop": "upbeat", "poppy": "upbeat", "流行": "upbeat",
+    "pool party": "happy", "pop": "upbeat", "poppy": "upbeat", "流行": "upbeat", "k-pop": "upbeat", "j-pop": "upbeat",
+    "dance pop": "upbeat",
     "film": "cinematic", "movie": "cinematic", "电影": "cinematic", "纪录片": "cinematic",
 }
 """Occasions and themes count only where the clause speaks of music ("wedding music", not "a wedding video")."""
