@@ -109,6 +109,8 @@ class Edits:
 
     def _use_target(self, target: slots.Target) -> Plan | None:
         names = [str(v.get("filename")) for v in self.videos]
+        if not names:
+            return self.stop("answer", "empty_timeline")  # "use the second video": nothing is uploaded
         index = target.index
         if target.named is not None:
             index = next((i for i, n in enumerate(names) if n.lower() == target.named), None)

@@ -54,7 +54,9 @@ _STOP = {"generate", "create", "make", "video", "second", "seconds", "with", "fr
 
 def title_guess(prompt: str) -> str:
     """A title for a clip made from a prompt or a file name ("waves at dusk" -> "Waves Dusk")."""
-    words = [w for w in re.findall(r"[A-Za-z]+", prompt) if len(w) > 3 and w.lower() not in _STOP]
+    head = re.split(r"[,.;，。；]", prompt)[0]  # "product showcase video, 10 seconds, modern style": the subject first
+    words = [w for w in re.findall(r"[A-Za-z]+", head) if len(w) > 3 and w.lower() not in _STOP] or [
+        w for w in re.findall(r"[A-Za-z]+", prompt) if len(w) > 3 and w.lower() not in _STOP]
     if not words and re.search(r"[\u4e00-\u9fff]", prompt):
         return prompt[:8]
     return " ".join(w.capitalize() for w in words[-2:]) or "My Video"

@@ -33,6 +33,9 @@ _APPRECIATION = {"thanks", "thank", "you", "thx", "ty", "great", "cool", "nice",
                  "title", "music", "video", "text", "song", "are", "fantastic", "cheers", "ta", "spot", "on", "that",
                  "sounds",
                  "谢谢", "好的", "太棒了", "不错", "很好", "完美", "赞", "棒"}  # fmt: skip
+_NOT_PRAISE = {"you", "it", "so", "much", "very", "really", "is", "this", "a", "lot", "lots", "bunch", "tons", "guys",
+               "mate", "again", "the", "title", "music", "video", "text", "song", "are", "that", "on", "looks", "work"}
+"""The words of _APPRECIATION that praise nothing by themselves."""
 _THANKS = re.compile(r"^\W*(?:谢谢|好的|太棒了|不错|很好|完美|赞|棒)+\W*$|^[\w\s',.!]+$")
 _HEDGE = re.compile(
     r"\bor\s+(?:maybe\s+)?not\b|\bnot\s+sure\b|\bi\s+(?:don'?t|do\s+not)\s+know\b|\bmaybe\s+not\b"
@@ -71,8 +74,21 @@ _EXCEPT_ALONE = re.compile(
 """A clause of nothing but an exception ("除了视频，其他都删掉"): the next clause's "everything" spares it."""
 
 
+_FIELD = re.compile(r"[.,;]?\s*\b(duration|aspect\s+ratio)\s*:\s*([\w:.]+)(?:\s*(?:s|sec|secs|seconds?)\b)?\s*\.?",
+                    re.IGNORECASE)
+"""A field the official CLI appends to a prompt ("… Duration: 5 seconds. Aspect ratio: 9:16"): a slot, not words."""
+_DESCRIBES = re.compile(
+    r"\b(?:video|clip|showcase|demo|timelapse|time-lapse|intro|reel|trailer|promo|ad|advert|commercial|animation"
+    r"|slideshow|explainer|tutorial|vlog|story|scene|footage|film|movie|spot|teaser|montage)s?\b"
+    r"|\b\d+(?:\.\d+)?[- ]?(?:s|sec|second|seconds)\b|视频|短片|宣传片|片头|动画"
+)
+"""A message that is nothing but a description of a video ("5-second coffee product showcase")."""
+
+
 def understand(message: str, state: JSON) -> tuple[str | None, Request]:
     """(the text-only intent, if the message is one) and the Request of everything it asks to change."""
+    fields = {name.lower().split()[0]: value for name, value in _FIELD.findall(message)}
+    message = _FIELD.sub(" ", message).strip() if fields else message
     m = _PARTICLE.sub(r"take \2 \1", slots.normalise(message))  # "take the title and the music out"
     if g.R["SONG"].search(m):
         return "song", Request()
@@ -80,10 +96,17 @@ def understand(message: str, state: JSON) -> tuple[str | None, Request]:
         return "ambiguous", Request()
     reader = Reader(message, state)
     parts = slots.clauses(m)
-    for clause in parts:
-        reader.clause(clause)
+    described = _describes_video(m, state)
+    if described == "undescribed":
+        reader.doubt("what_video")  # "a 10 second clip": showing what?
+    elif described:
+        reader.generate(message, m)  # "5-second coffee product showcase" on an empty project: that video
+    else:
+        for clause in parts:
+            reader.clause(clause)
     req = reader.req
-    if req.edits and req.doubt is None:
+    _apply_fields(reader, fields)
+    if req.edits and req.doubt is None and not described:  # a description's words are all the user's own
         own = [t.text for t in req.texts if t.text] + [str((req.generate or {}).get("subject") or "")] + reader.uploads
         if odd := coverage.odd_words(parts, [w for w in own if w]):
             req.doubt = ("unclear", {"what": " ".join(odd)})  # an edit read past words it has no use for
@@ -97,12 +120,38 @@ def understand(message: str, state: JSON) -> tuple[str | None, Request]:
     return ("thanks" if _thanks(m) else "unclear"), req
 
 
+def _describes_video(m: str, state: JSON) -> str | None:
+    """Whether a message with no verb and nothing named but a video describes one to make ("5-second coffee product
+    showcase"), or names one without saying what it shows ("a video"); only on an empty project with no uploads,
+    where there is nothing else it could be about. None: it is not such a message."""
+    draft = state.get("draft") or {}
+    if drafts.has(draft, VIDEO) or videos(state) or not _DESCRIBES.search(m):
+        return None
+    asks = ("QUESTION", "GREETING", "HELP", "OUT_OF_SCOPE", "UNSUPPORTED", "EXPORT", "EDIT_VERBS", "ADD_VERB", "REMOVE",
+            "TRIM", "RATIO", "FADE", "NEGATION")
+    named = (g.MUSIC_WORD, g.TITLE_WORD, g.TEXT_WORD)
+    if any(g.R[name].search(m) for name in asks) or any(p.search(m) for p in named) or _HEDGE.search(m) or _thanks(m):
+        return None
+    return "described" if _DESCRIBED.sub(" ", m).strip(" .,!?，。") else "undescribed"  # "a video": showing what?
+
+
+def _apply_fields(reader: Reader, fields: dict[str, str]) -> None:
+    """The CLI's Duration and Aspect ratio fields, on what the message asks."""
+    req = reader.req
+    if (seconds := fields.get("duration")) and req.generate is not None and req.generate.get("duration") is None:
+        req.generate["duration"] = slots.duration(f"{seconds} seconds")
+    if (ratio := slots.ratio(fields.get("aspect", ""))) is not None and req.ratio is None and req.edits:
+        req.ratio = ratio
+        req.intents.append("ratio")
+
+
 def _thanks(m: str) -> bool:
     """A message of nothing but appreciation ("perfect, thank you", "nice work", "谢谢")."""
     if not _THANKS.search(m):
         return False
     words = re.findall(r"[\w']+", m)
-    return (bool(words) and all(w in _APPRECIATION or (not w.isascii() and w in _APPRECIATION) for w in words)) or bool(
+    praised = bool(set(words) - _NOT_PRAISE)  # "a video" is no thanks
+    return (praised and all(w in _APPRECIATION or (not w.isascii() and w in _APPRECIATION) for w in words)) or bool(
         re.fullmatch(r"\W*(?:谢谢|好的|太棒了|不错|很好|完美|赞|棒)+\W*", m)
     )
 
@@ -186,7 +235,7 @@ class Reader:
             if g.R["UNSUPPORTED"].search(bare):
                 self.doubt("cannot", what=c.strip())  # "create a highlight reel": not a new clip from a prompt
                 return
-            self._generate(c, bare)
+            self.generate(c, bare)
         if (found := slots.target(bare) or self._named_upload(bare) or self._own_upload(bare)) is not None:
             self.req.target = found
             self.req.intents.append("target")
@@ -260,7 +309,7 @@ class Reader:
 
     # -- the video ------------------------------------------------------------------------------------------------
 
-    def _generate(self, c: str, bare: str) -> None:
+    def generate(self, c: str, bare: str) -> None:
         undescribed = not _DESCRIBED.sub(" ", slots.subject(c).lower()).strip(" .,!?，。")
         footage = not _UPLOAD_WORDS.search(bare)
         if ((footage and self.clips and not _DEPICTS.search(bare)) or (footage and self.uploads and undescribed)

@@ -131,8 +131,8 @@ _T: dict[str, tuple[str, str]] = {
         "我可以剪掉视频的开头或结尾，但不能删掉中间的 {a}-{b} 秒。要改为保留 0-{a} 秒，还是 {b}-{end} 秒？",
     ),
     "volume_scale": (
-        "Should the music be at {n}% or {tens}%? Volume here is a percentage.",
-        "音乐音量要设为 {n}% 还是 {tens}%？这里的音量是百分比。",
+        "Volume here is a percentage: should the music be at {n}% or {tens}%?",
+        "这里的音量是百分比：音乐要设为 {n}% 还是 {tens}%？",
     ),
     "where_title": (
         "Where should the title go — top, center or bottom, or a time like 2-5s?",

@@ -203,7 +203,7 @@ def target(m: str) -> Target | None:
         return Target(other=True)
     for word, index in g.ORDINALS.items():
         if word.isascii():  # "the second video", not "a 5-second video"
-            pattern = rf"(?<![\d\-])\b{word}\s+(?:video|clip|one|upload|file)\b"
+            pattern = rf"(?<![\d\-])(?<!\d\s)\b{word}\s+(?:video|clip|one|upload|file)\b"
         else:
             pattern = rf"{word}\s*个?(?:视频|片)"
         if re.search(pattern, m):

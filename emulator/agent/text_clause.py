@@ -33,6 +33,9 @@ _TO_END = re.compile(r"\b(?:until|till|through)\s+the\s+(?:very\s+)?end\b|\ball\
 end")."""
 _WHOLE = re.compile(r"\b(?:the\s+)?(?:whole|entire|full)\s+(?:video|clip|thing|time|length)\b"
                     r"|\bthroughout\b(?!\s+the\s+\w+)|\ball\s+the\s+time\b|\bthe\s+whole\s+way\b|全程|整个视频")
+_SPEECH_TEXT = re.compile(r"\b(?:captions|subtitles|closed\s+captions|transcript)\b|字幕")
+_SPEECH_VERB = re.compile(r"^\W*(?:please\s+)?(?:subtitle|caption|transcribe)\s+(?:the|this|my|it|all)\b")
+"""Text taken from what is said in the video (subtitles): the agent has no speech to read it from."""
 _SHIFT = re.compile(rf"{amounts.NUMBER}\s*{amounts.SECONDS}\s+(later|earlier|sooner)\b")
 """A text moved in time by an amount ("move the title 2 seconds later")."""
 
@@ -71,6 +74,10 @@ def texts(r: Reader, original_clause: str, c: str) -> bool:
         kind = "caption"  # "make the captions bigger": the captions there are, never the title
     existing = r.title is not None if kind == "title" else r.has_text if kind == "text" else r.has_captions
     text = slots.title_text(_original(r.message, original_clause))
+    if text is None and (((adding or g.R["GENERATE_VIDEO"].search(c)) and _SPEECH_TEXT.search(c))
+                         or _SPEECH_VERB.search(c)):
+        r.doubt("cannot", what=original_clause.strip())  # "add subtitles": words from what is said, not typed
+        return True
     current_pos = str((r.title or {}).get("sty", {}).get("pos") or "top-center") if kind == "title" else None
     scope = _scope(r, c, r.title if kind == "title" else None)
     ask = TextAsk(kind, "add", text, slots.color(c), _size(r, c, kind), slots.position(c, current_pos), scope)

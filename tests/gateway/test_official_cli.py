@@ -74,7 +74,8 @@ def test_create_export_and_every_project_command(emulator: Server, nemovideo: Ca
     run = nemovideo(_user(emulator))
     credits = run("credits")
     assert "Available: 1000 | Frozen: 0 | Total consumed: 0" in credits.stdout
-    created = run("create", "-p", "a 5-second video of coffee beans", "-d", "5", "--export", "-o", "first.mp4")
+    # the CLI's own README examples: a bare description (sent with its "Duration: 5 seconds" field), then edits
+    created = run("create", "-p", "5-second coffee product showcase", "-d", "5", "--export", "-o", "first.mp4")
     out = created.stdout + created.stderr
     assert "Project created: task_" in out and "Exported:" in out and "Render complete" in out, out
     project = re.search(r"Project: (task_[0-9a-f]+)", out)
@@ -92,7 +93,7 @@ def test_create_export_and_every_project_command(emulator: Server, nemovideo: Ca
     assert f"Project: {pid}" in got and "has content" in got
     uploaded = run("upload", str(SAMPLE), "--project", pid)
     assert "Uploaded sample.mp4" in uploaded.stdout + uploaded.stderr
-    chatted = run("chat", pid, "-p", "add a title 'Morning Brew' 0-2s")
+    chatted = run("chat", pid, "-p", "add title 'Morning Brew' at the beginning")
     assert "Done!" in chatted.stdout + chatted.stderr
     titles = [s["tx"] for t in session.state["draft"]["t"] if t["tt"] == 7 for s in t["sg"]]
     assert "Morning Brew" in titles
@@ -105,7 +106,7 @@ def test_create_export_and_every_project_command(emulator: Server, nemovideo: Ca
 
     history = run("credits", "history").stdout
     assert "conversation" in history and "-100" in history and "Welcome gift" in history
-    assert "add a title 'Morning Brew' 0-2s" in history
+    assert "add title 'Morning Brew' at the beginning" in history
     as_json = run("credits", "history", "--all-pages", "--json").stdout
     assert '"kind": "grant"' in as_json and f'"project_id": "{pid}"' in as_json
     spent = 1000 - emulator.store.accounts.users[session.user_id].available
