@@ -24,7 +24,7 @@ def test_shared_identities_stay_within_the_anonymous_token_limits(tmp_path: Path
     args = [f"--nemo-base-url={url}", "--nemo-share-identities", f"--nemo-identities={ids}"]
     try:
         runs, stored = [], []
-        for _ in range(3):
+        for _ in range(2):  # the second run must reuse what the first stored
             runs.append(
                 subprocess.run(
                     [sys.executable, "-m", "pytest", "-q", "-p", "no:cacheprovider", "conformance", *args],
@@ -43,7 +43,7 @@ def test_shared_identities_stay_within_the_anonymous_token_limits(tmp_path: Path
         summary = re.search(rf"\b\d+ passed, {skipped} skipped in ", run.stdout)
         assert run.returncode == 0 and summary, run.stdout[-3000:]
     assert sorted(stored[0]) == ["0", "1"] and stored[0]["0"]["token"] != stored[0]["1"]["token"]
-    assert stored[1] == stored[0] == stored[2]  # the later runs made no new identity
+    assert stored[1] == stored[0]  # the later run made no new identity
 
 
 @pytest.mark.slow

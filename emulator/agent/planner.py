@@ -71,7 +71,9 @@ class Planner:
             found = slots.song(slots.normalise(message)) or ("that song", "upbeat")
             name = found[0] if lang != "zh" or not found[0].isascii() else found[0].title()
             style = tools.label(found[1]) if lang != "zh" else found[1]
-            return self.text("refusal", lang, r.say(lang, "song", name=name, style=style), ["song"])
+            key = "song_from" if slots.PLATFORM.fullmatch(name.lower()) else "song"  # "a song from youtube"
+            name = _SERVICES.get(name.lower(), name) if key == "song_from" else name
+            return self.text("refusal", lang, r.say(lang, key, name=name, style=style), ["song"])
         if kind == "out_of_scope":
             return self.text("refusal", lang, r.say(lang, "out_of_scope"), [kind])
         if kind in ("ambiguous", "unclear"):
@@ -88,6 +90,11 @@ class Planner:
         if kind == "thanks":
             return self.text("answer", lang, r.say(lang, "thanks"), [kind])
         return self.text("answer", lang, r.say(lang, "help"), [kind])
+
+
+_SERVICES = {"youtube": "YouTube", "youtu.be": "YouTube", "spotify": "Spotify", "soundcloud": "SoundCloud",
+             "apple music": "Apple Music"}
+"""How music services spell their names."""
 
 
 def _picked(message: str, pending: Pending | None) -> str | None:

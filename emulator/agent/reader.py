@@ -78,11 +78,11 @@ _FIELD = re.compile(r"[.,;]?\s*\b(duration|aspect\s+ratio)\s*:\s*([\w:.]+)(?:\s*
                     re.IGNORECASE)
 """A field the official CLI appends to a prompt ("… Duration: 5 seconds. Aspect ratio: 9:16"): a slot, not words."""
 _DESCRIBES = re.compile(
-    r"\b(?:video|clip|showcase|demo|timelapse|time-lapse|intro|reel|trailer|promo|ad|advert|commercial|animation"
-    r"|slideshow|explainer|tutorial|vlog|story|scene|footage|film|movie|spot|teaser|montage)s?\b"
-    r"|\b\d+(?:\.\d+)?[- ]?(?:s|sec|second|seconds)\b|视频|短片|宣传片|片头|动画"
+    r"\b(?:showcase|demo|timelapse|time-lapse|intro|trailer|promo|advert|commercial|animation|slideshow|explainer"
+    r"|montage)s?\b|\b\d+(?:\.\d+)?[- ]?(?:s|sec|second|seconds)\b|宣传片|片头|动画"
 )
-"""A message that is nothing but a description of a video ("5-second coffee product showcase")."""
+"""The kind of video a bare description names ("5-second coffee product showcase", "short intro"): a plain "video"
+is not enough ("interview questions for video editors" describes no video)."""
 
 
 def understand(message: str, state: JSON) -> tuple[str | None, Request]:
@@ -125,8 +125,8 @@ def _describes_video(m: str, state: JSON) -> str | None:
     showcase"), or names one without saying what it shows ("a video"); only on an empty project with no uploads,
     where there is nothing else it could be about. None: it is not such a message."""
     draft = state.get("draft") or {}
-    if drafts.has(draft, VIDEO) or videos(state) or not _DESCRIBES.search(m):
-        return None
+    if drafts.has(draft, VIDEO) or videos(state) or not _DESCRIBES.search(m) or _UPLOAD_WORDS.search(m):
+        return None  # "edit my video clips": the user's own footage, not a new one
     asks = ("QUESTION", "GREETING", "HELP", "OUT_OF_SCOPE", "UNSUPPORTED", "EXPORT", "EDIT_VERBS", "ADD_VERB", "REMOVE",
             "TRIM", "RATIO", "FADE", "NEGATION")
     named = (g.MUSIC_WORD, g.TITLE_WORD, g.TEXT_WORD)

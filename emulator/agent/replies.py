@@ -45,6 +45,11 @@ _T: dict[str, tuple[str, str]] = {
         "a similar style instead. Want me to add that?",
         "“{name}”是受版权保护的歌曲，不能用在你的视频里。我可以为你生成一段类似风格的原创{style}音乐，要加上吗？",
     ),
+    "song_from": (
+        "I can't bring in music from {name}, since its songs are copyrighted. I can generate original {style} music "
+        "for your video instead. Want me to add that?",
+        "不能使用{name}上的音乐，那些歌曲受版权保护。我可以为你的视频生成一段原创{style}音乐，要加上吗？",
+    ),
     "unsupported_language": (
         "Sorry, I can only reply in English or Chinese (中文). Please write your request in one of them.",
         "Sorry, I can only reply in English or Chinese (中文). Please write your request in one of them.",

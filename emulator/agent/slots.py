@@ -65,6 +65,10 @@ def duration(m: str) -> float | None:
             return value
     return None
 
+PLATFORM = re.compile(r"spotify|youtube|youtu\.be|soundcloud|apple\s+music|网易云|qq音乐")
+"""A music service named instead of a song ("a song from youtube")."""
+
+
 def song(m: str) -> tuple[str, str] | None:
     """(what was named, the style offered instead) for a copyrighted song or artist."""
     for name, style in g.ARTIST_STYLE.items():
@@ -76,6 +80,8 @@ def song(m: str) -> tuple[str, str] | None:
         return f"{by.group(1)} by {by.group(2)}", lexicon.read(m).style or "upbeat"
     if url := re.search(r"\S*(?:spotify|youtube|youtu\.be|soundcloud)\S*", m):
         return url.group(0), lexicon.read(m).style or "upbeat"
+    if platform := PLATFORM.search(m):
+        return platform.group(0), lexicon.read(m).style or "upbeat"
     return None
 
 
