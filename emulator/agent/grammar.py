@@ -63,7 +63,8 @@ GENRE = _words(*(w for w, _, _ in lexicon._rows()))
 SONG = (
     "(?:(?:"
     + _words("spotify", "youtu.be", "apple music", "soundcloud", "网易云", "qq音乐")
-    + r"|\b(?:song|music|track|audio|tune)s?\s+(?:from|on|off)\s+youtube\b|\byoutube\s+(?:link|url|song|music|audio))"
+    + r"|\b(?:song|music|track|audio|tune)s?\s+(?:from|on|off)\s+youtube\b|\byoutube\s+(?:link|url|song|music|audio)"
+    + r"|youtube\.com/)"
     + r"(?!\s*(?:shorts|video|format|channel|ratio|size|post))"
     + ")"
     + r"|(?:\buse|\bplay|\badd|\bput)\s+(?:the\s+)?(?:song\s+)?[\"“'‘]?[a-z][\w' ]{1,40}[\"”'’]?\s+by\s+[a-z]"

@@ -120,6 +120,15 @@ _PLACE_NOT_TEXT = re.compile(
 """What follows "title to …" when it says where, not what ("move the title to 5 seconds")."""
 
 
+_STYLE_WORDS = re.compile(
+    "|".join(re.escape(w) if not w.isascii() else rf"\b{re.escape(w)}\b"
+             for w in sorted([*g.COLORS, *g.POSITIONS, *g.SIZES], key=len, reverse=True))
+    + r"|并且|而且|和|又|还|也|一点|一些|点|的|更|放到|放在|移到|挪到|变成|调成|改为|改成|设为|设成|字体|颜色"
+    + r"|\band\b|\bin\b|\bat\b|\bthe\b|\bmake\s+it\b|\bmove\s+it\s+to\b|\bput\s+it\b"
+)
+"""A style said where words might be ("…改成红色并且大一点"): colours, positions, sizes and what joins them."""
+
+
 def title_text(message: str) -> str | None:
     """The title as typed: the first quoted phrase, else what follows "saying" / "called" / "title:" / "rename the
     title to", without the position, colour or time that follow it ("saying Grand Opening in the middle")."""
@@ -132,10 +141,10 @@ def title_text(message: str) -> str | None:
             return None
         return bare.group(1)
     text = _TAIL_WORDS.sub("", (found.group(1) or found.group(found.lastindex or 1) or "")).strip(" '\"")
-    if text.lower() in _NOT_TEXT or text.lower() in g.COLORS or text.lower() in g.POSITIONS:
-        return None
-    if re.fullmatch(r"[\d\s\-–:s秒%]+", text) or _PLACE_NOT_TEXT.match(text.lower()):
-        return None
+    if text.lower() in _NOT_TEXT or not _STYLE_WORDS.sub(" ", text.lower()).strip(" ,、，"):
+        return None  # "标题改成红色并且大一点": a colour and a size, not new words
+    if re.fullmatch(r"[\d\s\-–:s秒%]+", text) or (_PLACE_NOT_TEXT.match(text.lower()) and not re.search("[A-Z]", text)):
+        return None  # "…to the top", but not "…to Top Ten"
     if re.match(r"(?:too|so|very|quite|a\s+bit|a\s+little|not|kind\s+of|really|way)\b", text.lower()):
         return None  # "the title is too big": how it is, not what it says
     return text[:80]
@@ -155,8 +164,8 @@ def color(m: str) -> str | None:
     return str(found) if found is not None else None
 
 
-SIZE_NUMBER = re.compile(r"(\d{1,3})\s*(?:pt|px|号)|\bsize\s*(?:to|of|=|:|at)?\s*(\d{1,3})\b"
-                         r"(?!\s*(?:%|s\b|sec|second))")
+SIZE_NUMBER = re.compile(r"(\d{1,3})\s*(?:pt|px|号)"
+                         r"|(?:\bsize|字号|字体大小)\s*(?:to|of|=|:|at|改成|调到|设为|为)?\s*(\d{1,3})\b(?!\s*(?:%|s\b|sec|second|秒))")
 """A text size as a number ("24pt", "font size 60"): not a time."""
 
 

@@ -23,11 +23,13 @@ _ENDS = re.compile(r"\b(?:end|ends|finish|stop|disappear|disappears|vanish|until
                    r"|结束|消失")
 _FOR = re.compile(rf"\b(?:for|lasting|to)\s+(?:only\s+|just\s+)?{amounts.NUMBER}\s*{amounts.SECONDS}"
                   r"(?!\s*(?:in|from|after|mark))"
-                  rf"|{amounts.NUMBER}\s*[- ]?{amounts.SECONDS}\s+long\b")
+                  rf"|{amounts.NUMBER}\s*[- ]?{amounts.SECONDS}\s+long\b"
+                  rf"|(?:显示|持续|停留|保留|展示)\s*{amounts.NUMBER}\s*秒")
 """How long a text shows ("show the title for 5 seconds", "shorten the title to 1.5 seconds")."""
 _HOW_LONG = re.compile(r"\b(?:for|lasting|shorten|shorter|lengthen|longer|extend|long|last|lasts|stay|stays|show|keep"
-                       r"|display|visible|on\s+screen)\b")
-_TO_END = re.compile(r"\b(?:until|till|through)\s+the\s+(?:very\s+)?end\b|\ball\s+the\s+way\s+through\b|直到结尾"
+                       r"|display|visible|on\s+screen)\b|显示|持续|停留|保留|展示")
+_TO_END = re.compile(r"\b(?:until|till|through)\s+the\s+(?:very\s+)?end\b|\ball\s+the\s+way\s+through\b"
+                     r"|(?:显示|保持|停留|持续)\S{0,2}到(?:视频)?(?:结尾|最后|结束)|直到(?:视频)?(?:结尾|最后|结束)"
                      r"|\b(?:last|lasts|stay|stays|run|runs|extend|keep|show|display)\b.{0,30}\bto\s+the\s+(?:very\s+)?end\b")
 """Shown from where it starts to the end ("make the title last until the end"), not moved there ("move it to the
 end")."""
@@ -36,8 +38,11 @@ _WHOLE = re.compile(r"\b(?:the\s+)?(?:whole|entire|full)\s+(?:video|clip|thing|t
 _SPEECH_TEXT = re.compile(r"\b(?:captions|subtitles|closed\s+captions|transcript)\b|字幕")
 _SPEECH_VERB = re.compile(r"^\W*(?:please\s+)?(?:subtitle|caption|transcribe)\s+(?:the|this|my|it|all)\b")
 """Text taken from what is said in the video (subtitles): the agent has no speech to read it from."""
-_SHIFT = re.compile(rf"{amounts.NUMBER}\s*{amounts.SECONDS}\s+(later|earlier|sooner)\b")
+_SHIFT = re.compile(rf"{amounts.NUMBER}\s*{amounts.SECONDS}\s+(later|earlier|sooner)\b"
+                    rf"|(晚|推迟|延后|往后挪|往后移|向后移|后移|早|提前|往前挪|往前移|向前移|前移)\s*{amounts.NUMBER}\s*秒")
 """A text moved in time by an amount ("move the title 2 seconds later")."""
+_APPEARS_AT = re.compile(rf"(?:在|从)?\s*第?\s*{amounts.NUMBER}\s*秒\s*(?:的时候|时)?\s*(?:出现|显示|进入|开始出现)")
+"""When a text comes on screen, in Chinese ("标题在第3秒出现")."""
 
 
 def texts(r: Reader, original_clause: str, c: str) -> bool:
@@ -137,15 +142,20 @@ def _scope(r: Reader, c: str, current: dict[str, Any] | None) -> amounts.Scope |
     begins = int(drafts.start_ms(current)) if current is not None else 0
     own = int(drafts.length_ms(current)) if current is not None else 0
     if (shift := _SHIFT.search(c)) is not None and current is not None:
-        step = int(float(shift.group(1)) * 1000) * (1 if shift.group(2) == "later" else -1)
+        amount, way = (shift.group(1), shift.group(2)) if shift.group(1) else (shift.group(4), shift.group(3))
+        later = way == "later" or way in ("晚", "推迟", "延后", "往后挪", "往后移", "向后移", "后移")
+        step = int(float(amount) * 1000) * (1 if later else -1)
         return amounts.Scope(span=(begins + step, begins + own + step)) if begins + step >= 0 else None
     if _WHOLE.search(c) and r.length:
         return amounts.Scope(span=(0, int(r.length)))
     if _TO_END.search(c) and r.length:
         return amounts.Scope(span=(begins, int(r.length)))
+    if (appear := _APPEARS_AT.search(c)) is not None:
+        start = int(float(appear.group(1)) * 1000)
+        return amounts.Scope(span=(start, start + (own or 3000)))
     scope = amounts.scope(c, r.length)
     if (long := _FOR.search(c)) is not None and _HOW_LONG.search(c) and (scope is None or scope.span is None):
-        n = int(float(long.group(1) or long.group(2)) * 1000)
+        n = int(float(next(x for x in long.groups() if x)) * 1000)
         times = len(re.findall(rf"{amounts.NUMBER}\s*{amounts.SECONDS}", c))
         start = scope.start if scope is not None and scope.start is not None and (scope.start != n or times > 1) \
             else begins  # "shorten the title to 1.5 seconds": the one amount is the length, not a start
