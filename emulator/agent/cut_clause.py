@@ -45,6 +45,7 @@ _AROUND_ALL = re.compile(r"\b(?:everything|all|anything|whatever)\s+(?:that\s+co
                          r"|from|before|up\s+to|until|till|prior\s+to)\b")
 """Everything on one side of a time ("get rid of everything after 9 seconds"): a trim, not every track."""
 _BEFORE = re.compile(rf"\b(?:before|up\s+to|until|till|prior\s+to)\s+(?:the\s+)?{amounts.TIME}")
+_AFTER = re.compile(rf"\b(?:after|past|beyond)\s+(?:the\s+)?{amounts.TIME}")
 _TAKEN = re.compile(r"\b(?:remove|delete|drop|lose|ditch|skip|get\s+rid\s+of|take\s+(?:off|out)|chop(?:\s+off|\s+out)?"
                     r"|cut(?:\s+out|\s+off|\s+away)?)\b(?!\s+(?:it\s+|this\s+|the\s+(?:video|clip)\s+)?(?:down\s+)?to\b)"
                     r"|剪掉|去掉|删掉")
@@ -72,6 +73,10 @@ def removal(r: Reader, c: str) -> bool:
     everything = bool(g.R["EVERYTHING"].search(c)) and not (other and not r.kinds(other.group(1)))
     keep_only = g.R["KEEP_ONLY"].search(c)
     cut_time = amounts.scope(c, r.length) is not None or slots.duration(c) is not None
+    cut_time = cut_time or _BEFORE.search(c) is not None or _AFTER.search(c) is not None
+    if _AROUND_ALL.search(c) and not cut_time:
+        r.doubt("unclear", what=c.strip())  # "everything after the title": after it in time, or all but it?
+        return True
     if not kinds and cut_time and (not everything or _AROUND_ALL.search(c)):
         return False
     if keep_only and cut_time:
@@ -169,6 +174,8 @@ def _taken(c: str, scope: amounts.Scope | None, length: float) -> tuple[int, int
     the span itself when it lies inside the clip (which a trim cannot take); None when the clause names no span."""
     if (before := _BEFORE.search(c)) is not None:
         scope = amounts.Scope(end=int(amounts.point(before.groups()) * 1000))
+    elif (after := _AFTER.search(c)) is not None:
+        scope = amounts.Scope(start=int(amounts.point(after.groups()) * 1000))
     if scope is None or not length:
         return None
     if scope.span is not None:

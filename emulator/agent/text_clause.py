@@ -41,6 +41,8 @@ _SPEECH_VERB = re.compile(r"^\W*(?:please\s+)?(?:subtitle|caption|transcribe)\s+
 _SHIFT = re.compile(rf"{amounts.NUMBER}\s*{amounts.SECONDS}\s+(later|earlier|sooner)\b"
                     rf"|(晚|推迟|延后|往后挪|往后移|向后移|后移|早|提前|往前挪|往前移|向前移|前移)\s*{amounts.NUMBER}\s*秒")
 """A text moved in time by an amount ("move the title 2 seconds later")."""
+_LONGER = re.compile(rf"{amounts.NUMBER}\s*{amounts.SECONDS}\s+(longer|shorter)\b|(延长|缩短)\s*{amounts.NUMBER}\s*秒")
+"""A text shown for longer or shorter by an amount ("make the title 2 seconds longer")."""
 _APPEARS_AT = re.compile(rf"(?:在|从)?\s*第?\s*{amounts.NUMBER}\s*秒\s*(?:的时候|时)?\s*(?:出现|显示|进入|开始出现)")
 """When a text comes on screen, in Chinese ("标题在第3秒出现")."""
 
@@ -150,6 +152,10 @@ def _scope(r: Reader, c: str, current: dict[str, Any] | None) -> amounts.Scope |
         return amounts.Scope(span=(0, int(r.length)))
     if _TO_END.search(c) and r.length:
         return amounts.Scope(span=(begins, int(r.length)))
+    if (longer := _LONGER.search(c)) is not None and current is not None:
+        amount, way = (longer.group(1), longer.group(2)) if longer.group(1) else (longer.group(4), longer.group(3))
+        end = begins + own + int(float(amount) * 1000) * (1 if way in ("longer", "延长") else -1)
+        return amounts.Scope(span=(begins, end)) if end > begins + 100 else None
     if (appear := _APPEARS_AT.search(c)) is not None:
         start = int(float(appear.group(1)) * 1000)
         return amounts.Scope(span=(start, start + (own or 3000)))
