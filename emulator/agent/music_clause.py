@@ -59,6 +59,9 @@ _NOT_WANTED = re.compile(
 _BARE_MOOD = re.compile(r"^\W*(?:make|turn|get)\s+(?:it|this|the\s+video|everything)\s+(?:look\s+|feel\s+)?"
                         r"(?:more\s+|a\s+bit\s+|really\s+|very\s+)?[\w-]+\W*$")
 """A mood said of the whole video ("make it dark"): about the music only if there is music to change."""
+NO_FADE = re.compile(r"\b(?:instead\s+of|rather\s+than|without|no|not|never)\s+(?:any\s+|the\s+|a\s+)?"
+                     r"(?:\w+\s+)?fades?\b|不要淡入淡出|不要淡出|不要淡入|不用淡")
+"""A fade ruled out ("use cuts instead of fades", "add jazz without fades"): no fade to set."""
 _DETERMINERS = {"some", "a", "an", "the", "more", "little", "bit", "of", "nice", "good", "cool", "kind", "sort"}
 
 
@@ -92,7 +95,7 @@ def music(r: Reader, c: str) -> bool:
         reading = wanted if wanted.style is not None else reading
     if reading.style is None and not reading.rivals:
         reading = _spelled(r, c, music_word) or reading
-    fades = amounts.fades(c) if g.R["FADE"].search(c) else (None, None)
+    fades = amounts.fades(c) if g.R["FADE"].search(c) and not NO_FADE.search(c) else (None, None)
     if fades == (None, None) and re.match(r"^\W*(?:in|out)\s+(?:over|for)\b", c) and r.last == "music":
         fades = amounts.fades("fade " + c)
     volume = amounts.volume(c, adding=True)

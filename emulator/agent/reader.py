@@ -209,6 +209,7 @@ class Reader:
             return  # "don't add music": nothing to do
         loud = amounts.volume(bare) is not None and g.R["LOUDNESS"].search(bare) is not None  # "drop the music to 30%"
         loud = loud or _FADED_OUT.search(bare) is not None  # "take the music out with a fade": a fade-out
+        loud = loud or music_clause.NO_FADE.search(bare) is not None  # "add jazz without fades": nothing removed
         if (g.R["REMOVE"].search(bare) or g.R["KEEP_ONLY"].search(bare)) and not loud:
             if cut_clause.removal(self, bare):
                 return
