@@ -81,7 +81,11 @@ MOODS: Mapping[str, str] = {
     "活力": "energetic", "激情": "energetic", "热血": "energetic", "dramatic": "dramatic", "戏剧性": "dramatic",
     "cute": "kids", "whimsical": "kids", "可爱": "kids", "童趣": "kids", "groovy": "funk", "retro": "synthwave",
     "复古": "synthwave", "festive": "holiday", "nostalgic": "sad", "wistful": "sad", "bittersweet": "sad",
-    "怀旧": "sad", "haunting": "suspense", "hopeful": "upbeat", "optimistic": "upbeat", "uptempo": "energetic",
+    "怀旧": "sad", "funny": "happy", "comedic": "happy", "humorous": "happy", "comical": "happy", "goofy": "happy",
+    "serious": "dramatic", "intriguing": "suspense", "victorious": "epic", "inspirational": "epic",
+    "angry": "tense", "aggressive": "tense", "confrontational": "tense", "reflective": "calm", "contemplative": "calm",
+    "thoughtful": "calm", "introspective": "calm", "heartfelt": "romantic", "haunting": "suspense",
+    "hopeful": "upbeat", "optimistic": "upbeat", "uptempo": "energetic",
     "fast-paced": "energetic", "high-energy": "energetic",
 }
 OCCASIONS: Mapping[str, str] = {
@@ -102,7 +106,8 @@ OCCASIONS: Mapping[str, str] = {
     "birthday party": "happy", "wedding party": "romantic", "dance party": "edm", "christmas party": "holiday",
     "pool party": "happy", "pop": "upbeat", "poppy": "upbeat", "流行": "upbeat", "k-pop": "upbeat", "j-pop": "upbeat",
     "dance pop": "upbeat",
-    "film": "cinematic", "movie": "cinematic", "电影": "cinematic", "纪录片": "cinematic",
+    "film": "cinematic", "movie": "cinematic", "action": "energetic", "action scene": "energetic", "电影": "cinematic",
+    "纪录片": "cinematic",
 }
 """Occasions and themes count only where the clause speaks of music ("wedding music", not "a wedding video")."""
 # fmt: on

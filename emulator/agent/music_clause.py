@@ -45,6 +45,10 @@ _MUSIC_ADD = re.compile(
 """Verbs that bring new music (not "make the music …", not "要" or "放", which only point at it)."""
 _CUT_VERB = re.compile(r"\b(?:cut|trim|shorten|keep|remove|delete|drop|crop)\b|剪|只要|保留|删|裁")
 _COMPARATIVE = re.compile(r"(?:ier|er)$")
+_COPULA = re.compile(r"(?:\b(?:is|are|was|were|am|i'm|im|looks?|seems?|sounds?|feels?)|'s|'re)\s+"
+                     r"(?:so\s+|really\s+|very\s+|pretty\s+|quite\s+|super\s+|kind\s+of\s+|a\s+bit\s+|totally\s+)?$"
+                     r"|(?<![要想来加放用换配])(?:很|真|好|太|非常|挺|是|感觉|听起来|看起来)\s*$")
+"""A style word said of something ("that's epic"): a verdict, not a request."""
 _LATER = re.compile(r"\b(?:later|earlier|sooner|longer|shorter)\b|晚一点|早一点|晚点|早点")
 _UNDER = re.compile(r"\b(?:under|underneath|beneath|behind|over|for|on)\s+(?:the|my|this)\s+(?:video|clip|footage)\b")
 """Music placed against the video ("acoustic guitar under the video"): the video word is where, not what."""
@@ -86,6 +90,8 @@ def music(r: Reader, c: str) -> bool:
         r.doubt("cannot", what=c.strip())  # "讲话时音乐小一点": lowered only under speech
         return True
     reading = lexicon.read(c, occasions=music_word or bool(_MUSIC_ADD.search(c)))
+    if reading.style and not music_word and _said_of_something(c) and not g.R["EDIT_VERBS"].search(c):
+        return True  # "I'm happy with it", "that's epic": how something is, nothing to change
     if _NOT_WANTED.search(c):
         return True  # "…but no trap beat": what not to add
     if g.VERDICT.search(c) and not g.R["EDIT_VERBS"].search(c):
@@ -194,7 +200,20 @@ def _relative(c: str) -> bool:
     """Whether the clause asks for more (or less) of a mood than what plays: "happier", "more relaxing", "更欢快"."""
     for hit in lexicon.hits(c):
         before = c[max(0, hit.start - 6) : hit.start]
-        if hit.kind == "mood" and ((_COMPARATIVE.search(hit.word) and hit.word not in ("upper", "super"))
-                                   or re.search(r"\b(?:more|less)\s+$|更\s*$", before)):  # fmt: skip
+        if hit.kind == "mood" and (_comparative(hit.word) or re.search(r"\b(?:more|less)\s+$|更\s*$", before)):
             return True
     return False
+
+
+def _said_of_something(c: str) -> bool:
+    """Whether every style word of the clause describes something ("that's epic", "I'm happy with it")."""
+    found = lexicon.hits(c)
+    return bool(found) and all(_COPULA.search(c[: hit.start]) for hit in found)
+
+
+def _comparative(word: str) -> bool:
+    """"happier", "sadder", "darker": a mood word in -er whose base is a mood too (not "tender", "super")."""
+    if not _COMPARATIVE.search(word):
+        return False
+    bases = {word[:-3] + "y", word[:-2], word[:-1]} | ({word[:-3]} if len(word) > 4 and word[-3] == word[-4] else set())
+    return any(base in lexicon.MOODS for base in bases)
