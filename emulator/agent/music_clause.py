@@ -90,6 +90,10 @@ def music(r: Reader, c: str) -> bool:
         r.doubt("cannot", what=c.strip())  # "讲话时音乐小一点": lowered only under speech
         return True
     reading = lexicon.read(c, occasions=music_word or bool(_MUSIC_ADD.search(c)))
+    if any(re.search(rf"\btoo\s+(?:\w+\s+)?{re.escape(hit.word)}$", c[: hit.end]) for hit in lexicon.hits(c)):
+        r.req.intents.append("music_change")
+        r.doubt("which_instead" if r.has_music else "which_music")  # "the music feels too sad": which instead?
+        return True
     if reading.style and not music_word and _said_of_something(c) and not g.R["EDIT_VERBS"].search(c):
         return True  # "I'm happy with it", "that's epic": how something is, nothing to change
     if _NOT_WANTED.search(c):

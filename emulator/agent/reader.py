@@ -194,7 +194,7 @@ class Reader:
             return
         if g.R["DISLIKE"].search(bare) and self.kinds(bare) == ["music"] and not lexicon.read(bare).style:
             self.req.intents.append("music_change")
-            self.doubt("which_music")  # "…and it isn't the right music": which instead?
+            self.doubt("which_instead" if self.has_music else "which_music")  # "…isn't the right music": which?
             return
         if _WH_QUESTION.match(bare) and not g.R["EDIT_VERBS"].search(bare):
             self._question(bare)

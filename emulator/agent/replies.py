@@ -83,6 +83,10 @@ _T: dict[str, tuple[str, str]] = {
         "There's no background music yet. What style would you like — for example lo-fi, jazz or orchestral?",
         "还没有背景音乐。你想要什么风格——比如低保真、爵士还是管弦乐？",
     ),
+    "which_instead": (
+        "What style should the music be instead — for example lo-fi, jazz or orchestral?",
+        "音乐换成什么风格——比如低保真、爵士还是管弦乐？",
+    ),
     "what_title": ("What should the title say?", "标题要写什么？"),
     "no_music": (
         "There's no background music on your timeline yet, so there's nothing to {action}. Ask me to add some first.",
@@ -299,6 +303,7 @@ _CHOICES: dict[str, tuple[tuple[str, str, str, str], ...]] = {
     ),
 }
 _CHOICES["cannot"] = _CHOICES["unclear"] = _CHOICES["ambiguous"]
+_CHOICES["which_instead"] = _CHOICES["which_music"]
 """The options a question offers: (id, English label, Chinese label, the message that picking it stands for; empty:
 picking it asks for nothing more)."""
 PROMPTS = {
@@ -306,6 +311,7 @@ PROMPTS = {
     "music_needs_video": ("There's no video yet", "还没有视频"),
     "title_needs_video": ("There's no video yet", "还没有视频"),
     "which_music": ("Which music style?", "什么音乐风格？"),
+    "which_instead": ("Which music style?", "什么音乐风格？"),
     "which_video": ("Which video?", "用哪个视频？"),
     "what_title": ("What should the title say?", "标题写什么？"),
     "which_style": ("Which style?", "哪种风格？"),

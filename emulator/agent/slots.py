@@ -141,6 +141,9 @@ def title_text(message: str) -> str | None:
             return None
         return bare.group(1)
     text = _TAIL_WORDS.sub("", (found.group(1) or found.group(found.lastindex or 1) or "")).strip(" '\"")
+    said_is = re.search(r"\bis\s*[:：]?\s*$", message[found.start() : found.start(1)] if found.group(1) else "")
+    if said_is and text.isascii() and not re.search("[A-Z0-9]", text):
+        return None  # "the title is hard to read": how it is; new words come capitalised or quoted
     if text.lower() in _NOT_TEXT or not _STYLE_WORDS.sub(" ", text.lower()).strip(" ,、，"):
         return None  # "标题改成红色并且大一点": a colour and a size, not new words
     if re.fullmatch(r"[\d\s\-–:s秒%]+", text) or (_PLACE_NOT_TEXT.match(text.lower()) and not re.search("[A-Z]", text)):

@@ -35,6 +35,8 @@ _TO_END = re.compile(r"\b(?:until|till|through)\s+the\s+(?:very\s+)?end\b|\ball\
 end")."""
 _WHOLE = re.compile(r"\b(?:the\s+)?(?:whole|entire|full)\s+(?:video|clip|thing|time|length)\b"
                     r"|\bthroughout\b(?!\s+the\s+\w+)|\ball\s+the\s+time\b|\bthe\s+whole\s+way\b|全程|整个视频")
+_IS_NAMED = re.compile(r"\b(?:title|heading|text)\s+(?:is|should\s+be)\b")
+"""New words for the text there is ("the title is Summer Vibes"), not a second one."""
 _SPEECH_TEXT = re.compile(r"\b(?:captions|subtitles|closed\s+captions|transcript)\b|字幕")
 _SPEECH_VERB = re.compile(r"^\W*(?:please\s+)?(?:subtitle|caption|transcribe)\s+(?:the|this|my|it|all)\b")
 """Text taken from what is said in the video (subtitles): the agent has no speech to read it from."""
@@ -96,7 +98,7 @@ def texts(r: Reader, original_clause: str, c: str) -> bool:
         ask.action = "move"
         if ask.pos is None and ask.scope is None:
             r.doubt("where_title")
-    elif text is not None and existing and (g.R["RENAME"].search(c) or g.R["CHANGE"].search(c)):
+    elif text is not None and existing and (g.R["RENAME"].search(c) or g.R["CHANGE"].search(c) or _IS_NAMED.search(c)):
         ask.action = "retext"
     elif text is None and existing and placing and not (ask.color or ask.size):
         ask.action = "move"
