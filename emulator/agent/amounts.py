@@ -253,6 +253,8 @@ def volume(c: str, adding: bool = False) -> Volume | None:
         return Volume(0.75)
     if _QUARTER.search(c):
         return Volume(0.25)
+    if re.search(r"\bto\s+half\b", c):
+        return Volume(0.5)  # "turn it down to half": a level, not a step down
     up, down = _UP.search(c), _DOWN.search(c)
     if up or down:
         size = 0.1 if _SMALL.search(c) else 0.3 if _LARGE.search(c) else 0.2

@@ -94,6 +94,10 @@ def music(r: Reader, c: str) -> bool:
         r.req.intents.append("music_change")
         r.doubt("which_instead" if r.has_music else "which_music")  # "the music feels too sad": which instead?
         return True
+    if reading.style and music_word and _said_of_something(c) and r.has_music and not g.R["EDIT_VERBS"].search(c):
+        r.req.intents.append("music_change")
+        r.doubt("which_instead")  # "the music is a bit gloomy": said of it; changed to what?
+        return True
     if reading.style and not music_word and _said_of_something(c) and not g.R["EDIT_VERBS"].search(c):
         return True  # "I'm happy with it", "that's epic": how something is, nothing to change
     if _NOT_WANTED.search(c):

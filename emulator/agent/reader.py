@@ -32,7 +32,7 @@ _APPRECIATION = {"thanks", "thank", "you", "thx", "ty", "great", "cool", "nice",
                  "done", "fine", "alright", "a", "lot", "lots", "bunch", "tons", "guys", "mate", "again", "the",
                  "title", "music", "video", "text", "song", "are", "fantastic", "cheers", "ta", "spot", "on", "that",
                  "sounds", "i'm", "im", "i", "am", "happy", "with", "satisfied", "pleased", "glad", "epic",
-                 "thoughtful",
+                 "thoughtful", "how", "turned", "came", "out",
                  "谢谢", "好的", "太棒了", "不错", "很好", "完美", "赞", "棒"}  # fmt: skip
 _NOT_PRAISE = {"you", "it", "so", "much", "very", "really", "is", "this", "a", "lot", "lots", "bunch", "tons", "guys",
                "mate", "again", "the", "title", "music", "video", "text", "song", "are", "that", "on", "looks", "work"}

@@ -91,7 +91,8 @@ _MARKER = re.compile(
     re.IGNORECASE,
 )
 _NAMED = re.compile(
-    r"(?:title|heading|headline|caption|text|subtitle|call\s+it|name\s+it|标题|片名|字幕|文字)\s*(?:is|as|to|of|:|：|为|是|改成|改为)"
+    r"(?:title|heading|headline|caption|text|subtitle|call\s+it|name\s+it|标题|片名|字幕|文字)\s*(?:is|should\s+be|as|to|of|:|：|为|是"
+    r"|改成|改为)"
     r"\s*[:：]?\s*([a-z0-9\u4e00-\u9fff][^,.!?;，。！？]{0,80})|(?:title|caption|subtitle|heading)\s*[:：]\s*(.{1,80})",
     re.IGNORECASE,
 )
@@ -141,7 +142,8 @@ def title_text(message: str) -> str | None:
             return None
         return bare.group(1)
     text = _TAIL_WORDS.sub("", (found.group(1) or found.group(found.lastindex or 1) or "")).strip(" '\"")
-    said_is = re.search(r"\bis\s*[:：]?\s*$", message[found.start() : found.start(1)] if found.group(1) else "")
+    before = message[found.start() : found.start(1)] if found.group(1) else ""
+    said_is = re.search(r"\b(?:is|should\s+be)\s*[:：]?\s*$", before)
     if said_is and text.isascii() and not re.search("[A-Z0-9]", text):
         return None  # "the title is hard to read": how it is; new words come capitalised or quoted
     if text.lower() in _NOT_TEXT or not _STYLE_WORDS.sub(" ", text.lower()).strip(" ,、，"):

@@ -60,6 +60,8 @@ def texts(r: Reader, original_clause: str, c: str) -> bool:
         return True
     if g.R["LOUDNESS"].search(c) and g.DURING.search(c) and not g.QUOTED.search(original_clause):
         return False  # "lower the volume during the title": the music's loudness, timed by the title
+    if g.R["LOUDNESS"].search(c) and amounts.volume(c) is not None and not (title_word or text_word):
+        return False  # "turn it down to a quarter": how loud, not where ("down" is no position here)
     styled = slots.color(c) or slots.size(c) or slots.position(c)
     timed = amounts.scope(slots.SIZE_NUMBER.sub(" ", c), r.length) is not None
     pronoun = (g.R["PRONOUN"].search(c) and r.last in ("title", "text")
