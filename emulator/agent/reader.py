@@ -13,7 +13,7 @@ from __future__ import annotations
 import re
 from typing import Any
 
-from nemo_emulator.agent import amounts, coverage, cut_clause, lexicon, music_clause, slots, text_clause
+from nemo_emulator.agent import amounts, coverage, cut_clause, lexicon, music_clause, prompt, slots, text_clause
 from nemo_emulator.agent import grammar as g
 from nemo_emulator.agent.request import Request
 from nemo_protocol import draft as drafts
@@ -22,10 +22,6 @@ from nemo_protocol.wire import JSON
 
 _TOPICS = [(name, re.compile(p)) for name, p in g.TOPICS.items()]
 _ANSWERS = ("out_of_scope", "greeting", "help", "describe", "export", "ambiguous")
-_UPLOAD_WORDS = re.compile(
-    r"\b(?:upload(?:ed)?|my\s+(?:video|clip|footage|file)|the\s+(?:video|clip)\s+i\b)"
-    r"|我上传的|我的视频"
-)
 _APPRECIATION = {"thanks", "thank", "you", "thx", "ty", "great", "cool", "nice", "perfect", "awesome", "ok", "okay",
                  "love", "it", "looks", "good", "work", "job", "amazing", "wonderful", "excellent", "brilliant",
                  "lovely", "sweet", "so", "much", "very", "really", "that's", "thats", "is", "this", "wow", "yay",
@@ -44,14 +40,6 @@ _HEDGE = re.compile(
 )
 _QUOTE_MARK = re.compile(g.QUOTED.pattern)
 
-_DESCRIBED = re.compile(
-    r"\b(?:create|generate|make|produce|build|shoot|render|me|a|an|the|one|new|another|some|my|this|again|please"
-    r"|help|can|could|would|you|i|want|need|like|let's|lets|to"
-    r"|video|clip|reel|short|shorts|highlight|highlights|teaser|montage|compilation|edit|version|cut|film|movie"
-    r"|animation|\d+(?:\.\d+)?(?:-|\s)?(?:s|sec|second|seconds|minute|minutes)?(?:\s+long)?)\b"
-    r"|重新|生成|制作|创建|一个|一段|个|新的|视频|短片|影片|的"
-)
-"""The words of a generation request that say nothing about what the new clip shows."""
 _FROM_FOOTAGE = re.compile(r"\bfrom\s+(?:my|this|the|our)\s+(?!prompt|description)\w+|从我的|用我的素材"
                            r"|\busing\s+(?:my|this|the|our)\s+(?:\w+\s+)?(?:video|clip|footage|background|upload|recording)\b")
 """A clip made out of the user's own footage, which generation cannot do ("a reel from my stream VOD")."""
@@ -75,21 +63,9 @@ _EXCEPT_ALONE = re.compile(
 """A clause of nothing but an exception ("除了视频，其他都删掉"): the next clause's "everything" spares it."""
 
 
-_FIELD = re.compile(r"[.,;]?\s*\b(duration|aspect\s+ratio)\s*:\s*([\w:.]+)(?:\s*(?:s|sec|secs|seconds?)\b)?\s*\.?",
-                    re.IGNORECASE)
-"""A field the official CLI appends to a prompt ("… Duration: 5 seconds. Aspect ratio: 9:16"): a slot, not words."""
-_DESCRIBES = re.compile(
-    r"\b(?:showcase|demo|timelapse|time-lapse|intro|trailer|promo|advert|commercial|animation|slideshow|explainer"
-    r"|montage)s?\b|\b\d+(?:\.\d+)?[- ]?(?:s|sec|second|seconds)\b|宣传片|片头|动画"
-)
-"""The kind of video a bare description names ("5-second coffee product showcase", "short intro"): a plain "video"
-is not enough ("interview questions for video editors" describes no video)."""
-
-
 def understand(message: str, state: JSON) -> tuple[str | None, Request]:
     """(the text-only intent, if the message is one) and the Request of everything it asks to change."""
-    fields = {name.lower().split()[0]: value for name, value in _FIELD.findall(message)}
-    message = _FIELD.sub(" ", message).strip() if fields else message
+    message, fields = prompt.fields(message)
     m = _PARTICLE.sub(r"take \2 \1", slots.normalise(message))  # "take the title and the music out"
     if g.R["SONG"].search(m):
         return "song", Request()
@@ -97,7 +73,8 @@ def understand(message: str, state: JSON) -> tuple[str | None, Request]:
         return "ambiguous", Request()
     reader = Reader(message, state)
     parts = slots.clauses(m)
-    described = _describes_video(m, state)
+    footage = drafts.has(state.get("draft") or {}, VIDEO) or bool(videos(state))
+    described = None if footage or _HEDGE.search(m) or _thanks(m) else prompt.describes(m)
     if described == "undescribed":
         reader.doubt("what_video")  # "a 10 second clip": showing what?
     elif described:
@@ -106,7 +83,7 @@ def understand(message: str, state: JSON) -> tuple[str | None, Request]:
         for clause in parts:
             reader.clause(clause)
     req = reader.req
-    _apply_fields(reader, fields)
+    prompt.apply_fields(req, fields)
     if req.edits and req.doubt is None and not described:  # a description's words are all the user's own
         own = [t.text for t in req.texts if t.text] + [str((req.generate or {}).get("subject") or "")] + reader.uploads
         if odd := coverage.odd_words(parts, [w for w in own if w]):
@@ -119,31 +96,6 @@ def understand(message: str, state: JSON) -> tuple[str | None, Request]:
         if g.R[name.upper()].search(m):
             return name, req
     return ("thanks" if _thanks(m) else "unclear"), req
-
-
-def _describes_video(m: str, state: JSON) -> str | None:
-    """Whether a message with no verb and nothing named but a video describes one to make ("5-second coffee product
-    showcase"), or names one without saying what it shows ("a video"); only on an empty project with no uploads,
-    where there is nothing else it could be about. None: it is not such a message."""
-    draft = state.get("draft") or {}
-    if drafts.has(draft, VIDEO) or videos(state) or not _DESCRIBES.search(m) or _UPLOAD_WORDS.search(m):
-        return None  # "edit my video clips": the user's own footage, not a new one
-    asks = ("QUESTION", "GREETING", "HELP", "OUT_OF_SCOPE", "UNSUPPORTED", "EXPORT", "EDIT_VERBS", "ADD_VERB", "REMOVE",
-            "TRIM", "RATIO", "FADE", "NEGATION")
-    named = (g.MUSIC_WORD, g.TITLE_WORD, g.TEXT_WORD)
-    if any(g.R[name].search(m) for name in asks) or any(p.search(m) for p in named) or _HEDGE.search(m) or _thanks(m):
-        return None
-    return "described" if _DESCRIBED.sub(" ", m).strip(" .,!?，。") else "undescribed"  # "a video": showing what?
-
-
-def _apply_fields(reader: Reader, fields: dict[str, str]) -> None:
-    """The CLI's Duration and Aspect ratio fields, on what the message asks."""
-    req = reader.req
-    if (seconds := fields.get("duration")) and req.generate is not None and req.generate.get("duration") is None:
-        req.generate["duration"] = slots.duration(f"{seconds} seconds")
-    if (ratio := slots.ratio(fields.get("aspect", ""))) is not None and req.ratio is None and req.edits:
-        req.ratio = ratio
-        req.intents.append("ratio")
 
 
 def _thanks(m: str) -> bool:
@@ -312,8 +264,8 @@ class Reader:
     # -- the video ------------------------------------------------------------------------------------------------
 
     def generate(self, c: str, bare: str) -> None:
-        undescribed = not _DESCRIBED.sub(" ", slots.subject(c).lower()).strip(" .,!?，。")
-        footage = not _UPLOAD_WORDS.search(bare)
+        undescribed = not prompt.DESCRIBED.sub(" ", slots.subject(c).lower()).strip(" .,!?，。")
+        footage = not prompt.UPLOAD_WORDS.search(bare)
         if ((footage and self.clips and not _DEPICTS.search(bare)) or (footage and self.uploads and undescribed)
                 or _FROM_FOOTAGE.search(bare)):
             self.doubt("what_video")  # "create a promo video" over the user's own clip: a new clip, or theirs?
@@ -324,7 +276,7 @@ class Reader:
         reading = lexicon.read(bare, occasions=bool(g.MUSIC_WORD.search(bare)))
         self.req.intents.append("generate")
         self.req.generate = {"subject": slots.subject(c), "duration": slots.duration(bare),
-                             "from_upload": bool(_UPLOAD_WORDS.search(bare)), "genre": reading.style}  # fmt: skip
+                             "from_upload": bool(prompt.UPLOAD_WORDS.search(bare)), "genre": reading.style}  # fmt: skip
         self.last, self.verb = "video", "add"
 
     def _unknown(self, original: str, c: str) -> None:
