@@ -174,6 +174,8 @@ _SCALE = re.compile(r"^(?:[1-9]|10)$")
 """A level from 1 to 10 without a percent sign ("volume 8"): 8% or 80% (a ten-step scale)? Asked, not guessed."""
 _VOLUME_DECIMAL = re.compile(r"\b(0?\.\d+|1\.0)\s*(?:volume|vol)\b|\bvolume\s*(?:to|at|of)?\s*(0?\.\d+|1\.0)\b")
 _HALF = re.compile(r"\bhalf\s+(?:the\s+)?volume\b|\b(?:to|at|by)\s+half\b|(?<!前)(?<!后)一半")
+_TO_HALF = re.compile(r"\bto\s+half\b")
+"""Half as a level ("turn it down to half"), read before a step up or down; "by half" stays a step."""
 _QUARTER = re.compile(r"\b(?:a|one)\s+quarter\b|\bquarter\s+volume\b")
 _THREE_QUARTERS = re.compile(r"\bthree[\s-]+quarters?\b")
 _FULL = re.compile(r"\b(?:full|max|maximum|loudest|highest|100%)\s+volume\b"
@@ -253,8 +255,8 @@ def volume(c: str, adding: bool = False) -> Volume | None:
         return Volume(0.75)
     if _QUARTER.search(c):
         return Volume(0.25)
-    if re.search(r"\bto\s+half\b", c):
-        return Volume(0.5)  # "turn it down to half": a level, not a step down
+    if _TO_HALF.search(c):
+        return Volume(0.5)
     up, down = _UP.search(c), _DOWN.search(c)
     if up or down:
         size = 0.1 if _SMALL.search(c) else 0.3 if _LARGE.search(c) else 0.2

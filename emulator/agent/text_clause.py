@@ -40,10 +40,21 @@ _IS_NAMED = re.compile(r"\b(?:title|heading|text)\s+(?:is|should\s+be)\b")
 _SPEECH_TEXT = re.compile(r"\b(?:captions|subtitles|closed\s+captions|transcript)\b|字幕")
 _SPEECH_VERB = re.compile(r"^\W*(?:please\s+)?(?:subtitle|caption|transcribe)\s+(?:the|this|my|it|all)\b")
 """Text taken from what is said in the video (subtitles): the agent has no speech to read it from."""
-_SHIFT = re.compile(rf"{amounts.NUMBER}\s*{amounts.SECONDS}\s+(later|earlier|sooner)\b"
-                    rf"|(晚|推迟|延后|往后挪|往后移|向后移|后移|早|提前|往前挪|往前移|向前移|前移)\s*{amounts.NUMBER}\s*秒")
+_LATER = ("later", "晚", "推迟", "延后", "往后挪", "往后移", "向后移", "后移")
+_EARLIER = ("earlier", "sooner", "早", "提前", "往前挪", "往前移", "向前移", "前移")
+_LONGER_WORDS, _SHORTER_WORDS = ("longer", "延长"), ("shorter", "缩短")
+
+
+def _by_amount(forward: tuple[str, ...], back: tuple[str, ...]) -> re.Pattern[str]:
+    """"2 seconds later" or "晚2秒": an amount with a direction word after it (English) or before it (Chinese)."""
+    english = "|".join(w for w in forward + back if w.isascii())
+    chinese = "|".join(sorted((w for w in forward + back if not w.isascii()), key=len, reverse=True))
+    return re.compile(rf"{amounts.NUMBER}\s*{amounts.SECONDS}\s+({english})\b|({chinese})\s*{amounts.NUMBER}\s*秒")
+
+
+_SHIFT = _by_amount(_LATER, _EARLIER)
 """A text moved in time by an amount ("move the title 2 seconds later")."""
-_LONGER = re.compile(rf"{amounts.NUMBER}\s*{amounts.SECONDS}\s+(longer|shorter)\b|(延长|缩短)\s*{amounts.NUMBER}\s*秒")
+_LONGER = _by_amount(_LONGER_WORDS, _SHORTER_WORDS)
 """A text shown for longer or shorter by an amount ("make the title 2 seconds longer")."""
 _APPEARS_AT = re.compile(rf"(?:在|从)?\s*第?\s*{amounts.NUMBER}\s*秒\s*(?:的时候|时)?\s*(?:出现|显示|进入|开始出现)")
 """When a text comes on screen, in Chinese ("标题在第3秒出现")."""
@@ -148,17 +159,14 @@ def _scope(r: Reader, c: str, current: dict[str, Any] | None) -> amounts.Scope |
     begins = int(drafts.start_ms(current)) if current is not None else 0
     own = int(drafts.length_ms(current)) if current is not None else 0
     if (shift := _SHIFT.search(c)) is not None and current is not None:
-        amount, way = (shift.group(1), shift.group(2)) if shift.group(1) else (shift.group(4), shift.group(3))
-        later = way == "later" or way in ("晚", "推迟", "延后", "往后挪", "往后移", "向后移", "后移")
-        step = int(float(amount) * 1000) * (1 if later else -1)
+        step = _signed_ms(shift, _LATER)
         return amounts.Scope(span=(begins + step, begins + own + step)) if begins + step >= 0 else None
     if _WHOLE.search(c) and r.length:
         return amounts.Scope(span=(0, int(r.length)))
     if _TO_END.search(c) and r.length:
         return amounts.Scope(span=(begins, int(r.length)))
     if (longer := _LONGER.search(c)) is not None and current is not None:
-        amount, way = (longer.group(1), longer.group(2)) if longer.group(1) else (longer.group(4), longer.group(3))
-        end = begins + own + int(float(amount) * 1000) * (1 if way in ("longer", "延长") else -1)
+        end = begins + own + _signed_ms(longer, _LONGER_WORDS)
         return amounts.Scope(span=(begins, end)) if end > begins + 100 else None
     if (appear := _APPEARS_AT.search(c)) is not None:
         start = int(float(appear.group(1)) * 1000)
@@ -175,6 +183,12 @@ def _scope(r: Reader, c: str, current: dict[str, Any] | None) -> amounts.Scope |
     if scope is not None and scope.end is not None and scope.start is None and scope.span is None and _ENDS.search(c):
         scope = amounts.Scope(span=(begins, scope.end)) if scope.end > begins else scope  # it still starts where it did
     return scope
+
+
+def _signed_ms(m: re.Match[str], forward: tuple[str, ...]) -> int:
+    """The amount of a _by_amount match in ms, negative when its word is not one of `forward`."""
+    amount, way = (m.group(1), m.group(2)) if m.group(1) else (m.group(4), m.group(3))
+    return int(float(amount) * 1000) * (1 if way in forward else -1)
 
 
 def _size(r: Reader, c: str, kind: str) -> int | None:
