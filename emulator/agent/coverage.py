@@ -32,7 +32,7 @@ _FUNCTION_WORDS = frozenset(_FUNCTION_TEXT.split())
 _EVERYDAY_TEXT = (
     "colour color mark cover action bouncy sound sounds vibe vibes feel feeling style nice good cool great"
     " sweet fun pretty lovely perfect awesome amazing better best clip video song track free warm lush minimal"
-    " minimalist mid-tempo"
+    " minimalist mid-tempo frame exclamation"
 )
 _EVERYDAY = frozenset(_EVERYDAY_TEXT.split())
 """Words of everyday requests that the patterns spell differently or only as part of a phrase."""

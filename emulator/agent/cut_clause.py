@@ -39,7 +39,8 @@ _HALF = re.compile(
 _OFF_END = re.compile(
     r"(\d+(?:\.\d+)?)\s*(?:s|sec|secs|seconds?)\s+(?:off|from)\b(?:\s+(?:the\s+)?(end|start|beginning)\b)?"
 )
-"""An amount cut off one end ("trim 2 seconds off the end"); without an end named, off the start, as an editor trims."""
+"""An amount cut off one end ("trim 2 seconds off the end"); with no end named here or before ("cut the last second
+off the clip" names one), off the start, as an editor trims."""
 _BOTH_ENDS = re.compile(rf"{amounts.NUMBER}\s*{amounts.SECONDS}\s+(?:off|from)\s+(?:both|each)\s+(?:ends?|sides?)\b")
 _AROUND_ALL = re.compile(r"\b(?:everything|all|anything|whatever)\s+(?:that\s+comes\s+|that'?s\s+)?(?:after|past|beyond"
                          r"|from|before|up\s+to|until|till|prior\s+to)\b")
@@ -137,7 +138,7 @@ def trim(r: Reader, c: str) -> bool:
     req = r.req
     scope = amounts.scope(c, r.length)
     first, last = amounts.FIRST.search(c), amounts.LAST.search(c)
-    if off := _OFF_END.search(c):  # "trim 2 seconds off the end"
+    if (off := _OFF_END.search(c)) and (off.group(2) or not (first or last)):  # "trim 2 seconds off the end"
         first, last = (None, off) if off.group(2) == "end" else (off, None)
     if re.search(r"\bon\s+(?:the\s+)?screen\b|\bvisible\b", c):
         return False  # "keep it on screen until 3 s": about a text, not the clip

@@ -38,6 +38,8 @@ class Edits:
         self.has_bgm = drafts.has(self.draft, AUDIO)
         self.placed_src: str | None = None
         """The upload this turn puts on the timeline (its analysis decides music matched to it)."""
+        self.notes: list[str] = []
+        """What was asked but holds already, or names nothing there: said beside the rest of the request."""
 
     def stop(self, kind: str, key: str, **values: Any) -> Plan:
         if kind == "question":
@@ -46,6 +48,11 @@ class Edits:
                 names = [str(v.get("filename")) for v in self.videos]
             return self.p.ask(self.lang, key, self.req.intents, names, **values)
         return self.p.text(kind, self.lang, r.say(self.lang, key, **values), self.req.intents)
+
+    def note(self, key: str, **values: Any) -> None:
+        """Something asked that already holds, or that names nothing there ("...and move the title to the top" when
+        it is at the top): said, while the rest of the request goes ahead; alone, it is the answer."""
+        self.notes.append(r.say(self.lang, key, **values))
 
     def tool(self, name: str, args: JSON, cost: int, latency: float, effect: Effect, done: str, intro: str) -> None:
         self.steps.append(Tool(name, args, cost, latency, effect))
@@ -150,9 +157,9 @@ class Edits:
             if stopped is not None:
                 return stopped
         if not self.steps:
-            return None
+            return self.p.text("answer", self.lang, " ".join(self.notes), self.req.intents) if self.notes else None
         intro = r.say(self.lang, "intro", what=self.intro)
-        done = " ".join(self.done) + " " + r.say(self.lang, "outro_edit")
+        done = " ".join([*self.done, *self.notes]) + " " + r.say(self.lang, "outro_edit")
         steps: list[Step] = [Say(intro), *self.steps, Say(done)]
         return Plan("edit", steps, self.lang, self.req.intents)
 
@@ -183,9 +190,8 @@ class Edits:
         if self.req.ratio is None:
             return None
         if (self.state.get("canvas_config") or {}).get("ratio") == self.req.ratio and self.has_video:
-            if set(self.req.intents) <= {"ratio"}:
-                return self.stop("answer", "ratio_already", ratio=self.req.ratio)
-            return None  # already so: the rest of the request goes ahead
+            self.note("ratio_already", ratio=self.req.ratio)
+            return None
         text = r.say(self.lang, "ratio_set", ratio=self.req.ratio)
         args = {"action": "set_canvas", "ratio": self.req.ratio}
         self.edit("edit_multitrack", args, tools.SetRatio(self.req.ratio), text)
@@ -210,7 +216,8 @@ class Edits:
             else:
                 present = drafts.has(self.draft, tt if tt is not None else -1) or bool(drafts.tracks(self.draft, tt))
             if not present:
-                return self.stop("answer", "nothing_to_remove", what=r.word(lang, what) if index is None else what)
+                self.note("nothing_to_remove", what=r.word(lang, what) if index is None else what)
+                continue
             titles_only = {"title": True, "text": None, "caption": False}.get(what) if tt == TEXT else None
             if index is None:
                 text = r.say(lang, "removed", what=r.word(lang, what))

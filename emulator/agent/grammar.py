@@ -86,7 +86,8 @@ GREETING = r"^\W*" + _words("hi", "hello", "hey", "hiya", "yo", "good morning", 
                             "哈喽") + r"\W*(?:there|nemo)?\W*$"
 HELP = _words("what can you do", "how does this work", "help", "help me", "what do you do", "capabilities",
               "你能做什么", "帮助", "怎么用", "能干什么")
-HELP = r"^\W*(?:so\s+)?(?:can you\s+)?" + HELP + r"\W*(?:for\s+me|here|exactly|then|please|again)?\W*(?:please)?\W*$"
+HELP = (r"^\W*(?:(?:hi|hello|hey|hiya|你好|您好|嗨)\W*(?:there\W*)?)?(?:so\s+)?(?:can you\s+)?" + HELP
+        + r"\W*(?:for\s+me|here|exactly|then|please|again)?\W*(?:please)?\W*$")
 DESCRIBE = (
     _words("show", "list", "describe", "what's", "whats", "what is", "display", "summarize", "summarise", "tell me",
            "看看", "显示", "查看", "列出", "现在")
@@ -176,7 +177,7 @@ UNSUPPORTED = (
     r"|brightness|brighten|brighter|darker|darken|saturation|contrast|exposure|colou?r\s+correct(?:ion)?"
     r"|stabili[sz]e|jump\s+cuts?|b-?roll|word-by-word|burn(?:ed)?-?in|duplicate\s+frames|highlights?(?:\s+reel)?"
     r"|(?:best|funn(?:y|iest)|boring)\s+(?:moments|parts|bits)|teaser|slow\s+(?:the\s+|my\s+|this\s+)?(?:\w+\s+){0,2}?down|reverse|crossfade"
-    r"|hard\s+cut|fade\s+(?:to|from)\s+(?:black|white)|freeze|ducking|duck|normali[sz]e|loudness|undo|redo|bass\s+boost(?:ed)?|(?:boost|increase|raise|turn\s+up|enhance"
+    r"|hard\s+cut|fade\s+(?:to|from)\s+(?:black|white)|\b(?:in|out|up|down)\s+(?:from|to|into)\s+(?:black|white)\b|dip\s+to\s+(?:black|white)|freeze|ducking|duck|normali[sz]e|loudness|undo|redo|bass\s+boost(?:ed)?|(?:boost|increase|raise|turn\s+up|enhance"
     r"|pump\s+up)\s+(?:the\s+)?bass"
     r"|(?:more|less)\s+bass|" + ANIMATION +
     r"|treble|reverb|echo|equali[sz]er|[\w./:\\-]+\.(?:mp3|wav|m4a|aac|ogg|flac)|lyrics?(?:\s+video)?|karaoke|(?:audio|sound)\s+(?:from|of|on)\s+(?:the\s+|my\s+)?(?:camera|recording|phone)"
@@ -346,7 +347,7 @@ TITLE_WORD = re.compile(TITLE)
 TEXT_WORD = re.compile(TEXT)
 VIDEO_WORD = re.compile(VIDEO)
 SPLIT = re.compile(
-    r"\s*(?:,|;|，|；|。|\band then\b|\bthen\b|\balso\b|\bplus\b(?!\s*\d)|\band\b|然后|并且|再|以及|还有|和)\s*"
+    r"\s*(?:,|;|，|；|。|\band then\b|\bthen\b|\balso\b|\bplus\b(?!\s*\d)|\band\b|然后|并且|再(?!次)|以及|还有|和)\s*"
 )
 """Clause boundaries (one message may ask for several things)."""
 UNSUPPORTED_LANGUAGE = re.compile(

@@ -195,6 +195,8 @@ class Reader:
             self.req.intents.append("target")
         if self._question(bare):
             return
+        if self._text_fade(c, bare):
+            return
         if text_clause.texts(self, c, bare) or music_clause.music(self, bare):
             return
         if g.R["UNSUPPORTED"].search(bare):
@@ -222,6 +224,19 @@ class Reader:
         if not self.uploads or self.clips or not _OWN_UPLOAD.search(c):
             return None
         return slots.Target(0 if len(self.uploads) == 1 else None)
+
+    def _text_fade(self, original: str, c: str) -> bool:
+        """A fade of the text the clause before named ("add a title 'The End' and fade it in"): a text added this
+        turn fades in already; any other fade of a text is not an edit the agent has."""
+        if self.last not in ("title", "text") or not g.R["FADE"].search(c) or not g.R["PRONOUN"].search(c):
+            return False
+        if g.MUSIC_WORD.search(c) or g.TITLE_WORD.search(c) or g.TEXT_WORD.search(c):
+            return False
+        fading_in = re.search(r"\bin\b|fade-in|淡入", c) and not re.search(r"\bout\b|fade-out|淡出", c)
+        added = any(t.action == "add" and t.kind == self.last for t in self.req.texts)
+        if not (fading_in and added):
+            self.doubt("cannot", what=original.strip())
+        return True
 
     # -- what clauses name --------------------------------------------------------------------------------------
 

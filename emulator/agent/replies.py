@@ -170,6 +170,14 @@ _T: dict[str, tuple[str, str]] = {
         "The {what} is already at {where}, so there's nothing to move.",
         "{what}已经在{where}了，不用移动。",
     ),
+    "style_already": (
+        "The {what} is already {changes}, so there's nothing to change.",
+        "{what}已经是{changes}了，不用修改。",
+    ),
+    "text_same": (
+        'The {what} already says "{text}", so there\'s nothing to change.',
+        "{what}已经是“{text}”了，不用修改。",
+    ),
     "text_moved": ("Moved the {what} to {where}.", "{what}已移到{where}。"),
     "text_retexted": ('The {what} now says "{text}".', "{what}已改为“{text}”。"),
     "kept_only": ("Removed everything but the {what}.", "已删除{what}以外的所有内容。"),
@@ -217,8 +225,8 @@ _T: dict[str, tuple[str, str]] = {
         "画面比例已改为 {ratio}，素材会自动裁切适配（如需原生 {ratio} 画面，可以让我重新生成）。",
     ),
     "ratio_already": (
-        "Your video is already {ratio}, so there's nothing to change. Click Export when you're ready.",
-        "视频已经是 {ratio} 了，不需要修改。准备好了就点击「导出」。",
+        "Your video is already {ratio}, so there's nothing to change.",
+        "视频已经是 {ratio} 了，不需要修改。",
     ),
     "outro_edit": (
         "Open the Timeline panel to review it — drag the clips to adjust — or click Export to save your video.",

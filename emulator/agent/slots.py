@@ -140,6 +140,8 @@ def title_text(message: str) -> str | None:
         bare = _CAPITALISED.search(message) if not message.isupper() else None
         if bare is None or bare.group(1).lower().split()[0] in _NOT_TEXT | _KINDS_OF_TITLE:
             return None
+        if SIZE_NUMBER.fullmatch(bare.group(1).lower()):
+            return None  # "make the title 120px": a size
         return bare.group(1)
     text = _TAIL_WORDS.sub("", (found.group(1) or found.group(found.lastindex or 1) or "")).strip(" '\"")
     before = message[found.start() : found.start(1)] if found.group(1) else ""
@@ -148,8 +150,9 @@ def title_text(message: str) -> str | None:
         return None  # "the title is hard to read": how it is; new words come capitalised or quoted
     if text.lower() in _NOT_TEXT or not _STYLE_WORDS.sub(" ", text.lower()).strip(" ,、，"):
         return None  # "标题改成红色并且大一点": a colour and a size, not new words
-    if re.fullmatch(r"[\d\s\-–:s秒%]+", text) or (_PLACE_NOT_TEXT.match(text.lower()) and not re.search("[A-Z]", text)):
-        return None  # "…to the top", but not "…to Top Ten"
+    if (re.fullmatch(r"[\d\s\-–:s秒%]+", text) or SIZE_NUMBER.fullmatch(text.lower())
+            or (_PLACE_NOT_TEXT.match(text.lower()) and not re.search("[A-Z]", text))):
+        return None  # "…to the top" or "…120px", but not "…to Top Ten"
     if re.match(r"(?:too|so|very|quite|a\s+bit|a\s+little|not|kind\s+of|really|way)\b", text.lower()):
         return None  # "the title is too big": how it is, not what it says
     return text[:80]

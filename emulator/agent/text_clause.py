@@ -40,6 +40,15 @@ _IS_NAMED = re.compile(r"\b(?:title|heading|text)\s+(?:is|should\s+be)\b")
 _SPEECH_TEXT = re.compile(r"\b(?:captions|subtitles|closed\s+captions|transcript)\b|字幕")
 _SPEECH_VERB = re.compile(r"^\W*(?:please\s+)?(?:subtitle|caption|transcribe)\s+(?:the|this|my|it|all)\b")
 """Text taken from what is said in the video (subtitles): the agent has no speech to read it from."""
+_CASE = re.compile(r"\b(?:in\s+)?(?:all\s+)?(?:(caps|capitals|capital\s+letters|upper\s*case|uppercase|block\s+letters)"
+                   r"|(lower\s*case|lowercase|small\s+letters))\b|(全部大写|大写)|(全部小写|小写)")
+"""The words there in another case ("write the title in all caps"): new words made from the old ("upper" here is no
+position)."""
+_AGAIN = re.compile(r"\b(?:again|once\s+more|a\s+second\s+time|back\s+(?:at|for|from|near|towards?))\b"
+                    r"|再(?:次)?(?:出现|显示)")
+"""The title brought back for a second appearance, not moved ("show the title again at 12 seconds")."""
+_EACH = re.compile(r"\b(?:each|apiece|both)\b|各|每个")
+"""An amount for every text the message adds ("…, 3 seconds each")."""
 _LATER = ("later", "晚", "推迟", "延后", "往后挪", "往后移", "向后移", "后移")
 _EARLIER = ("earlier", "sooner", "早", "提前", "往前挪", "往前移", "向前移", "前移")
 _LONGER_WORDS, _SHORTER_WORDS = ("longer", "延长"), ("shorter", "缩短")
@@ -56,13 +65,19 @@ _SHIFT = _by_amount(_LATER, _EARLIER)
 """A text moved in time by an amount ("move the title 2 seconds later")."""
 _LONGER = _by_amount(_LONGER_WORDS, _SHORTER_WORDS)
 """A text shown for longer or shorter by an amount ("make the title 2 seconds longer")."""
-_APPEARS_AT = re.compile(rf"(?:在|从)?\s*第?\s*{amounts.NUMBER}\s*秒\s*(?:的时候|时)?\s*(?:出现|显示|进入|开始出现)")
+_APPEARS_AT = re.compile(rf"(?:在|从)?\s*第?\s*{amounts.NUMBER}\s*秒\s*(?:的时候|时)?\s*(?:再次?)?\s*"
+                         r"(?:出现|显示|进入|开始出现)")
 """When a text comes on screen, in Chinese ("标题在第3秒出现")."""
 
 
 def texts(r: Reader, original_clause: str, c: str) -> bool:
     for said, meant in _RELATIVE_SIZE:
         c = said.sub(meant, c)
+    case = _CASE.search(c)
+    c = _CASE.sub(" ", c) if case else c
+    typed = slots.title_text(_original(r.message, original_clause))
+    if case and typed is not None and _CASE.fullmatch(typed.lower().strip()):
+        typed = None  # "标题改成全部大写": the case is the change, not the new words
     title_word, text_word = g.TITLE_WORD.search(c), g.TEXT_WORD.search(c)
     if (title_word or text_word) and g.VERDICT.search(c) and not g.QUOTED.search(original_clause):
         return True  # nothing to change; the message reads as thanks
@@ -80,14 +95,17 @@ def texts(r: Reader, original_clause: str, c: str) -> bool:
     music = g.MUSIC_WORD.search(c) or lexicon.read(c).style
     implied = (styled and not music and r.title is not None and g.R["PRONOUN"].search(c)
                and (g.R["CHANGE"].search(c) or g.R["MOVE"].search(c)) and r.last is None)  # fmt: skip
-    quoted = (g.QUOTED.search(original_clause) is not None and g.R["ADD_VERB"].search(c) is not None and not music
-              and not g.VIDEO_WORD.search(c))  # 'add "TOP TEXT" at the top': words in quotes are words to show
-    if not (title_word or text_word or g.R["TITLE_INTENT"].search(c) or pronoun or implied or quoted):
+    words_in_quotes = g.QUOTED.search(original_clause) is not None and not music and not g.VIDEO_WORD.search(c)
+    quoted = words_in_quotes and g.R["ADD_VERB"].search(c) is not None  # 'add "TOP TEXT" at the top': words to show
+    another = words_in_quotes and not quoted and r.verb == "add" and r.last in ("title", "text")  # '…and "Part 2"'
+    if not (title_word or text_word or g.R["TITLE_INTENT"].search(c) or pronoun or implied or quoted or another):
         return _more_of_last_text(r, c, styled, timed)
     kind = "title" if title_word or (not text_word and ((pronoun and r.last == "title") or implied)) else "text"
     if not title_word and not text_word and not pronoun and not implied:
         kind = "title"
-    adding = g.R["ADD_VERB"].search(c) is not None
+    if another and not title_word and any(t.kind == "title" and t.action == "add" for t in r.req.texts):
+        kind = "text"  # the title is the first of them; one draft has one title
+    adding = g.R["ADD_VERB"].search(c) is not None or another
     words = str((r.title or {}).get("tx") or "").lower()
     if kind == "text" and words and not r.has_captions and re.search(rf"(?<!\w){re.escape(words)}\s+text\b", c):
         kind = "title"  # "move the Hello text": the title, named by its words
@@ -95,7 +113,10 @@ def texts(r: Reader, original_clause: str, c: str) -> bool:
             and slots.title_text(_original(r.message, original_clause)) is None):
         kind = "caption"  # "make the captions bigger": the captions there are, never the title
     existing = r.title is not None if kind == "title" else r.has_text if kind == "text" else r.has_captions
-    text = slots.title_text(_original(r.message, original_clause))
+    text = typed
+    if case and text is None and existing and kind == "title" and r.title is not None:
+        words = str(r.title.get("tx") or "")
+        text = words.upper() if case.group(1) or case.group(3) else words.lower()
     if text is None and (((adding or g.R["GENERATE_VIDEO"].search(c)) and _SPEECH_TEXT.search(c))
                          or _SPEECH_VERB.search(c)):
         r.doubt("cannot", what=original_clause.strip())  # "add subtitles": words from what is said, not typed
@@ -103,6 +124,8 @@ def texts(r: Reader, original_clause: str, c: str) -> bool:
     current_pos = str((r.title or {}).get("sty", {}).get("pos") or "top-center") if kind == "title" else None
     scope = _scope(r, c, r.title if kind == "title" else None)
     ask = TextAsk(kind, "add", text, slots.color(c), _size(r, c, kind), slots.position(c, current_pos), scope)
+    if kind == "title" and text is None and r.title is not None and _AGAIN.search(c) and not g.R["MOVE"].search(c):
+        return _again(r, ask)
     moving = g.R["MOVE"].search(c) is not None
     placing = g.R["PLACE"].search(c) is not None and (ask.pos or ask.scope)
     if text is not None and not existing:
@@ -111,7 +134,8 @@ def texts(r: Reader, original_clause: str, c: str) -> bool:
         ask.action = "move"
         if ask.pos is None and ask.scope is None:
             r.doubt("where_title")
-    elif text is not None and existing and (g.R["RENAME"].search(c) or g.R["CHANGE"].search(c) or _IS_NAMED.search(c)):
+    elif text is not None and existing and (g.R["RENAME"].search(c) or g.R["CHANGE"].search(c) or _IS_NAMED.search(c)
+                                            or case):
         ask.action = "retext"
     elif text is None and existing and placing and not (ask.color or ask.size):
         ask.action = "move"
@@ -132,12 +156,36 @@ def texts(r: Reader, original_clause: str, c: str) -> bool:
     return True
 
 
+def _again(r: Reader, ask: TextAsk) -> bool:
+    """The title shown a second time ("show the title again at 12 seconds"): a text with its words and look there;
+    it stays where it is. Without a time, where is the question."""
+    assert r.title is not None
+    if ask.scope is None:
+        r.doubt("where_title")
+        return True
+    look = r.title.get("sty") or {}
+    again = TextAsk("text", "add", str(r.title.get("tx") or ""), ask.color or look.get("color"),
+                    ask.size or look.get("size") or 64, ask.pos or look.get("pos") or "top-center", ask.scope)
+    r.req.texts.append(again)
+    r.req.intents.append("text")
+    r.last, r.verb = "text", "add"
+    return True
+
+
 def _more_of_last_text(r: Reader, c: str, styled: Any, timed: bool) -> bool:
     """A clause of nothing but a title's attributes ("…, centered", "in gold") adds them to the clause before's."""
-    if r.last not in ("title", "text") or not r.req.texts or not (styled or timed):
+    if r.last not in ("title", "text") or not r.req.texts:
         return False
     if g.MUSIC_WORD.search(c) or g.VIDEO_WORD.search(c) or lexicon.read(c).style:
         return False
+    if not (styled or timed or _EACH.search(c)):
+        return False
+    if _EACH.search(c) and (seconds := slots.duration(c)) is not None:
+        for ask in r.req.texts:  # '"Part 1" at 5s and "Part 2" at 12s, 3 seconds each'
+            if ask.action == "add" and (ask.scope is None or ask.scope.span is None):
+                start = ask.scope.start if ask.scope is not None and ask.scope.start is not None else 0
+                ask.scope = amounts.Scope(span=(start, start + int(seconds * 1000)))
+        return True
     last = r.req.texts[-1]
     last.color = slots.color(c) or last.color
     last.size = slots.size(c) or last.size
@@ -205,8 +253,13 @@ def _size(r: Reader, c: str, kind: str) -> int | None:
 
 def _original(message: str, normalised_clause: str) -> str:
     """The clause as the user typed it (case kept), for titles; the whole message when it cannot be found."""
+    lower = message.lower()
+    if (q := g.QUOTED.search(normalised_clause)) is not None and (at := lower.find(q.group(0))) >= 0:
+        return message[at:]  # its own quote, not the first of the message ('"A" at the top and "B" at the bottom')
+    if (at := lower.find(normalised_clause)) >= 0:
+        return message[at:]
     words = normalised_clause.split()
     if not words:
         return message
-    start = message.lower().find(words[0])
+    start = lower.find(words[0])
     return message[start:] if start >= 0 else message

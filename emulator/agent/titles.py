@@ -51,12 +51,16 @@ def _one(e: Edits, ask: TextAsk) -> Plan | None:
         return _add(e, ask, style) if ask.text else e.stop("question", "what_title")
     current = _existing(e, title)
     if current is None:
-        return e.stop("answer", "nothing_to_move", what=_what(lang, title))
+        e.note("nothing_to_move", what=_what(lang, title))
+        return None
     own = int(drafts.length_ms(current)) or TITLE_MS
     span = ask.scope.resolve(e.length, own) if ask.scope is not None else None
     if span is not None and e.length:
         span = (min(span[0], max(0, int(e.length) - 100)), min(span[1], int(e.length)))
     if ask.action == "retext":
+        if ask.text == current.get("tx"):
+            e.note("text_same", what=_what(lang, title), text=ask.text)
+            return None
         text = r.say(lang, "text_retexted", what=_what(lang, title), text=ask.text)
         args: JSON = {"action": "edit_text", "text": ask.text, "title": title}
         e.edit("edit_multitrack", args, tools.EditTexts(title, None, ask.text), text)
@@ -74,7 +78,8 @@ def _one(e: Edits, ask: TextAsk) -> Plan | None:
     if ask.action == "move" and set(style) == {"pos"}:
         where = r.position(lang, str(style["pos"]))
         if span is None and (current.get("sty") or {}).get("pos", "top-center" if title else None) == style["pos"]:
-            return e.stop("answer", "text_already", what=_what(lang, title), where=where)
+            e.note("text_already", what=_what(lang, title), where=where)
+            return None
         restyle: JSON = {"action": "style_text", "style": style}
         e.edit(
             "edit_multitrack",
@@ -83,19 +88,34 @@ def _one(e: Edits, ask: TextAsk) -> Plan | None:
             r.say(lang, "text_moved", what=_what(lang, title), where=where),
         )
         return None
+    now = {"color": "#FFFFFF", "size": 64 if title else 40, "pos": "top-center" if title else "bottom-center",
+           **(current.get("sty") or {})}  # fmt: skip
+    if style and span is None and all(now.get(k) == v for k, v in style.items()):
+        e.note("style_already", what=_what(lang, title), changes=_shown(e, style))
+        return None
+    style = {k: v for k, v in style.items() if now.get(k) != v}  # what already holds is neither set nor reported
     if style:
-        shown = {**style}
-        if "color" in shown:
-            shown["color"] = e.color_name(str(shown["color"]))
-        if "pos" in shown:
-            shown["pos"] = r.position(lang, str(shown["pos"]))
-        changes = ", ".join(f"{k} {v}" for k, v in shown.items())
-        text = r.say(lang, "title_styled", changes=changes)
+        text = r.say(lang, "title_styled", changes=_shown(e, style))
         intro = "Restyling the title." if lang != "zh" else "马上修改标题样式。"
         e.edit("edit_multitrack", {"action": "style_text", "style": style}, tools.StyleTitle(style), text, intro)
     if span is None and not style:
         return e.stop("question", "where_title")
     return None
+
+
+def _shown(e: Edits, style: JSON) -> str:
+    """A style as the reply names it ("color red, pos top-center")."""
+    shown = {**style}
+    if "color" in shown:
+        shown["color"] = e.color_name(str(shown["color"]))
+    if "pos" in shown:
+        shown["pos"] = r.position(e.lang, str(shown["pos"]))
+    if e.lang == "zh":
+        return "，".join(f"{_ZH_NAMES[k]}{v}" for k, v in shown.items())
+    return ", ".join(f"{k} {v}" for k, v in shown.items())
+
+
+_ZH_NAMES = {"color": "颜色", "size": "字号", "pos": "位置"}
 
 
 def _add(e: Edits, ask: TextAsk, style: JSON) -> Plan | None:

@@ -42,6 +42,7 @@ ADDED = [re.compile(rf'(?P<what>Title|Text) added: "(?P<text>[^"]+)" \((?P<color
                     rf"fade-in\)\."),
          re.compile(rf"已添加(?P<what>标题|文字)：“(?P<text>[^”]+)”（(?P<color>[^，]+)，(?P<pos>[^，]+)，{N}-{N}秒，淡入）。")]  # fmt: skip
 STYLED = [re.compile(r"Updated the title: (?P<changes>[^.]+)\."), re.compile(r"标题已更新：(?P<changes>[^。]+)。")]
+ZH_STYLE = {"颜色": "color", "字号": "size", "位置": "pos"}
 MOVED = [re.compile(r"Moved the (?P<what>title|text) to (?P<where>[^.]+?)\.(?:\s|$)"),
          re.compile(r"(?P<what>标题|文字)已移到(?P<where>[^。]+)。")]  # fmt: skip
 RETEXT = [re.compile(r'The (?P<what>title|text) now says "(?P<text>[^"]+)"\.'),
@@ -110,6 +111,9 @@ def claims(text: str) -> dict[str, dict[str, Any]]:
         title = out.setdefault("title", {})
         for change in m.group("changes").split(", " if ", " in m.group("changes") else "，"):
             key, _, value = change.partition(" ")
+            if not value:  # "颜色红色": the Chinese name runs into the value
+                key = next(k for k in ZH_STYLE if change.startswith(k))
+                key, value = ZH_STYLE[key], change[len(key) :]
             title[key] = int(value) if key == "size" else _color(value) if key == "color" else POSITION_NAMES.get(
                 value, value)  # fmt: skip
     for m in each(MOVED):
