@@ -42,6 +42,10 @@ def _zh(text: str) -> int | None:
     return total + current
 
 
+_HOURS_CLOCK = re.compile(r"(?<![\d:])(\d{1,2}):([0-5]\d):([0-5]\d)(?:\.\d+)?(?![\d:])")
+"""A time with hours ("00:01:15"): written as seconds ("75s"), which every time pattern reads."""
+
+
 def digits(text: str) -> str:
     """Number words as digits where they are amounts ("forty percent" -> "40%", "twenty-five seconds" -> "25
     seconds", "百分之三十" -> "30%", "五秒" -> "5秒"); "percent" as "%"."""
@@ -51,6 +55,7 @@ def digits(text: str) -> str:
     text = _PERCENT.sub("%", text)
     text = re.sub(r"\b(first|last|final|opening)\s+second\b", r"\1 1 second", text)  # "the first second"
     text = re.sub(r"\bhalf\s+a\s+second\b", "0.5 seconds", text)
+    text = _HOURS_CLOCK.sub(lambda m: f"{int(m.group(1)) * 3600 + int(m.group(2)) * 60 + int(m.group(3))}s", text)
 
     def zh_percent(m: re.Match[str]) -> str:
         value = _zh(m.group(1)) if not m.group(1).isdigit() else int(m.group(1))

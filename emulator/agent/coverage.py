@@ -32,7 +32,7 @@ _FUNCTION_WORDS = frozenset(_FUNCTION_TEXT.split())
 _EVERYDAY_TEXT = (
     "colour color mark cover action bouncy sound sounds vibe vibes feel feeling style nice good cool great"
     " sweet fun pretty lovely perfect awesome amazing better best clip video song track free warm lush minimal"
-    " minimalist mid-tempo frame exclamation"
+    " minimalist mid-tempo frame exclamation pace section sections file suit suits suited fit fits"
 )
 _EVERYDAY = frozenset(_EVERYDAY_TEXT.split())
 """Words of everyday requests that the patterns spell differently or only as part of a phrase."""
@@ -45,7 +45,8 @@ _CHINESE_TEXT = (
 _CHINESE_FUNCTION = frozenset(_CHINESE_TEXT.split())
 """Chinese words that carry no request by themselves (the reader matches the rest as phrases, not words)."""
 _ESCAPE = re.compile(r"\\[a-zA-Z]")
-_WORD = re.compile(r"[a-z][a-z'-]*[a-z]|[a-z]")
+_WORD = re.compile(r"(?<![0-9a-z])[a-z][a-z'-]*[a-z]|(?<![0-9a-z])[a-z]")
+"""A word; letters run on from a number ("1080p", "4k", "60fps") are part of the amount, not a word."""
 _HAN = re.compile(r"[\u4e00-\u9fff]+")
 
 

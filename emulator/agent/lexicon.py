@@ -31,7 +31,7 @@ GENRES: Mapping[str, tuple[str, ...]] = {
     "edm": ("edm", "electronic", "electro", "dubstep", "电子", "电音", "电子乐"),
     "house": ("house", "deep house", "tech house"),
     "techno": ("techno", "rave", "科技舞曲"),
-    "ambient": ("ambient", "drone", "氛围"),
+    "ambient": ("ambient", "drone", "氛围", "electronic ambient", "ambient electronic"),
     "cinematic": ("cinematic", "film score", "movie score", "filmic", "电影感"),
     "funk": ("funk", "funky", "disco", "放克", "迪斯科"),
     "reggae": ("reggae", "ska", "dub", "雷鬼"),
@@ -87,7 +87,7 @@ MOODS: Mapping[str, str] = {
     "angry": "tense", "aggressive": "tense", "confrontational": "tense", "reflective": "calm", "contemplative": "calm",
     "thoughtful": "calm", "introspective": "calm", "heartfelt": "romantic", "haunting": "suspense",
     "hopeful": "upbeat", "optimistic": "upbeat", "uptempo": "energetic",
-    "fast-paced": "energetic", "high-energy": "energetic",
+    "fast-paced": "energetic", "high-energy": "energetic", "adventurous": "epic", "adventure": "epic",
 }
 OCCASIONS: Mapping[str, str] = {
     "wedding": "romantic", "valentine": "romantic", "valentine's": "romantic", "anniversary": "romantic",
@@ -108,7 +108,7 @@ OCCASIONS: Mapping[str, str] = {
     "pool party": "happy", "pop": "upbeat", "poppy": "upbeat", "流行": "upbeat", "k-pop": "upbeat", "j-pop": "upbeat",
     "dance pop": "upbeat",
     "film": "cinematic", "movie": "cinematic", "action": "energetic", "action scene": "energetic", "电影": "cinematic",
-    "纪录片": "cinematic",
+    "纪录片": "cinematic", "anime": "cinematic", "动漫": "cinematic",
 }
 """Occasions and themes count only where the clause speaks of music ("wedding music", not "a wedding video")."""
 # fmt: on
