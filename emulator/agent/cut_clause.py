@@ -51,6 +51,11 @@ _TAKEN = re.compile(r"\b(?:remove|delete|drop|lose|ditch|skip|get\s+rid\s+of|tak
                     r"|cut(?:\s+out|\s+off|\s+away)?)\b(?!\s+(?:it\s+|this\s+|the\s+(?:video|clip)\s+)?(?:down\s+)?to\b)"
                     r"|剪掉|去掉|删掉")
 """A verb that takes a span away ("cut from 5 to 7 seconds"), not one that keeps it ("trim to 0:05-0:12")."""
+_CUT_AT = re.compile(r"\b(?:cut|chop|split|slice)\s+"
+                     r"(?:it\s+|this\s+|the\s+(?:video|clip|footage)\s+|my\s+(?:video|clip)\s+)?"
+                     r"(?P<off>off\s+)?at\s+(?:the\s+)?(?:(?P<m>\d{1,2}):(?P<s>\d{2})|(?P<n>\d+(?:\.\d+)?)\s*"
+                     r"(?:s|sec|secs|seconds?)?)(?:\s+mark)?(?P<more>\s*(?:and|,|&)\s*(?:at\s+)?\d)?")
+"""A cut at a point in time, not of an amount ("cut the video at 8s", "cut it off at 12s", "cut at 3s and 8s")."""
 _ALONE_END = re.compile(rf"^\W*(?:and\s+)?(?:the\s+)?(first|opening|last|final|前|开头|最后|后|结尾)\s*"
                         rf"{amounts.NUMBER}\s*{amounts.SECONDS}\W*$")
 """A clause that names only another end after a cut ("remove the first second and the last second")."""
@@ -142,6 +147,8 @@ def trim(r: Reader, c: str) -> bool:
         first, last = (None, off) if off.group(2) == "end" else (off, None)
     if re.search(r"\bon\s+(?:the\s+)?screen\b|\bvisible\b", c):
         return False  # "keep it on screen until 3 s": about a text, not the clip
+    if (at := _CUT_AT.search(c)) is not None and r.length:
+        return _cut_at(r, c, at)
     keeps = re.search(r"\b(?:to|into)\s+(?:the\s+)?(?:first|last)\b", c)  # "trim to the first 12 seconds"
     cut = _CUT_FROM.search(c) and not _ONLY.search(c) and not keeps
     if _HALF.search(c) and r.length:
@@ -166,6 +173,25 @@ def trim(r: Reader, c: str) -> bool:
     else:
         return False
     req.intents.append("trim")
+    r.last, r.verb = "video", "trim"
+    return True
+
+
+def _cut_at(r: Reader, c: str, at: re.Match[str]) -> bool:
+    """A cut at a point: "cut it off at 12s" ends it there; two points ("cut at 3s and 8s") split it, which the
+    draft's one clip cannot be; one point alone ("cut the video at 8s") ends it there or starts it there."""
+    t = int(amounts.point((at.group("m"), at.group("s"), at.group("n"))) * 1000)
+    if at.group("more"):
+        r.doubt("cannot", what=c.strip())
+        return True
+    if t >= r.length or t <= 0:
+        r.req.trim = (t, int(r.length) + t)  # past the end: the planner says so
+    elif at.group("off"):
+        r.req.trim = (0, t)
+    else:
+        r.doubt("cut_at", a=t, b=t)
+        return True
+    r.req.intents.append("trim")
     r.last, r.verb = "video", "trim"
     return True
 

@@ -79,7 +79,7 @@ class Edits:
             if key == "volume_scale":
                 n = int(values["n"])
                 return self.stop("question", key, n=n, tens=n * 10, names_list=[str(n), str(n * 10)])
-            if key == "middle_cut":
+            if key in ("middle_cut", "cut_at"):
                 cut = [r.seconds(values["a"]), r.seconds(values["b"]), r.seconds(self.length)]
                 return self.stop("question", key, a=cut[0], b=cut[1], end=cut[2], names_list=cut)
             if key == "how_long_music":

@@ -162,6 +162,7 @@ SHORTEN_BY = (r"\bby\s+(\d+(?:\.\d+)?)\s*(?:s|sec|secs|seconds?)\b"
               r"|\b(\d+(?:\.\d+)?)\s*(?:s|sec|secs|seconds?)\s+shorter\b")
 LOOK = r"\b(?:look|looks|looking|feel\s+like\s+a|appear)\b|看起来|风格的画面"
 ANIMATION = (r"(?:fade|slide|typewriter|bounce|pop|wipe)(?:[\s-]+(?:in|out|up|down))?\s+animations?|text\s+animations?"
+             r"|typewriter|type\s+out\s+the\s+(?:text|words?|title)"
              r"|slid(?:e|es|ing)[\s-]+(?:in|up|down|left|right|from)"
              r"|animat(?:e|es|ing)\s+(?:the\s+|my\s+|this\s+)?(?:title|text|captions?|words?|it)"
              r"|(?:title|text|caption)\s+animations?"
@@ -176,7 +177,7 @@ UNSUPPORTED = (
     r"|silences?(?!\s+(?:the\s+|my\s+)?(?:background\s+)?(?:music|bgm|song|soundtrack|track|audio))|pauses?|dead\s+air|ums?|uhs?|filler\s+words|noise|denoise|grain|vignette|halation|diffusion"
     r"|brightness|brighten|brighter|darker|darken|saturation|contrast|exposure|colou?r\s+correct(?:ion)?"
     r"|stabili[sz]e|jump\s+cuts?|b-?roll|word-by-word|burn(?:ed)?-?in|duplicate\s+frames|highlights?(?:\s+reel)?"
-    r"|(?:best|funn(?:y|iest)|boring)\s+(?:moments|parts|bits)|teaser|slow\s+(?:the\s+|my\s+|this\s+)?(?:\w+\s+){0,2}?down|reverse|crossfade"
+    r"|(?:best|funn(?:y|iest)|boring)\s+(?:moments|parts|bits)(?!\s+(?:video|clip|reel|compilation|montage))|teaser|slow\s+(?:the\s+|my\s+|this\s+)?(?:\w+\s+){0,2}?down|reverse|crossfade"
     r"|hard\s+cut|fade\s+(?:to|from)\s+(?:black|white)|\b(?:in|out|up|down)\s+(?:from|to|into)\s+(?:black|white)\b|dip\s+to\s+(?:black|white)|freeze|ducking|duck|normali[sz]e|loudness|undo|redo|bass\s+boost(?:ed)?|(?:boost|increase|raise|turn\s+up|enhance"
     r"|pump\s+up)\s+(?:the\s+)?bass"
     r"|(?:more|less)\s+bass|" + ANIMATION +
@@ -322,7 +323,7 @@ TITLE_AFTER = re.compile(
 )
 FILENAME = re.compile(r"\b([\w\-]+\.(?:mp4|mov|avi|webm|mkv))\b")
 VIDEO_N = re.compile(r"\b(?:video|clip)\s*#?\s*(\d)\b(?!\.\d|\s*(?:s|sec|secs|seconds?|%|x|minutes?)\b)")
-DUCK = (r"\b(?:when(?:ever)?|while|as)\s+(?:\w+\s+){0,2}(?:talk(?:s|ing)?|speak(?:s|ing)?)\b"
+DUCK = (r"\b(?:when(?:ever)?|while|as)\s+(?:[\w']+\s+){0,2}(?:talk(?:s|ing)?|speak(?:s|ing)?)\b"
         r"|\bduring\s+(?:the\s+)?(?:speech|dialogue|talking)\b"
         r"|说话的时候|说话时|讲话时|讲话的时候|对白的时候|结束(?:后)?(?:音乐)?恢复|讲完(?:后)?恢复")
 """Music lowered only while someone speaks (ducking): not an edit the agent has."""

@@ -139,6 +139,10 @@ _T: dict[str, tuple[str, str]] = {
         "or {b}-{end}s instead?",
         "我可以剪掉视频的开头或结尾，但不能删掉中间的 {a}-{b} 秒。要改为保留 0-{a} 秒，还是 {b}-{end} 秒？",
     ),
+    "cut_at": (
+        "Should the video end at {a}s (keeping 0-{a}s) or start there (keeping {a}-{end}s)?",
+        "视频要在第 {a} 秒结束（保留 0-{a} 秒），还是从第 {a} 秒开始（保留 {a}-{end} 秒）？",
+    ),
     "volume_scale": (
         "Volume here is a percentage: should the music be at {n}% or {tens}%?",
         "这里的音量是百分比：音乐要设为 {n}% 还是 {tens}%？",
@@ -328,6 +332,7 @@ PROMPTS = {
     "how_long_music": ("How long?", "多长时间？"),
     "where_title": ("Where should the title go?", "标题放在哪里？"),
     "middle_cut": ("Which part should go?", "剪掉哪一段？"),
+    "cut_at": ("Which part should stay?", "保留哪一段？"),
     "volume_scale": ("Which volume?", "音量多少？"),
     "cannot": ("What should I do instead?", "换成做什么？"),
     "what_video": ("What should the video show?", "视频展示什么？"),
@@ -337,12 +342,13 @@ PROMPTS = {
 
 def choices(lang: str, key: str, names: list[str] | None = None) -> list[tuple[str, str, str]]:
     """(id, label, message) of each option a question offers, in the reply's language; `names` are the videos of
-    which_video, the styles of which_style and no_music_style, the seconds of middle_cut, the levels of volume_scale."""
+    which_video, the styles of which_style and no_music_style, the seconds of middle_cut and cut_at, the levels of
+    volume_scale."""
     if key == "which_video":
         return [(f"video{i + 1}", name, f"use {name}") for i, name in enumerate(names or [])]
     if key == "volume_scale" and names:  # the level said, and ten times it
         return [(f"v{n}", f"{n}%", f"set the music volume to {n}%") for n in names]
-    if key == "middle_cut" and names:  # the cut's start and end, and the clip's end (seconds)
+    if key in ("middle_cut", "cut_at") and names:  # the cut's start and end, and the clip's end (seconds)
         a, b, end = names
         keep = "保留" if lang == "zh" else "Keep "
         return [("before", f"{keep}0-{a}s", f"trim to 0-{a} seconds"), ("after", f"{keep}{b}-{end}s",

@@ -86,7 +86,8 @@ def song(m: str) -> tuple[str, str] | None:
 
 
 _MARKER = re.compile(
-    r"(?:that\s+says|which\s+says|saying|says|reading|that\s+reads|called|named|with\s+the\s+(?:text|words?)"
+    r"(?:that\s+says|which\s+says|saying|says|reading|that\s+reads|called|named|with\s+the\s+(?:text|words?|name)"
+    r"|with\s+(?:the\s+)?name"
     r"|with\s+text|to\s+say|to\s+read|\bsay|\bread|写着|写|内容是|叫做|叫)\s*[:：]?\s*([a-z0-9\u4e00-\u9fff][^,.!?;，。！？]{0,80})",
     re.IGNORECASE,
 )
@@ -203,8 +204,13 @@ def ratio(m: str) -> str | None:
     if r := re.search(r"\b(16|9|1|4|3|21)\s*[:/x]\s*(9|16|1|5|4|3)\b", m):
         value = f"{r.group(1)}:{r.group(2)}"
         return value if value in ("16:9", "9:16", "1:1", "4:5", "4:3", "3:4", "21:9") else None
-    found = _lookup(m, dict(g.RATIO_WORDS))
+    found = _lookup(_PLATFORM_THING.sub(" ", m), dict(g.RATIO_WORDS))
     return str(found) if found is not None else None
+
+
+_PLATFORM_THING = re.compile(r"\b(?:youtube|tiktok|reels?|shorts|instagram|抖音)\s*"
+                             r"(?:intro|outro|end\s*screen|thumbnail|channel|link|url|logo|banner|subscribe|sound|song|music|audio|trend|caption|title|片头|片尾)s?\b")
+"""A platform naming something else ("add a youtube intro"), not the shape of the video."""
 
 
 @dataclass(frozen=True, slots=True)

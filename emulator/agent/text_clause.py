@@ -82,7 +82,7 @@ def texts(r: Reader, original_clause: str, c: str) -> bool:
     if (title_word or text_word) and g.VERDICT.search(c) and not g.QUOTED.search(original_clause):
         return True  # nothing to change; the message reads as thanks
     if (title_word or text_word or g.QUOTED.search(original_clause)) and g.R["ANIMATION"].search(c):
-        r.doubt("cannot", what=c.strip())  # "make the title slide in from the left": not a move to the left
+        r.doubt("cannot", what=original_clause.strip())  # "make the title slide in from the left": not a move
         return True
     if g.R["LOUDNESS"].search(c) and g.DURING.search(c) and not g.QUOTED.search(original_clause):
         return False  # "lower the volume during the title": the music's loudness, timed by the title
