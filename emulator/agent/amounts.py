@@ -189,7 +189,7 @@ _AS_LOUD = re.compile(r"\b(half|twice|double)\s+as\s+(?:loud|quiet|high)\b")
 _MUTE = re.compile(r"\bmute\b|\bsilent\b|\bsilence\s+the\b|静音")
 _UP = re.compile(
     r"\blouder\b|\bvolume\s+up\b|\b(?:higher|more)\s+volume\b|\bturn(?:s|ed|ing)?\s+(?:it|that|the\s+(?:music|volume|bgm|sound|audio|track))?\s*(?:way\s+|right\s+)?up\b|\bbump\b.*\bup\b|"
-    r"\b(?:raise|increase|boost)\b|\b(?:pump|crank|turn)\s+(?:it\s+|the\s+\w+\s+)?up\b|\btoo\s+(?:quiet|soft|low)\b|\b(?:can't|cannot|can\s+not|barely|hardly)\s+hear\b|"
+    r"\b(?:raise|increase|boost)\b|\brise\s+(?:the\s+)?volume\b|\b(?:pump|crank|turn)\s+(?:it\s+|the\s+\w+\s+)?up\b|\btoo\s+(?:quiet|soft|low)\b|\b(?:can't|cannot|can\s+not|barely|hardly)\s+hear\b|"
     r"\bhard\s+to\s+hear\b|\bup\s+a\s+(?:bit|notch|little)\b|\bless\s+quiet\b|\bforward\s+in\s+the\s+mix\b|大声|调大|太小声|听不清|响一点|大一点|大点|调高|提高|加大|增强"
 )
 _DOWN = re.compile(

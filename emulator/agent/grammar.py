@@ -148,8 +148,12 @@ EVERYTHING = (r"\b(?:everything|all\s+(?:the\s+|of\s+the\s+)?(?:tracks?|layers?|
 PRONOUN = r"\b(?:it|its|it's|that|this|them|those)\b|它"
 KEEP_ONLY = (r"\b(?:keep|leave)\s+(?:only|just)\b|\b(?:only|just)\s+(?:keep|leave)\b|\bkeep\s+(?:the\s+)?\w+\s+only\b"
              r"|只保留|只留|仅保留|只要")
-EXCEPT = (r"\b(?:except(?:\s+for)?|but(?:\s+not)?|other\s+than|apart\s+from|besides|save\s+for|aside\s+from)\b"
-          r"|除了|以外|之外")
+EXCEPT = (r"\b(?:except(?:\s+for)?|other\s+than|apart\s+from|besides|save\s+for|aside\s+from)\b"
+          r"|\b(?:everything|all|anything|nothing|every\s+\w+)\s+but(?:\s+not)?\b|\bbut\s+(?:keep|leave|spare|save)\b"
+          r"|\bbut(?:\s+not)?\s+(?:for\s+)?(?:the|my|our|your)\s+(?:background\s+)?(?:music|bgm|song|soundtrack|title"
+          r"|text|captions?|subtitles?|video|clip|footage)\b|除了|以外|之外")
+"""An exception ("everything but the music", "keep all of it but not the title"), not a clause's "but" ("I like it,
+but make the music louder")."""
 MOVE = r"\b(?:move|moving|shift|drag|reposition|relocate|slide|nudge|push)\b|移到|移动|挪|放到|放在|移至|移"
 PLACE = r"\b(?:put|place|position|set|have|show|display|keep|hold|end|start|begin|finish|stop|run)\b"
 CHANGE = (r"\b(?:change|switch|replace|swap|turn|convert|make|set|rename|update|edit|recolou?r)\b"
@@ -190,9 +194,9 @@ UNSUPPORTED = (
     r"|对比度|鲜明|口播|人声|响度|统一音量|忽大忽小|卡点|变速|快放|慢放|加速|减速|定格|冻结|画质|高清|美颜|切一刀"
     r"|调色|人放中间|人物放中间|画面偏"
 )
-QUESTION = (r"^\W*(?:how|what|what's|whats|which|is|are|does|do|tell\s+me|can\s+you\s+tell\s+me"
+QUESTION = (r"^\W*(?:how|what|what's|whats|which|who|who's|is|are|does|do|tell\s+me|can\s+you\s+tell\s+me"
             r"|could\s+you\s+tell\s+me|i\s+(?:want|need)\s+to\s+know|do\s+you\s+know)\b|[?？]\s*$|吗\s*[?？]?\s*$"
-            r"|^\W*(?:volume|music|title|length|duration)\s+(?:status|level|info)\W*$"
+            r"|^\W*(?:volume|music|title|length|duration|song|track)\s+(?:status|level|info|details)\W*$"
             r"|多长|多久|几秒|多少|什么|哪|是否|有没有|几条|几个")
 TOPICS: Mapping[str, str] = {
     "duration": r"\bhow\s+long\b|\blength\b|\bduration\b|\bhow\s+many\s+seconds\b|多长|多久|几秒|多少秒|时长",
@@ -201,7 +205,7 @@ TOPICS: Mapping[str, str] = {
              r"|比例|横屏|竖屏|分辨率",
     "tracks": r"\bhow\s+many\s+(?:tracks|layers)\b|\bwhat\s+tracks\b|轨道|几条轨|几个轨",
     "title": r"\btitle\b|\bheading\b|\btext\b|\bcaption\b|标题|字幕|文字",
-    "music": r"\b(?:music|song|bgm|soundtrack|playing|style)\b|音乐|配乐|歌",
+    "music": r"\b(?:music|song|bgm|soundtrack|track|playing|style|songwriter|singer|singing|composer)\b|音乐|配乐|歌",
 }
 """What a question about the draft asks, tried in this order."""
 EDIT_VERBS = (r"\b(?:add|put|remove|delete|change|switch|replace|make|set|turn|move|trim|cut|fade|generate|create"

@@ -28,11 +28,16 @@ _APPRECIATION = {"thanks", "thank", "you", "thx", "ty", "great", "cool", "nice",
                  "done", "fine", "alright", "a", "lot", "lots", "bunch", "tons", "guys", "mate", "again", "the",
                  "title", "music", "video", "text", "song", "are", "fantastic", "cheers", "ta", "spot", "on", "that",
                  "sounds", "i'm", "im", "i", "am", "happy", "with", "satisfied", "pleased", "glad", "epic",
-                 "thoughtful", "how", "turned", "came", "out",
+                 "thoughtful", "how", "turned", "came", "out", "did", "well", "have", "you've", "correctly", "right",
+                 "appreciate", "appreciated", "hero", "star", "helpful", "one", "ah", "my", "was", "it's", "like",
+                 "liked", "enjoy", "enjoyed", "enjoying", "playing", "superb", "loved", "loving", "rocks",
                  "谢谢", "好的", "太棒了", "不错", "很好", "完美", "赞", "棒"}  # fmt: skip
 _NOT_PRAISE = {"you", "it", "so", "much", "very", "really", "is", "this", "a", "lot", "lots", "bunch", "tons", "guys",
-               "mate", "again", "the", "title", "music", "video", "text", "song", "are", "that", "on", "looks", "work"}
+               "mate", "again", "the", "title", "music", "video", "text", "song", "are", "that", "on", "looks", "work",
+               "job", "did", "have", "you've", "my", "one", "ah", "was", "it's", "playing", "right"}
 """The words of _APPRECIATION that praise nothing by themselves."""
+_YOU_ROCK = re.compile(r"\byou\s+rock\b|\b(?:it|this|that)\s+rocks\b")
+"""Praise that names a genre ("you rock, thanks"): no rock music is asked for."""
 _THANKS = re.compile(r"^\W*(?:谢谢|好的|太棒了|不错|很好|完美|赞|棒)+\W*$|^[\w\s',.!]+$")
 _HEDGE = re.compile(
     r"\bor\s+(?:maybe\s+)?not\b|\bnot\s+sure\b|\bi\s+(?:don'?t|do\s+not)\s+know\b|\bmaybe\s+not\b"
@@ -71,6 +76,8 @@ def understand(message: str, state: JSON) -> tuple[str | None, Request]:
         return "song", Request()
     if g.R["AMBIGUOUS"].search(m):
         return "ambiguous", Request()
+    if _thanks(m):
+        return "thanks", Request()  # before any clause is read: "you rock, thank you" asks for no rock
     reader = Reader(message, state)
     parts = slots.clauses(m)
     footage = drafts.has(state.get("draft") or {}, VIDEO) or bool(videos(state))
@@ -102,7 +109,7 @@ def _thanks(m: str) -> bool:
     """A message of nothing but appreciation ("perfect, thank you", "nice work", "谢谢")."""
     if not _THANKS.search(m):
         return False
-    words = re.findall(r"[\w']+", m)
+    words = re.findall(r"[\w']+", _YOU_ROCK.sub("great", m))
     praised = bool(set(words) - _NOT_PRAISE)  # "a video" is no thanks
     return (praised and all(w in _APPRECIATION or (not w.isascii() and w in _APPRECIATION) for w in words)) or bool(
         re.fullmatch(r"\W*(?:谢谢|好的|太棒了|不错|很好|完美|赞|棒)+\W*", m)
