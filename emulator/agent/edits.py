@@ -158,7 +158,8 @@ class Edits:
                 return stopped
         if not self.steps:
             return self.p.text("answer", self.lang, " ".join(self.notes), self.req.intents) if self.notes else None
-        intro = r.say(self.lang, "intro", what=self.intro)
+        said = self.intro if self.intro not in self.done[:1] else r.say(self.lang, "updating")
+        intro = r.say(self.lang, "intro", what=said)  # not the line the turn ends on, said twice
         done = " ".join([*self.done, *self.notes]) + " " + r.say(self.lang, "outro_edit")
         steps: list[Step] = [Say(intro), *self.steps, Say(done)]
         return Plan("edit", steps, self.lang, self.req.intents)

@@ -98,8 +98,11 @@ EXPORT = (_words("export", "download", "render", "save", "导出", "下载", "�
           + r"(?!.{0,30}\b(?:music|title|text)\b)")
 REMOVE = _words("remove", "delete", "drop", "get rid of", "take out", "take off", "no more", "without", "cut out",
                 "kill", "ditch", "scrap", "nix", "toss", "trash", "chuck", "turn off", "switch off", "shut off", "lose",
-                "clear", "erase", "wipe", "strip", "删除", "去掉", "移除", "删掉", "不要", "拿掉",
+                "erase", "wipe", "strip", "删除", "去掉", "移除", "删掉", "不要", "拿掉",
                 "取消", "去除", "清除", "清空", "删")
+REMOVE += (r"|\bclear\s+(?:out\s+|away\s+|off\s+)?(?:the|all|every|everything|it|my|this|that|these|those|any"
+           r"|music|bgm|audio|song|title|text|captions?|subtitles?|tracks?|timeline)\b")
+"""Clearing is a removal when it names what goes ("clear the title"); "the words are not so clear" is no verb."""
 REMOVE += r"|\bskip\s+(?:over\s+|past\s+)?(?:the\s+)?(?:first|last|opening|intro|beginning|ending|end)\b"
 REMOVE += r"|\b(?:turn|switch|shut)\s+(?:the\s+)?(?:music|bgm|song|soundtrack|title|captions?)\s+off\b"
 REMOVE += (r"|^\W*(?:no|without)\s+(?:more\s+)?(?:the\s+)?(?:background\s+)?(?:music|bgm|title|text|captions?"

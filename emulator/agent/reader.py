@@ -30,11 +30,14 @@ _APPRECIATION = {"thanks", "thank", "you", "thx", "ty", "great", "cool", "nice",
                  "sounds", "i'm", "im", "i", "am", "happy", "with", "satisfied", "pleased", "glad", "epic",
                  "thoughtful", "how", "turned", "came", "out", "did", "well", "have", "you've", "correctly", "right",
                  "appreciate", "appreciated", "hero", "star", "helpful", "one", "ah", "my", "was", "it's", "like",
-                 "liked", "enjoy", "enjoyed", "enjoying", "playing", "superb", "loved", "loving", "rocks",
+                 "liked", "enjoy", "enjoyed", "enjoying", "playing", "superb", "loved", "loving", "rocks", "yeah",
+                 "yes", "yep", "yup", "response", "answer", "reply", "exactly", "indeed", "terrific", "marvelous",
+                 "marvellous", "outstanding", "fabulous", "splendid", "neat", "impressive",
                  "谢谢", "好的", "太棒了", "不错", "很好", "完美", "赞", "棒"}  # fmt: skip
 _NOT_PRAISE = {"you", "it", "so", "much", "very", "really", "is", "this", "a", "lot", "lots", "bunch", "tons", "guys",
                "mate", "again", "the", "title", "music", "video", "text", "song", "are", "that", "on", "looks", "work",
-               "job", "did", "have", "you've", "my", "one", "ah", "was", "it's", "playing", "right"}
+               "job", "did", "have", "you've", "my", "one", "ah", "was", "it's", "playing", "right", "yeah", "yes",
+               "yep", "yup", "response", "answer", "reply", "indeed"}
 """The words of _APPRECIATION that praise nothing by themselves."""
 _YOU_ROCK = re.compile(r"\byou\s+rock\b|\b(?:it|this|that)\s+rocks\b")
 """Praise that names a genre ("you rock, thanks"): no rock music is asked for."""

@@ -188,6 +188,7 @@ _T: dict[str, tuple[str, str]] = {
     "removed_all": ("Removed every track.", "已删除所有轨道。"),
     # -- edits ------------------------------------------------------------------------------------------------
     "intro": ("Sure! {what}", "好的！{what}"),
+    "updating": ("Updating your timeline.", "马上更新时间线。"),
     "intro_generate": (
         "Sure! I'll generate a {seconds}-second video: {prompt}. This may take a few minutes.",
         "好的！我来生成一段 {seconds} 秒的视频：{prompt}。大约需要几分钟。",

@@ -106,8 +106,13 @@ def requests(draw: st.DrawFn) -> dict:
     return {"method": method, "path": path, "headers": headers, "body": body}
 
 
+EXAMPLES = 3000
+
+
 def test_random_requests_never_break_the_server() -> None:
-    store = Store(Settings(clock_mode="realtime", time_scale=1e7, anon_per_ip_limit=10**9, render_max_height=64))
+    # Time runs fast so renders finish; the token outlives the run, or most requests would only meet an expired one.
+    store = Store(Settings(clock_mode="realtime", time_scale=1e7, anon_per_ip_limit=10**9, render_max_height=64,
+                           token_ttl_s=1e10))  # fmt: skip
     app = create_app(store=store)
     loop = asyncio.new_event_loop()
     client = httpx.AsyncClient(
@@ -124,7 +129,7 @@ def test_random_requests_never_break_the_server() -> None:
     seen = {"count": 0}
 
     @settings(
-        max_examples=5000, deadline=None, derandomize=True, database=None, suppress_health_check=list(HealthCheck)
+        max_examples=EXAMPLES, deadline=None, derandomize=True, database=None, suppress_health_check=list(HealthCheck)
     )
     @given(req=requests())
     def one(req: dict) -> None:
@@ -156,4 +161,4 @@ def test_random_requests_never_break_the_server() -> None:
         loop.run_until_complete(drain())
         loop.close()
         store.close()
-    assert seen["count"] >= 4500
+    assert seen["count"] >= 0.9 * EXAMPLES  # most examples reached the server

@@ -16,9 +16,12 @@ SAMPLE = Path("conformance/media/sample.mp4")
 
 
 def _start(state_dir: Path) -> tuple[subprocess.Popen[str], str]:
+    # A day passes in under a second here: the token and the file links live a virtual year, so a slow restart
+    # cannot expire them.
     return spawn_emulator(
-        "--clock", "realtime", "--time-scale", "100000", "--state-dir", str(state_dir), "--set", "render_max_height=120"
-    )
+        "--clock", "realtime", "--time-scale", "100000", "--state-dir", str(state_dir),
+        "--set", "render_max_height=120", "--set", "token_ttl_s=31536000", "--set", "cdn_url_ttl_s=31536000",
+    )  # fmt: skip
 
 
 @pytest.mark.slow
