@@ -66,6 +66,11 @@ def music(e: Edits) -> Plan | None:
     if not e.has_bgm:
         action = "fade" if (ask.fade_in or ask.fade_out) else "make quieter" if level is not None else "adjust"
         return e.stop("answer", "no_music", action=r.word(lang, action))
+    if level is not None and current is not None and abs(level - current) < 0.005:
+        e.note("volume_already", volume=round(level * 100))  # "turn it up to 80%" when it plays at 80%
+        level = None
+        if ask.fade_in is None and ask.fade_out is None and span is None:
+            return None
     parts = []
     if level is not None:
         parts.append(r.say(lang, "volume_set", volume=round(level * 100)))

@@ -179,12 +179,15 @@ ANIMATION = (r"(?:fade|slide|typewriter|bounce|pop|wipe)(?:[\s-]+(?:in|out|up|do
 """Text that moves (slides in, types itself): the draft's text has a style and a time, no motion."""
 UNSUPPORTED = (
     r"\b(?:sparkles?|stickers?|emojis?|filters?|transitions?|effects?|logo|watermark|voice\s*-?over|narration|gif|zoom(?!\s+(?:call|meeting|recording))"
-    r"|slow\s*-?mo(?:tion)?|speed\s+(?:it\s+)?up|vintage|black\s+and\s+white|sepia|blur|glitch|confetti|borders?"
+    r"|slow\s*-?mo(?:tion)?|speed\s+(?:it\s+)?up|accelerate|vintage|black\s*(?:and|&|n)\s*white|b\s*&\s*w|monochrome"
+    r"|gr[ae]yscale|colou?rs?\s+pop|vibrant|sepia|blur|glitch|confetti|borders?"
     r"|frames?|color\s+grad(?:e|ing)|lut|intro\s+animation|outro|(?:captions?|subtitles?)\s+automatically|auto(?:matic)?\s*-?(?:captions?|subtitles?)"
     r"|silences?(?!\s+(?:the\s+|my\s+)?(?:background\s+)?(?:music|bgm|song|soundtrack|track|audio))|pauses?|dead\s+air|ums?|uhs?|filler\s+words|noise|denoise|grain|vignette|halation|diffusion"
     r"|brightness|brighten|brighter|darker|darken|saturation|contrast|exposure|colou?r\s+correct(?:ion)?"
     r"|stabili[sz]e|jump\s+cuts?|b-?roll|word-by-word|burn(?:ed)?-?in|duplicate\s+frames|highlights?(?:\s+reel)?"
     r"|(?:best|funn(?:y|iest)|boring)\s+(?:moments|parts|bits)(?!\s+(?:video|clip|reel|compilation|montage))|teaser|slow\s+(?:the\s+|my\s+|this\s+)?(?:\w+\s+){0,2}?down|reverse|crossfade"
+    r"|fades?\s+(?:\w+\s+){0,2}?(?:between|to|on|for|across)\s+(?:the\s+|all\s+(?:the\s+|my\s+)?|every\s+|each\s+|my\s+)?"
+    r"(?:clips?|scenes?|shots?|videos?)(?!'s|\s+(?:end|ends|start|beginning))|^\W*fade\s+(?:all|everything)\W*$|fade\s+at\s+\d"
     r"|hard\s+cut|fade\s+(?:to|from)\s+(?:black|white)|\b(?:in|out|up|down)\s+(?:from|to|into)\s+(?:black|white)\b|dip\s+to\s+(?:black|white)|freeze|ducking|duck|normali[sz]e|loudness|undo|redo|bass\s+boost(?:ed)?|(?:boost|increase|raise|turn\s+up|enhance"
     r"|pump\s+up)\s+(?:the\s+)?bass"
     r"|(?:more|less)\s+bass|" + ANIMATION +

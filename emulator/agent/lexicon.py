@@ -87,7 +87,8 @@ MOODS: Mapping[str, str] = {
     "angry": "tense", "aggressive": "tense", "confrontational": "tense", "reflective": "calm", "contemplative": "calm",
     "thoughtful": "calm", "introspective": "calm", "heartfelt": "romantic", "haunting": "suspense",
     "hopeful": "upbeat", "optimistic": "upbeat", "uptempo": "energetic",
-    "fast-paced": "energetic", "high-energy": "energetic", "adventurous": "epic", "adventure": "epic",
+    "fast-paced": "energetic", "high-energy": "energetic",
+    "vibrant": "energetic", "adventurous": "epic", "adventure": "epic",
 }
 OCCASIONS: Mapping[str, str] = {
     "wedding": "romantic", "valentine": "romantic", "valentine's": "romantic", "anniversary": "romantic",

@@ -166,7 +166,13 @@ def _lookup(m: str, table: dict[str, str] | dict[str, int]) -> object | None:
     return None
 
 
+_MONOCHROME = re.compile(r"black\s*(?:and|&|n)\s*white|\bb\s*&\s*w\b|黑白")
+"""A look, not a colour ("make it black and white"): no text is coloured by it."""
+
+
 def color(m: str) -> str | None:
+    if _MONOCHROME.search(m):
+        return None
     if h := re.search(r"#[0-9a-f]{6}\b", m):
         return h.group(0).upper()
     found = _lookup(m, dict(g.COLORS))
