@@ -180,7 +180,9 @@ ANIMATION = (r"(?:fade|slide|typewriter|bounce|pop|wipe)(?:[\s-]+(?:in|out|up|do
 UNSUPPORTED = (
     r"\b(?:sparkles?|stickers?|emojis?|filters?|transitions?|effects?|logo|watermark|voice\s*-?over|narration|gif|zoom(?!\s+(?:call|meeting|recording))"
     r"|slow\s*-?mo(?:tion)?|speed\s+(?:it\s+)?up|accelerate|vintage|black\s*(?:and|&|n)\s*white|b\s*&\s*w|monochrome"
-    r"|gr[ae]yscale|colou?rs?\s+pop|vibrant|sepia|blur|glitch|confetti|borders?"
+    r"|gr[ae]yscale|colou?rs?\s+pop|vibrant|(?:mute|silence|turn\s+off|turn\s+down|lower)\s+(?:the\s+|my\s+)?"
+    r"(?:(?:sound|volume)\s+(?:from|on|of)\s+(?:the\s+|my\s+)?)?(?:speakers?|notifications?|phone|mic|microphone|headphones?)"
+    r"|sepia|blur|glitch|confetti|borders?"
     r"|frames?|color\s+grad(?:e|ing)|lut|intro\s+animation|outro|(?:captions?|subtitles?)\s+automatically|auto(?:matic)?\s*-?(?:captions?|subtitles?)"
     r"|silences?(?!\s+(?:the\s+|my\s+)?(?:background\s+)?(?:music|bgm|song|soundtrack|track|audio))|pauses?|dead\s+air|ums?|uhs?|filler\s+words|noise|denoise|grain|vignette|halation|diffusion"
     r"|brightness|brighten|brighter|darker|darken|saturation|contrast|exposure|colou?r\s+correct(?:ion)?"
@@ -337,6 +339,9 @@ DUCK = (r"\b(?:when(?:ever)?|while|as)\s+(?:[\w']+\s+){0,2}(?:talk(?:s|ing)?|spe
         r"|\bduring\s+(?:the\s+)?(?:speech|dialogue|talking)\b"
         r"|说话的时候|说话时|讲话时|讲话的时候|对白的时候|结束(?:后)?(?:音乐)?恢复|讲完(?:后)?恢复")
 """Music lowered only while someone speaks (ducking): not an edit the agent has."""
+A_WHILE = re.compile(r"\bfor\s+(?:the\s+next\s+|another\s+)?(?:\d+(?:\.\d+)?\s*|a\s+|an\s+|one\s+)"
+                     r"(?:s|secs?|seconds?|mins?|minutes?|hours?|moment|while|bit)\b|\buntil\s+(?:tomorrow|later)\b")
+"""For a while, from no named time ("mute for five minutes"): a loudness over part of the track, or none of it."""
 DURING = re.compile(r"\b(?:during|while|whenever|when\s+(?:the|a|my|there|it)|throughout\s+the\s+\w+)\b|的时候|期间")
 """A time named by what happens then ("during the title"): a loudness over part of the track, which it cannot set."""
 CONDITIONAL = (r"\bif\s+(?:this|that|it|the\s+\w+)\s+(?:one\s+)?(?:is\s+|isn'?t\s+|is\s+not\s+)?(?:unavailable|missing"

@@ -69,6 +69,11 @@ NO_FADE = re.compile(r"\b(?:instead\s+of|rather\s+than|without|no|not|never)\s+(
 _DETERMINERS = {"some", "a", "an", "the", "more", "little", "bit", "of", "nice", "good", "cool", "kind", "sort"}
 
 
+_LASTING = re.compile(r"\b(?!(?:19|20)?[1-9]0s\b)\d+(?:\.\d+)?\s*-?\s*(?:s|secs?|seconds?|mins?|minutes?)\s+"
+                      r"(?:of\b|(?:[\w-]+\s+){0,2}(?:track|song|music|tune|loop|bgm|soundtrack)\b)")
+"""Music with a length and no place ("add 10 seconds of jazz", "a 10 second jazz track"; "80s music" is a decade)."""
+
+
 def music(r: Reader, c: str) -> bool:
     music_word = g.MUSIC_WORD.search(c) is not None
     if (level := amounts.scale_level(c)) is not None:
@@ -151,7 +156,10 @@ def music(r: Reader, c: str) -> bool:
     ask.volume = volume or ask.volume
     ask.fade_in = fades[0] if fades[0] is not None else ask.fade_in
     ask.fade_out = fades[1] if fades[1] is not None else ask.fade_out
-    if volume is not None and (scope is not None or g.DURING.search(c)) and (volume.level == 0 or not ask.add):
+    for_a_while = g.A_WHILE.search(c) and scope is None
+    if volume is not None and (scope is not None or g.DURING.search(c) or for_a_while) and (
+        volume.level == 0 or not ask.add
+    ):
         r.doubt("cannot", what=c.strip())  # "把 4 到 6 秒静音", "quieter in the first 5 s": one volume per track
     elif amounts.VAGUE.search(c) or re.search(r"\bsomewhere\b|\bin\s+the\s+middle\b|中间", c):
         r.doubt("when_music")
@@ -163,6 +171,8 @@ def music(r: Reader, c: str) -> bool:
         ask.scope = _merged(ask.scope, scope)
         if r.req.doubt is not None and r.req.doubt[0] == "how_long_music":
             r.req.doubt = None  # "…at the start, first 3 seconds": the next clause said how long
+    elif scope is None and fades == (None, None) and (g.A_WHILE.search(c) or _LASTING.search(c)):
+        r.doubt("when_music")  # "add jazz for 10 seconds": how long, not when
     elif _LATER.search(c) and not volume:
         r.doubt("when_music")
     r.req.intents.append("music_change" if ask.change else "music" if ask.add else "music_adjust")
