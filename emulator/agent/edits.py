@@ -73,7 +73,7 @@ class Edits:
                 styles = list(values["styles"])
                 options = (" or " if self.lang != "zh" else "还是").join(tools.label(s) for s in styles)
                 return self.stop("question", key, options=options, names_list=styles)
-            if key == "no_music_style":
+            if key in ("no_music_style", "look_or_music"):
                 return self.stop("question", key, label=tools.label(values["style"]).lower(),
                                  names_list=[values["style"]])  # fmt: skip
             if key == "volume_scale":

@@ -60,9 +60,14 @@ _NOT_WANTED = re.compile(
     r"\b(?:but|and)\s+(?:no|not\s+(?:a|any))\s+(?:[\w-]+\s+){0,2}(?:music|beat|song|soundtrack|bgm)\b"
 )
 """A style ruled out inside a request for something else ("cut it fast but no trap beat")."""
-_BARE_MOOD = re.compile(r"^\W*(?:make|turn|get)\s+(?:it|this|the\s+video|everything)\s+(?:look\s+|feel\s+)?"
+_WHOLE = r"(?:it|this|the\s+(?:whole\s+|entire\s+)?(?:video|thing)|everything)"
+_BARE_MOOD = re.compile(r"^\W*(?:make|turn|get)\s+" + _WHOLE + r"\s+(?:look\s+|feel\s+)?"
                         r"(?:more\s+|a\s+bit\s+|really\s+|very\s+)?[\w-]+\W*$")
 """A mood said of the whole video ("make it dark"): about the music only if there is music to change."""
+_GIVE_MOOD = re.compile(r"^\W*give\s+" + _WHOLE + r"\s+(?:a|an|some)\s+(?:more\s+)?[\w-]+\s+(?:feel|vibe|touch)\W*$")
+"""A mood given to the whole video ("give it a dreamy feel")."""
+_LOOK_WORD = re.compile(r"\b(?:cinematic|dark|darker|moody|dreamy|retro|bright|brighter|vibrant|warm|warmer|cool)\b")
+"""Moods a picture has as readily as music: said of the whole video, they may mean its look."""
 NO_FADE = re.compile(r"\b(?:instead\s+of|rather\s+than|without|no|not|never)\s+(?:any\s+|the\s+|a\s+)?"
                      r"(?:\w+\s+)?fades?\b|不要淡入淡出|不要淡出|不要淡入|不用淡")
 """A fade ruled out ("use cuts instead of fades", "add jazz without fades"): no fade to set."""
@@ -145,6 +150,8 @@ def music(r: Reader, c: str) -> bool:
         r.doubt("which_style", styles=reading.rivals)
     if reading.style and (relative or (_BARE_MOOD.match(c) and not music_word)) and not had:
         r.doubt("no_music_style", style=reading.style)  # "make it dark" with no music: the picture, or music?
+    elif reading.style and (_BARE_MOOD.match(c) or _GIVE_MOOD.match(c)) and not music_word and _LOOK_WORD.search(c):
+        r.doubt("look_or_music" if had else "no_music_style", style=reading.style)  # "make it cinematic": a look too
     fresh = not had and (music_word or scope) and volume is None and fades == (None, None)
     definite = re.search(r"\b(?:the|my|this|that|current|existing)\s+(?:background\s+)?(?:music|bgm|soundtrack|song"
                          r"|track|audio|beat|tune)\b", c)  # fmt: skip

@@ -126,6 +126,10 @@ _T: dict[str, tuple[str, str]] = {
         "There's no background music yet. Should I add {label} music?",
         "还没有背景音乐。要我加一段{label}音乐吗？",
     ),
+    "look_or_music": (
+        "I can't change how the picture looks, but I can switch the background music to {label}. Should I?",
+        "我改不了画面的风格，但可以把背景音乐换成{label}风格。要换吗？",
+    ),
     "when_music": (
         "When should the music play — the first half, the second half, or a time like 0:05 to 0:12?",
         "音乐在什么时候播放——前半段、后半段，还是像 0:05 到 0:12 这样的时间？",
@@ -333,6 +337,7 @@ PROMPTS = {
     "what_title": ("What should the title say?", "标题写什么？"),
     "which_style": ("Which style?", "哪种风格？"),
     "no_music_style": ("Add music?", "加音乐吗？"),
+    "look_or_music": ("Switch the music?", "换音乐吗？"),
     "when_music": ("When should the music play?", "音乐什么时候播放？"),
     "how_long_music": ("How long?", "多长时间？"),
     "where_title": ("Where should the title go?", "标题放在哪里？"),
@@ -347,8 +352,8 @@ PROMPTS = {
 
 def choices(lang: str, key: str, names: list[str] | None = None) -> list[tuple[str, str, str]]:
     """(id, label, message) of each option a question offers, in the reply's language; `names` are the videos of
-    which_video, the styles of which_style and no_music_style, the seconds of middle_cut and cut_at, the levels of
-    volume_scale."""
+    which_video, the styles of which_style, no_music_style and look_or_music, the seconds of middle_cut and cut_at,
+    the levels of volume_scale."""
     if key == "which_video":
         return [(f"video{i + 1}", name, f"use {name}") for i, name in enumerate(names or [])]
     if key == "volume_scale" and names:  # the level said, and ten times it
@@ -358,11 +363,11 @@ def choices(lang: str, key: str, names: list[str] | None = None) -> list[tuple[s
         keep = "保留" if lang == "zh" else "Keep "
         return [("before", f"{keep}0-{a}s", f"trim to 0-{a} seconds"), ("after", f"{keep}{b}-{end}s",
                                                                           f"trim to {b}-{end} seconds")]
-    if key in ("which_style", "no_music_style"):
+    if key in ("which_style", "no_music_style", "look_or_music"):
         from nemo_emulator.agent.tools import label
 
         offered = [(style, label(style), f"add {style} music") for style in names or []]
-        if key == "no_music_style":
+        if key != "which_style":
             offered.append(("no", "不用了" if lang == "zh" else "No thanks", ""))
         return offered
     return [(cid, zh if lang == "zh" else en, message) for cid, en, zh, message in _CHOICES.get(key, ())]
