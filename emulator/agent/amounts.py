@@ -46,6 +46,13 @@ _HOURS_CLOCK = re.compile(r"(?<![\d:])(\d{1,2}):([0-5]\d):([0-5]\d)(?:\.\d+)?(?!
 """A time with hours ("00:01:15"): written as seconds ("75s"), which every time pattern reads."""
 
 
+_MINUTES_SECONDS = re.compile(r"\b(\d+(?:\.\d+)?)\s*(?:minutes?|mins?)\b(?:\s*(?:and\s+)?(\d+(?:\.\d+)?)\s*"
+                              r"(?:seconds?|secs?|s)\b)?")
+"""Minutes, with any seconds after them, as seconds ("1 minute" -> "60s", "2 minutes and 30 seconds" -> "150s")."""
+_MARK = re.compile(r"\bthe\s+(\d+(?:\.\d+)?\s*-?\s*(?:s|secs?|seconds?)|\d{1,2}:\d{2})\s+mark\b")
+"""A point named as a mark on the timeline ("the 10 second mark", "the 0:30 mark")."""
+
+
 def digits(text: str) -> str:
     """Number words as digits where they are amounts ("forty percent" -> "40%", "twenty-five seconds" -> "25
     seconds", "百分之三十" -> "30%", "五秒" -> "5秒"); "percent" as "%"."""
@@ -55,6 +62,8 @@ def digits(text: str) -> str:
     text = _PERCENT.sub("%", text)
     text = re.sub(r"\b(first|last|final|opening)\s+second\b", r"\1 1 second", text)  # "the first second"
     text = re.sub(r"\bhalf\s+a\s+second\b", "0.5 seconds", text)
+    text = _MINUTES_SECONDS.sub(lambda m: f"{float(m.group(1)) * 60 + float(m.group(2) or 0):g}s", text)
+    text = _MARK.sub(r"\1", text)  # "at the 10 second mark" -> "at 10s"
     text = _HOURS_CLOCK.sub(lambda m: f"{int(m.group(1)) * 3600 + int(m.group(2)) * 60 + int(m.group(3))}s", text)
 
     def zh_percent(m: re.Match[str]) -> str:

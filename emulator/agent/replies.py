@@ -113,6 +113,10 @@ _T: dict[str, tuple[str, str]] = {
         "Your video is only {length}s long, so there's nothing at {at}s to trim. Tell me a time within the video.",
         "你的视频只有 {length} 秒，{at} 秒处没有内容可剪。请说一个视频范围内的时间。",
     ),
+    "text_past_end": (
+        "Your video is only {length}s long, so a {what} can't start at {at}s. Tell me a time within the video.",
+        "你的视频只有 {length} 秒，{what}不能从 {at} 秒开始。请说一个视频范围内的时间。",
+    ),
     "temp_issue": (
         "I encountered a temporary issue. Please try again later.",
         "我遇到了一个临时问题，请稍后再试。",

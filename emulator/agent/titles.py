@@ -123,6 +123,9 @@ def _add(e: Edits, ask: TextAsk, style: JSON) -> Plan | None:
     assert ask.text is not None
     length = int(e.length or 10000)
     span = ask.scope.resolve(length, TITLE_MS) if ask.scope is not None else None
+    if span is not None and e.length and span[0] >= e.length:  # "at the 1 minute mark" of a 20 s clip
+        word = r.word(lang, "title" if title else "text")
+        return e.stop("answer", "text_past_end", length=r.seconds(e.length), at=r.seconds(span[0]), what=word)
     a, b = span if span else (0, min(TITLE_MS, length))
     b = min(b, length)
     if b <= a:
