@@ -178,7 +178,7 @@ def music(r: Reader, c: str) -> bool:
         ask.scope = _merged(ask.scope, scope)
         if r.req.doubt is not None and r.req.doubt[0] == "how_long_music":
             r.req.doubt = None  # "…at the start, first 3 seconds": the next clause said how long
-    elif scope is None and fades == (None, None) and (g.A_WHILE.search(c) or _LASTING.search(c)):
+    elif fades == (None, None) and (for_a_while or (scope is None and _LASTING.search(c))):
         r.doubt("when_music")  # "add jazz for 10 seconds": how long, not when
     elif _LATER.search(c) and not volume:
         r.doubt("when_music")
