@@ -12,6 +12,7 @@ import httpx
 
 from nemo_client import _errors as errors
 from nemo_client._client import multipart_files, transport_errors
+from nemo_client._config import tls_context
 from nemo_client._core import Core, is_file_reply
 from nemo_client._ops import (
     Call,
@@ -58,7 +59,9 @@ class AsyncRunner:
     headers: Callable[[Call], dict[str, str]]
 
     def _open_io(self, http: httpx.AsyncClient | None, sleep: Callable[[float], Awaitable[None]]) -> None:
-        self.http = http or httpx.AsyncClient(base_url=self.base_url, timeout=httpx.Timeout(30, read=900))
+        self.http = http or httpx.AsyncClient(
+            base_url=self.base_url, timeout=httpx.Timeout(30, read=900), verify=tls_context()
+        )
         self.sleep = sleep
 
     async def close(self) -> None:

@@ -12,6 +12,7 @@ from typing import IO, Any, Self
 import httpx
 
 from nemo_client import _errors as errors
+from nemo_client._config import tls_context
 from nemo_client._core import Core, is_file_reply
 from nemo_client._ops import (
     Call,
@@ -113,7 +114,9 @@ class SyncRunner:
     headers: Callable[[Call], dict[str, str]]
 
     def _open_io(self, http: httpx.Client | None, sleep: Callable[[float], None]) -> None:
-        self.http = http or httpx.Client(base_url=self.base_url, timeout=httpx.Timeout(30, read=900))
+        self.http = http or httpx.Client(
+            base_url=self.base_url, timeout=httpx.Timeout(30, read=900), verify=tls_context()
+        )
         self.sleep = sleep
 
     def close(self) -> None:

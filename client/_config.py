@@ -4,9 +4,13 @@ from __future__ import annotations
 
 import os
 import platform
+import ssl
 import uuid
 from dataclasses import dataclass, field
+from functools import cache
 from pathlib import Path
+
+import httpx
 
 LIVE_URL = "https://mega-api-prod.nemovideo.ai"
 VERSION = "0.1.0"
@@ -18,6 +22,14 @@ def _platform() -> str:
     if os.environ.get("CLAUDECODE"):
         return "claude_code"
     return "terminal" if platform.system() else "unknown"
+
+
+@cache
+def tls_context() -> ssl.SSLContext:
+    """The TLS settings every client in this process shares. httpx builds a context for each client it makes, and
+    loading the CA bundle takes tens of milliseconds: a test suite that opens a client per user paid it every time.
+    Read once, so SSL_CERT_FILE or SSL_CERT_DIR set after the first client is not seen."""
+    return httpx.create_ssl_context()
 
 
 def config_dir() -> Path:

@@ -13,6 +13,7 @@ from typing import Any
 import httpx
 
 from nemo_client import GatewayClient
+from nemo_client._config import tls_context
 from nemo_conformance.checks import ConformanceFailure, never_server_error
 from nemo_conformance.target import Control
 from nemo_protocol.gateway import SERVER_FRAMES, GatewayCode
@@ -80,5 +81,5 @@ class GatewayTarget:
 
     def client(self, token: str) -> GatewayClient:
         http = httpx.Client(base_url=self.url, timeout=httpx.Timeout(30, read=900 if self.live else 120),
-                            event_hooks={"response": [gateway_reply]})  # fmt: skip
+                            event_hooks={"response": [gateway_reply]}, verify=tls_context())  # fmt: skip
         return GatewayClient(self.url, token=token, http=http, sleep=lambda s: None)

@@ -20,6 +20,7 @@ from typing import IO, Any
 import httpx
 
 from nemo_client import NemoClient, Recovery
+from nemo_client._config import tls_context
 from nemo_conformance.checks import check_response
 from nemo_conformance.identities import Identities
 
@@ -37,7 +38,7 @@ class Control:
     """The emulator's /_emulator/ plane: reset, virtual clock, settings."""
 
     def __init__(self, base_url: str) -> None:
-        self.http = httpx.Client(base_url=base_url, timeout=30)
+        self.http = httpx.Client(base_url=base_url, timeout=30, verify=tls_context())
 
     @classmethod
     def probe(cls, base_url: str) -> Control | None:
@@ -136,6 +137,7 @@ class Target:
             base_url=self.url,
             timeout=httpx.Timeout(30, read=900 if self.live else 120),
             event_hooks={"response": [check_response]},
+            verify=tls_context(),
         )
         opts: dict[str, object] = {
             "client_id": f"conf-{uuid.uuid4()}",

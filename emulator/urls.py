@@ -7,7 +7,8 @@ import base64
 import hashlib
 import hmac
 import ipaddress
-from functools import lru_cache
+import ssl
+from functools import cache, lru_cache
 from urllib.parse import quote
 
 from nemo_emulator.clock import VirtualClock
@@ -24,6 +25,16 @@ def is_loopback(host: str) -> bool:
         return ipaddress.ip_address(host.strip("[]")).is_loopback
     except ValueError:
         return False
+
+
+@cache
+def tls_context() -> ssl.SSLContext:
+    """The TLS settings the emulator's outgoing requests share (an upload fetched by URL, the recorder's upstream).
+    httpx builds a context for each client otherwise, and loading the CA bundle holds the event loop for tens of
+    milliseconds each time."""
+    import httpx
+
+    return httpx.create_ssl_context()
 
 
 class UrlSigner:

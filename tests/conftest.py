@@ -12,6 +12,7 @@ import httpx
 import pytest
 import uvicorn
 
+from nemo_client._config import tls_context
 from nemo_conformance import profiles
 from nemo_emulator import Settings, Store, create_app
 from nemo_emulator.server import config as server_config
@@ -112,5 +113,5 @@ def server_factory_module() -> Iterator[Callable[..., Server]]:
 
 @pytest.fixture
 def http(server: Server) -> Iterator[httpx.Client]:
-    with httpx.Client(base_url=server.url, timeout=30) as client:
+    with httpx.Client(base_url=server.url, timeout=30, verify=tls_context()) as client:
         yield client

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import subprocess
+
 import httpx
 
 SKILL = {"X-Skill-Source": "nemo-video", "X-Skill-Version": "1.9", "X-Skill-Platform": "clawhub"}
@@ -92,7 +94,6 @@ def state(http: httpx.Client, headers: dict[str, str], session_id: str) -> dict:
 
 def spawn_emulator(*args: str):
     """`python -m emulator serve --port 0 ARGS` as a subprocess; (process, base URL). Stop with `stop_emulator`."""
-    import subprocess
     import sys
 
     proc = subprocess.Popen(
@@ -129,3 +130,16 @@ def until(condition, what: str, timeout: float = 10.0) -> None:
         if time.monotonic() > deadline:
             pytest.fail(f"timed out waiting until {what}")
         time.sleep(0.01)  # real-time: the server notices a closed socket on its own schedule
+
+
+def run_conformance(*args: str, timeout: float = 300) -> subprocess.CompletedProcess[str]:
+    """`pytest -q conformance ARGS` in a subprocess with only the plugins the suite uses. Autoloading every
+    installed pytest plugin (schemathesis, respx, anyio…) costs about three seconds a start, and tests here start
+    the suite dozens of times."""
+    import os
+    import sys
+
+    env = {**os.environ, "PYTEST_DISABLE_PLUGIN_AUTOLOAD": "1"}
+    plugins = ("-p", "no:cacheprovider", "-p", "nemo_conformance.plugin", "-p", "_hypothesis_pytestplugin")
+    cmd = [sys.executable, "-m", "pytest", "-q", *plugins, *args]
+    return subprocess.run(cmd, capture_output=True, text=True, timeout=timeout, env=env)

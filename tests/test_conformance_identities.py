@@ -6,13 +6,11 @@ from __future__ import annotations
 
 import json
 import re
-import subprocess
-import sys
 from pathlib import Path
 
 import pytest
 
-from tests.helpers import spawn_emulator, stop_emulator
+from tests.helpers import run_conformance, spawn_emulator, stop_emulator
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -25,14 +23,7 @@ def test_shared_identities_stay_within_the_anonymous_token_limits(tmp_path: Path
     try:
         runs, stored = [], []
         for _ in range(2):  # the second run must reuse what the first stored
-            runs.append(
-                subprocess.run(
-                    [sys.executable, "-m", "pytest", "-q", "-p", "no:cacheprovider", "conformance", *args],
-                    capture_output=True,
-                    text=True,
-                    timeout=600,
-                )
-            )
+            runs.append(run_conformance("conformance", *args, timeout=600))
             stored.append(json.loads(ids.read_text())[url])
     finally:
         stop_emulator(proc)
@@ -51,11 +42,9 @@ def test_identities_short_of_credits_stop_the_run_with_advice(tmp_path: Path) ->
     ids = tmp_path / "identities.json"
     proc, url = spawn_emulator("--no-control")  # nothing can top them up, as on the live API
     try:
-        run = subprocess.run(
-            [sys.executable, "-m", "pytest", "-q", "-p", "no:cacheprovider", "conformance",
-             f"--nemo-base-url={url}", "--nemo-share-identities", f"--nemo-identities={ids}"],
-            capture_output=True, text=True, timeout=300,
-        )  # fmt: skip
+        run = run_conformance(
+            "conformance", f"--nemo-base-url={url}", "--nemo-share-identities", f"--nemo-identities={ids}"
+        )
     finally:
         stop_emulator(proc)
     assert run.returncode == 2, run.stdout[-2000:]

@@ -2,7 +2,8 @@
 
 Builds the wheel, installs it into a fresh virtual environment in a temporary folder, and runs there:
 a sample downstream project (tests/downstream/: its own `client.py` and Hypothesis profile, our fixtures), then
-the installed conformance suite against an emulator it spawns and against one already running.
+the installed conformance suite: one module for each surface against an emulator it spawns, and all of it against
+one already running.
 
 The fresh environment gets its third-party packages from this one, but only the distributions that
 `nemo-emulator[conformance]` declares, and their own requirements: each is linked into a folder on the new
@@ -124,10 +125,9 @@ def test_the_installed_suite_against_an_emulator_it_starts(
     installed: tuple[Path, dict[str, str]], tmp_path: Path
 ) -> None:
     python, env = installed
-    out = _run(
-        [str(python), "-m", "pytest", "-q", "-p", "no:cacheprovider", "--pyargs", "nemo_conformance"], tmp_path, env
-    )
-    assert "NEMO conformance:" in out and " 0 failed" in out, out
+    surfaces = ("nemo_conformance.test_sessions", "nemo_conformance.test_gateway", "nemo_conformance.test_mcp")
+    out = _run([str(python), "-m", "pytest", "-q", "-p", "no:cacheprovider", "--pyargs", *surfaces], tmp_path, env)
+    assert "NEMO conformance:" in out and " 0 failed" in out and "(test_mcp)" in out and "(test_gateway)" in out, out
 
 
 def test_the_installed_suite_against_a_running_emulator(installed: tuple[Path, dict[str, str]], tmp_path: Path) -> None:

@@ -21,6 +21,7 @@ from starlette.responses import Response, StreamingResponse
 from starlette.routing import Route
 
 from nemo_emulator.clock import VirtualClock
+from nemo_emulator.urls import tls_context
 from nemo_emulator.web.envelope import CompactJSON
 from nemo_protocol.codes import Code
 from nemo_protocol.wire import code_error_body
@@ -77,7 +78,7 @@ def record_app(upstream: str, cassette: Path) -> Starlette:
         }
         started = clock.wall()
         # A client per exchange: nothing outlives the request, so the proxy shuts down cleanly.
-        http = httpx.AsyncClient(base_url=base, timeout=httpx.Timeout(30, read=900))
+        http = httpx.AsyncClient(base_url=base, timeout=httpx.Timeout(30, read=900), verify=tls_context())
         upstream_request = http.build_request(
             request.method, request.url.path, params=request.url.query, headers=headers, content=body
         )

@@ -11,7 +11,7 @@ from urllib.parse import unquote, urlsplit
 
 from nemo_emulator.errors import ApiError
 from nemo_emulator.state.uploads import Uploads, UploadSink
-from nemo_emulator.urls import is_loopback
+from nemo_emulator.urls import is_loopback, tls_context
 from nemo_protocol.codes import Code
 
 MAX_URL = 4096
@@ -45,7 +45,7 @@ async def fetch(url: object, uploads: Uploads, user_id: str, fixtures: dict[str,
 
     sink = uploads.open(name, user_id)
     try:
-        async with httpx.AsyncClient(timeout=30) as http, http.stream("GET", url) as response:
+        async with httpx.AsyncClient(timeout=30, verify=tls_context()) as http, http.stream("GET", url) as response:
             if response.status_code != 200:
                 raise _refused(url)
             async for chunk in response.aiter_bytes():

@@ -14,6 +14,7 @@ import pytest
 from hypothesis import HealthCheck, given, settings, target
 from hypothesis import strategies as st
 
+from nemo_client._config import tls_context
 from nemo_emulator import Settings, Store
 from nemo_emulator.server import _Repeats
 from nemo_emulator.settings import Latency
@@ -226,7 +227,7 @@ CONTROL_FIELDS = ["kind", "code", "route", "method", "session_id", "client_id", 
 @given(route=st.sampled_from(["/_emulator/faults", "/_emulator/clock", "/_emulator/credits", "/_emulator/users"]),
        body=st.one_of(control_values, st.dictionaries(st.sampled_from(CONTROL_FIELDS), control_values, max_size=5)))
 def test_the_control_plane_fuzz_finds_no_5xx(server: Server, route: str, body: object) -> None:  # fmt: skip
-    with httpx.Client(base_url=server.url, timeout=30) as http:
+    with httpx.Client(base_url=server.url, timeout=30, verify=tls_context()) as http:  # a CA bundle read once
         r = http.post(route, content=json.dumps(body), headers={"Content-Type": "application/json"})
         assert r.status_code < 500, (route, body, r.text[:300])
         assert http.get("/_emulator/health").status_code == 200
