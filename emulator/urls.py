@@ -7,9 +7,11 @@ import base64
 import hashlib
 import hmac
 import ipaddress
+import re
 import ssl
 from functools import cache, lru_cache
-from urllib.parse import quote
+from typing import Any
+from urllib.parse import quote, unquote
 
 from nemo_emulator.clock import VirtualClock
 from nemo_emulator.errors import ApiError
@@ -37,6 +39,10 @@ def tls_context() -> ssl.SSLContext:
     return httpx.create_ssl_context()
 
 
+_SIGNED = re.compile(r"(/cdn/[^?#\s\"']+)\?e=(\d{1,15})&s=([A-Za-z0-9_-]{24})")
+"""A signed link's path, expiry and signature (18 bytes of HMAC, urlsafe base64)."""
+
+
 class UrlSigner:
     def __init__(self, key: bytes, clock: VirtualClock, ttl_s: float) -> None:
         self.key, self.clock, self.ttl_s = key, clock, ttl_s
@@ -50,6 +56,25 @@ class UrlSigner:
         path = f"/cdn/{kind}/{name}"
         expires = int(self.clock.now() + self.ttl_s)
         return f"{base_url.rstrip('/')}{quote(path)}?e={expires}&s={self._mac(path, expires)}"
+
+    def resigned(self, value: Any) -> Any:
+        """`value` (JSON) with every /cdn/ link this server signed signed again from now, expired or not; a link
+        it did not sign is left as it is. A session's state keeps the links its tools wrote, and a client told
+        "read the state again" about an expired link must find a live one there."""
+        if isinstance(value, str):
+            return _SIGNED.sub(self._fresh, value) if "/cdn/" in value else value
+        if isinstance(value, dict):
+            return {k: self.resigned(v) for k, v in value.items()}
+        if isinstance(value, list):
+            return [self.resigned(v) for v in value]
+        return value
+
+    def _fresh(self, link: re.Match[str]) -> str:
+        path, expires, signature = unquote(link.group(1)), link.group(2), link.group(3)
+        if not hmac.compare_digest(self._mac(path, int(expires)), signature):
+            return link.group(0)
+        when = int(self.clock.now() + self.ttl_s)
+        return f"{link.group(1)}?e={when}&s={self._mac(path, when)}"
 
     def check(self, path: str, expires: str | None, signature: str | None) -> None:
         """403 unless the link was signed by this server and has not expired."""

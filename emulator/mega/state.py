@@ -1,4 +1,5 @@
-"""/api/state/nemo_agent/<user>/<session_id>/latest: the session's state as tools left it."""
+"""/api/state/nemo_agent/<user>/<session_id>/latest: the session's state as tools left it, its file links signed
+again so that each read hands out live ones."""
 
 from __future__ import annotations
 
@@ -17,7 +18,7 @@ async def latest(request: Request) -> Response:
     user = authenticate(request)
     check_path(request.path_params, user.id, store.settings.app_name)
     session = store.sessions.owned(request.path_params["session_id"], user.id)
-    return ok(request, session.snapshot())
+    return ok(request, store.signer.resigned(session.snapshot()))
 
 
 routes = [Route(endpoint("state").path, latest, methods=["GET"])]

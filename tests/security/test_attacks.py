@@ -307,6 +307,22 @@ def test_output_links_are_signed_and_render_ids_are_per_user(http: httpx.Client,
     assert http.get(url).status_code == 403  # expired
 
 
+def test_a_state_read_hands_out_live_links_and_signs_no_forged_one(http: httpx.Client, server: Server) -> None:
+    h = anon(http)
+    sid = new_session(http, h)
+    assert upload(http, h, sid, SAMPLE).status_code == 200
+    state = f"/api/state/nemo_agent/me/{sid}/latest"
+    first = http.get(state, headers=h).json()["data"]["state"]["video_infos"][0]["cdn_url"]
+    assert http.get(first).status_code == 200
+    server.store.clock.advance(server.store.settings.cdn_url_ttl_s + 1)
+    assert http.get(first).status_code == 403  # "this file link has expired; read the state ... again"
+    again = http.get(state, headers=h).json()["data"]["state"]["video_infos"][0]["cdn_url"]
+    assert again.split("?")[0] == first.split("?")[0] and http.get(again).status_code == 200
+    forged = {"src": first.split("?")[0] + "?e=1&s=" + "A" * 24, "n": [first, 3]}
+    out = server.store.signer.resigned(forged)
+    assert out["src"] == forged["src"] and out["n"][0] != first and out["n"][1] == 3
+
+
 # 9. smaller defects ------------------------------------------------------------------------------------------------
 
 
