@@ -182,6 +182,9 @@ _BY_PERCENT = re.compile(r"\b(?:by|plus|minus)\s+(\d{1,3}(?:\.\d+)?)\s*%|[+]\s*(
 _BY_UP = re.compile(r"\b(?:up|plus|higher|more)\b|\+\s*\d|增加")
 _BY_DOWN = re.compile(r"\b(?:down|minus|drop|cut|less)\b|减少")
 """The direction of a change by an amount, beside the words of _UP and _DOWN ("bring it up by 10%")."""
+_DB = re.compile(r"(?<![\w.])([+-]?\d{1,2}(?:\.\d+)?)\s*(?:db|decibels?)\b")
+"""Decibels: a change by them multiplies the level ("up 3 dB" is about 1.41 times as loud); a level of 0 dB or less
+is a share of full volume ("-6 dB" is about 50%)."""
 _ABS_PERCENT = re.compile(r"(\d{1,3}(?:\.\d+)?)\s*%")
 _VOLUME_N = re.compile(r"(?:volume|level|音量)\s*(?:to|at|of|is|=|调到|设为|设置为|改成|为)?\s*(\d{1,3})(?![\d.:s秒])")
 _SCALE = re.compile(r"^(?:[1-9]|10)$")
@@ -234,8 +237,8 @@ class Volume:
 
 
 def unlevelled(c: str) -> str:
-    """The clause without its "volume 40" (whose number is no time: "volume to 0" is not "at 0 s")."""
-    return _VOLUME_N.sub(" ", c)
+    """The clause without its "volume 40" or "-6 dB" (whose number is no time: "volume to 0" is not "at 0 s")."""
+    return _DB.sub(" ", _VOLUME_N.sub(" ", c))
 
 
 def scale_level(c: str) -> int | None:
@@ -244,9 +247,22 @@ def scale_level(c: str) -> int | None:
     return int(n.group(1)) if n is not None and _SCALE.match(n.group(1)) and not _ABS_PERCENT.search(c) else None
 
 
+def _decibels(c: str, said: str) -> Volume | None:
+    n = float(said)
+    up = _UP.search(c) or _BY_UP.search(c)
+    down = _DOWN.search(c) or _BY_DOWN.search(c)
+    if up or down or said.startswith("+"):
+        return Volume(factor=round(10 ** ((-abs(n) if down and not up else abs(n)) / 20), 4))
+    if n <= 0:
+        return Volume(round(10 ** (n / 20), 2))
+    return None  # "set the music to 6 dB": above full volume, which a level cannot be
+
+
 def volume(c: str, adding: bool = False) -> Volume | None:
     """How loud: "35%", "volume 40", "half", "a quarter", "mute", "full volume", "louder", "a bit quieter", "too
-    loud", "太吵"; and, when music is being added, "quiet" or "in the background" (25%)."""
+    loud", "太吵", "up 3 dB"; and, when music is being added, "quiet" or "in the background" (25%)."""
+    if (db := _DB.search(c)) is not None:
+        return _decibels(c, db.group(1))
     if (by := _BY_PERCENT.search(c)) is not None:
         amount = float(next(g for g in by.groups() if g)) / 100
         up = _UP.search(c) or _BY_UP.search(c)
@@ -295,13 +311,16 @@ _OUT_AFTER = re.compile(rf"fade[\s-]*(?:(?:the\s+)?(?!in\b)\w+\s+){{0,2}}?out{_O
                         rf"(?:a\s+|the\s+(?:last|final)\s+)?{_N}\s*{SECONDS}?|\bout\s+(?:over|for)\s+{_N}|淡出\s*{_N}\s*秒"
                         rf"|渐出\s*{_N}\s*秒")  # fmt: skip
 _OUT_BEFORE = re.compile(rf"{_N}\s*[- ]?{SECONDS}\s*(?:long\s+)?fade[\s-]*out|{_N}\s*秒\s*(?:的)?(?:淡出|渐出)")
-_ANY_LENGTH = re.compile(rf"{_N}\s*[- ]?{SECONDS}\s*(?:long\s+)?fades?|fades?[\w\s-]{{0,12}}?(?:of|over|for)\s*{_N}")
+_ANY_LENGTH = re.compile(rf"{_N}\s*[- ]?{SECONDS}\s*(?:long\s+)?fades?|fades?[\w\s-]{{0,30}}?(?:of|over|for)\s*{_N}")
 _BOTH = re.compile(r"fade\s+(?:\w+\s+){0,2}in\s+and\s+out|fade\s+(?:in/out|both)|淡入淡出|渐入渐出|cross\s*fade")
 _IN = re.compile(r"fade[\s-]*(?:(?!out\b)\w+\s+){0,2}?in\b|fades?\s+in\b|淡入|渐入"
                  r"|\bin\s+with\s+a\s+(?:slow\s+|gentle\s+)?fade\b")
 _OUT = re.compile(r"fade[\s-]*(?:(?!in\b)\w+\s+){0,2}?out\b|fades?\s+out\b|淡出|渐出|fade\s+(?:away|at\s+the\s+end)"
                   r"|\b(?:out|off|away)\b.{0,30}\bwith\s+a\s+(?:slow\s+|gentle\s+|long\s+)?fade\b"
                   r"|\b(?:bow|drift|trail|taper|die|ease|slip)(?:s|ed|ing)?\s+(?:out|away|off)\b")
+_AT_END = re.compile(r"\bthe\s+(?:very\s+)?(?:end|finish|close)\b|结尾|最后")
+_AT_START = re.compile(r"\bthe\s+(?:very\s+)?(?:start|beginning|opening)\b|开头|开始")
+"""Where a fade with no direction goes ("fade the music at the end"): the end fades out, the start fades in."""
 IN_MS, OUT_MS = 1500, 2000
 
 
@@ -325,5 +344,8 @@ def fades(c: str) -> tuple[int | None, int | None]:
     if fade_out is None and _OUT.search(c):
         fade_out = shared or OUT_MS
     if fade_in is None and fade_out is None and re.search(r"\bfades?\b", c):
-        return IN_MS, OUT_MS
+        end, start = _AT_END.search(c) is not None, _AT_START.search(c) is not None
+        if end != start:
+            return (None, shared or OUT_MS) if end else (shared or IN_MS, None)
+        return shared or IN_MS, shared or OUT_MS
     return fade_in, fade_out

@@ -51,11 +51,17 @@ _TAKEN = re.compile(r"\b(?:remove|delete|drop|lose|ditch|skip|get\s+rid\s+of|tak
                     r"|cut(?:\s+out|\s+off|\s+away)?)\b(?!\s+(?:it\s+|this\s+|the\s+(?:video|clip)\s+)?(?:down\s+)?to\b)"
                     r"|剪掉|去掉|删掉")
 """A verb that takes a span away ("cut from 5 to 7 seconds"), not one that keeps it ("trim to 0:05-0:12")."""
-_CUT_AT = re.compile(r"\b(?:cut|chop|split|slice)\s+"
-                     r"(?:it\s+|this\s+|the\s+(?:video|clip|footage)\s+|my\s+(?:video|clip)\s+)?"
+_KEEP_OR_CUT = re.compile(r"^(?!.*\b(?:remove|delete|drop|lose|ditch|get\s+rid)\b).*\bcut\b(?!\s+(?:out|off|away)\b)")
+"""A bare "cut" of a span: in "cut the video from 0:10 to 2:00" it may be what goes or what stays (as in a trim)."""
+_CUT_AT = re.compile(r"\b(?:cut|chop|split|slice|divide)\s+"
+                     r"(?:it\s+|this\s+|the\s+(?:video|clip|footage)\s+|my\s+(?:video|clip)\s+|(?:clip|video)\s*1\s+)?"
                      r"(?P<off>off\s+)?at\s+(?:the\s+)?(?:(?P<m>\d{1,2}):(?P<s>\d{2})|(?P<n>\d+(?:\.\d+)?)\s*"
                      r"(?:s|sec|secs|seconds?)?)(?:\s+mark)?(?P<more>\s*(?:and|,|&)\s*(?:at\s+)?\d)?")
-"""A cut at a point in time, not of an amount ("cut the video at 8s", "cut it off at 12s", "cut at 3s and 8s")."""
+"""A cut at a point in time, not of an amount ("cut the video at 8s", "cut it off at 12s", "cut at 3s and 8s");
+"clip1" is the one clip."""
+_TO_POINT = re.compile(r"\b(?:trim|cut|shorten)\s+(?:it\s+|this\s+|the\s+(?:video|clip)\s+)?(?:down\s+)?to\s+"
+                       r"(\d{1,2}):(\d{2})\b(?!\s*(?:-|–|to\b))")
+"""A length as a clock time ("trim to 00:10"): the clip ends there."""
 _ALONE_END = re.compile(rf"^\W*(?:and\s+)?(?:the\s+)?(first|opening|last|final|前|开头|最后|后|结尾)\s*"
                         rf"{amounts.NUMBER}\s*{amounts.SECONDS}\W*$")
 """A clause that names only another end after a cut ("remove the first second and the last second")."""
@@ -83,8 +89,8 @@ def removal(r: Reader, c: str) -> bool:
     if _AROUND_ALL.search(c) and not cut_time:
         r.doubt("unclear", what=c.strip())  # "everything after the title": after it in time, or all but it?
         return True
-    if not kinds and cut_time and (not everything or _AROUND_ALL.search(c)):
-        return False
+    if not kinds and cut_time and (not everything or _AROUND_ALL.search(c) or g.R["EXCEPT"].search(c)):
+        return False  # "remove everything except the first 5 seconds": a trim that keeps them
     if keep_only and cut_time:
         return False  # "背景音乐只要后5秒": when it plays, not what stays
     if keep_only and kinds:
@@ -150,6 +156,7 @@ def trim(r: Reader, c: str) -> bool:
     if (at := _CUT_AT.search(c)) is not None and r.length:
         return _cut_at(r, c, at)
     keeps = re.search(r"\b(?:to|into)\s+(?:the\s+)?(?:first|last)\b", c)  # "trim to the first 12 seconds"
+    keeps = keeps or g.R["EXCEPT"].search(c)  # "delete everything but the last 5 seconds"
     cut = _CUT_FROM.search(c) and not _ONLY.search(c) and not keeps
     if _HALF.search(c) and r.length:
         req.trim_to = round(r.length / 2000, 2)  # "cut it in half"
@@ -162,12 +169,18 @@ def trim(r: Reader, c: str) -> bool:
     elif cut and last:
         req.cut_last = float(last.group(1))
     elif cut and _TAKEN.search(c) and (taken := _taken(c, scope, r.length)) is not None:
+        span = scope.span if scope is not None else None
+        if _KEEP_OR_CUT.search(c) and span is not None and 50 < span[0] < r.length < span[1] - 50:
+            r.doubt("cut_at", a=taken[1], b=taken[1])  # "cut the video from 0:10 to 2:00" of 20 s: which part stays?
+            return True
         if taken[0] > 0 and taken[1] < r.length:
             r.doubt("middle_cut", a=taken[0], b=taken[1])  # "delete 2 to 3 s": an end is trimmed, not the middle
             return True
         req.trim = taken
     elif scope is not None and scope.span is not None:
         req.trim = scope.span
+    elif (to := _TO_POINT.search(c)) is not None:
+        req.trim_to = int(to.group(1)) * 60 + int(to.group(2))
     elif (seconds := slots.duration(c)) is not None:
         req.trim_to = seconds
     else:

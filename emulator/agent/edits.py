@@ -180,6 +180,10 @@ class Edits:
             if req.trim[0] >= length:
                 return self.stop("answer", "past_end", length=r.seconds(length), at=r.seconds(req.trim[0]))
             a, b = req.trim[0], min(req.trim[1], int(length))
+        if a <= 50 and b >= length - 50:  # "keep the first 5 minutes" of 20 seconds: the whole clip stays
+            wanted = req.trim or (a, int((req.trim_to or 0) * 1000) or b)
+            self.note("keeps_all", length=r.seconds(length), start=r.seconds(wanted[0]), end=r.seconds(wanted[1]))
+            return None
         if b <= a or b - a < 100:
             return self.stop("answer", "leaves_nothing", length=r.seconds(length))
         text = r.say(self.lang, "trimmed", start=r.seconds(a), end=r.seconds(b), length=r.seconds(b - a))

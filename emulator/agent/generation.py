@@ -17,8 +17,10 @@ if TYPE_CHECKING:
 def generate(e: Edits) -> Plan:
     req, lang, s = e.req, e.lang, e.p.s
     spec = req.generate or {}
-    seconds = max(1.0, min(15.0, spec.get("duration") or 10.0))
     prompt = spec.get("subject") or "a short clip"
+    if (spec.get("duration") or 0) > 15:  # a paid tool: asked, not quietly shortened
+        return e.stop("question", "generate_limit", asked=f"{spec['duration']:g}", names_list=[prompt])
+    seconds = max(1.0, spec.get("duration") or 10.0)
     genre = (req.music.style if req.music else None) or spec.get("genre")
     title_text = next((t.text for t in req.texts if t.text), None) or title_guess(prompt)
     steps: list[Step] = [

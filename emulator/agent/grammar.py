@@ -85,6 +85,8 @@ OUT_OF_SCOPE = _words(
 GREETING = r"^\W*" + _words("hi", "hello", "hey", "hiya", "yo", "good morning", "good evening", "你好", "您好", "嗨",
                             "哈喽") + r"\W*(?:there|nemo)?\W*$"
 HELP = _words("what can you do", "how does this work", "help", "help me", "what do you do", "capabilities",
+              "what can i change", "what can i edit", "what parameters can i change", "what settings can i change",
+              "what options do i have",
               "你能做什么", "帮助", "怎么用", "能干什么")
 HELP = (r"^\W*(?:(?:hi|hello|hey|hiya|你好|您好|嗨)\W*(?:there\W*)?)?(?:so\s+)?(?:can you\s+)?" + HELP
         + r"\W*(?:for\s+me|here|exactly|then|please|again)?\W*(?:please)?\W*$")
@@ -95,10 +97,12 @@ DESCRIBE = (
     + r"|^\W*(?:tracks|timeline|show tracks)\W*$"
 )
 EXPORT = (_words("export", "download", "render", "save", "导出", "下载", "保存", "渲染")
-          + r"(?!.{0,30}\b(?:music|title|text)\b)")
-REMOVE = _words("remove", "delete", "drop", "get rid of", "take out", "take off", "no more", "without", "cut out",
-                "kill", "ditch", "scrap", "nix", "toss", "trash", "chuck", "turn off", "switch off", "shut off", "lose",
-                "erase", "wipe", "strip", "删除", "去掉", "移除", "删掉", "不要", "拿掉",
+          + r"(?!.{0,30}\b(?:music|title|text)\b)"
+          r"|\b(?:convert|turn|transform|save)\b.{0,30}\bmp4\b|\bcompatible\s+with\s+mp4\b|\bmp4\s+(?:format|file)\b")
+"""Saving the video; an MP4 is what an export makes ("convert this video to MP4")."""
+REMOVE = _words("remove", "delete", "drop", "get rid of", "take out", "take off", "pull out", "no more", "without",
+                "cut out", "kill", "ditch", "scrap", "nix", "toss", "trash", "chuck", "turn off", "switch off",
+                "shut off", "lose", "erase", "wipe", "strip", "删除", "去掉", "移除", "删掉", "不要", "拿掉",
                 "取消", "去除", "清除", "清空", "删")
 REMOVE += (r"|\bclear\s+(?:out\s+|away\s+|off\s+)?(?:the|all|every|everything|it|my|this|that|these|those|any"
            r"|music|bgm|audio|song|title|text|captions?|subtitles?|tracks?|timeline)\b")
@@ -123,7 +127,8 @@ TARGET = (
     + r".{0,20}(?:\b(?:first|second|third|fourth|last|other|1st|2nd|3rd|4th)\b|第[一二三四1234]"
     + r"|\b\w[\w\-]*\.(?:mp4|mov|avi|webm|mkv)\b|\bvideo\s*#?\d\b)"
 )
-TRIM = _words("trim", "cut", "shorten", "shorter", "keep", "keep only", "only keep", "make it", "make the video",
+TRIM = _words("trim", "cut", "split", "slice", "divide", "shorten", "shorter", "keep", "keep only", "only keep",
+              "make it", "make the video",
               "cut down", "chop", "chop down", "shave", "pare down", "get it down", "get this down", "bring it down",
               "剪", "裁剪", "截取", "缩短", "剪辑", "只要", "只保留", "保留", "剪掉", "剪到")
 TRIM += (r"|\b(?:duration|length)\s+(?:to|at|of|=)\s*\d"
@@ -182,7 +187,7 @@ UNSUPPORTED = (
     r"|slow\s*-?mo(?:tion)?|speed\s+(?:it\s+)?up|accelerate|vintage|black\s*(?:and|&|n)\s*white|b\s*&\s*w|monochrome"
     r"|gr[ae]yscale|colou?rs?\s+pop|vibrant|mute[ds]?\s+(?:the\s+|my\s+|all\s+)?(?:colou?rs?|tones?)|(?:mute|silence|turn\s+off|turn\s+down|lower)\s+(?:the\s+|my\s+)?"
     r"(?:(?:sound|volume)\s+(?:from|on|of)\s+(?:the\s+|my\s+)?)?(?:speakers?|notifications?|phone|mic|microphone|headphones?)"
-    r"|sepia|blur|glitch|confetti|borders?"
+    r"|sepia|blur|glitch|confetti|borders?|mosaic|pixelate|dissolves?|wipe\s+(?:transition|effect)|[\w./:\\-]+\.(?:png|jpe?g|svg|webp)"
     r"|frames?|color\s+grad(?:e|ing)|lut|intro\s+animation|outro|(?:captions?|subtitles?)\s+automatically|auto(?:matic)?\s*-?(?:captions?|subtitles?)"
     r"|silences?(?!\s+(?:the\s+|my\s+)?(?:background\s+)?(?:music|bgm|song|soundtrack|track|audio))|pauses?|dead\s+air|ums?|uhs?|filler\s+words|noise|denoise|grain|vignette|halation|diffusion"
     r"|brightness|brighten|brighter|darker|darken|saturation|contrast|exposure|colou?r\s+correct(?:ion)?"
@@ -197,7 +202,14 @@ UNSUPPORTED = (
     r"|camera\s+(?:audio|sound)|(?:original|clip'?s|video'?s|clip|video)\s+(?:audio|sound|volume)"
     r"|(?:volume|audio|sound)\s+(?:on|of|for|in)\s+(?:the\s+|all\s+(?:the\s+|my\s+)?|every\s+|each\s+|my\s+)?clip|(?:cuts?|edits?|sync|match|time|timed)\b.{0,20}\b(?:on|to|with)\s+the\s+beats?"
     r"|beat[\s-]*sync|(?:add|generate)\s+(?:\w+\s+)?captions"
-    r"|(?:shorts|clips)\s+(?:out\s+)?(?:from|of)\s+(?:this|my|the)|make\s+(?:\d+\s+)?(?:shorts|clips))s?\b"
+    r"|(?:shorts|clips)\s+(?:out\s+)?(?:from|of)\s+(?:this|my|the)|make\s+(?:\d+\s+)?(?:shorts|clips)"
+    r"|avi|mkv|mov|wmv|flv|webm|ogg|mp3|hevc|prores|h\.?26[45]|\d{3,4}\s*[x×]\s*\d{3,4}|[248]k\s+resolution"
+    r"|(?:to|video|clip|it)\s+(?:[248]k|\d{3,4}p)\b(?!\s+(?:phone|screen|display|monitor))"
+    r"|(?:reduce|lower|increase|raise|change|set|adjust|upscale|downscale)\s+(?:the\s+|its\s+)?resolution"
+    r"|(?:extract|separate|save|grab|get\s+(?:me\s+)?(?:just\s+)?)\s*(?:the\s+)?(?:audio|sound|soundtrack)|audio[\s-]*only"
+    r"|(?:play|open|launch|load)\s+(?:this\s+|the\s+|my\s+)?(?:video|clip|file)|playback|start\s+playing"
+    r"|rip\s+(?:out\s+)?(?:the\s+)?audio|compress|file\s+size|make\s+the\s+file\s+smaller|thumbnail|merge|stitch"
+    r"|clean\s+up\s+the\s+(?:audio|sound))s?\b"
     r"|特效|滤镜|贴纸|转场|水印|配音|旁白|慢动作|降噪|噪声|噪音|底噪|提亮|调亮|变亮|亮一点|调暗|暗一点|亮度|饱和度"
     r"|对比度|鲜明|口播|人声|响度|统一音量|忽大忽小|卡点|变速|快放|慢放|加速|减速|定格|冻结|画质|高清|美颜|切一刀"
     r"|调色|人放中间|人物放中间|画面偏"
@@ -390,7 +402,7 @@ TYPOS: Mapping[str, str] = {
 """Misspellings seen in real chats -> the word meant."""
 
 LOUDNESS = (
-    r"%|\bvolume\b|\bloud|\bquiet|\bsoft|\bhear\b|\bdrown|\bmute\b|\bsilence\s+the\b|\bturn\s+(?:it\s+)?(?:up|down)"
+    r"%|\d\s*(?:db|decibels?)\b|\bvolume\b|\bloud|\bquiet|\bsoft|\bhear\b|\bdrown|\bmute\b|\bsilence\s+the\b|\bturn\s+(?:it\s+)?(?:up|down)"
     r"|音量|声|吵|静音|响"
 )
 """Words about how loud something is (a percentage with them is a volume, not a cut)."""

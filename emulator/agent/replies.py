@@ -105,6 +105,10 @@ _T: dict[str, tuple[str, str]] = {
         "longer clip.",
         "你的视频只有 {length} 秒，无法变成 {wanted} 秒。我可以把它剪短，或者你可以上传更长的素材。",
     ),
+    "keeps_all": (
+        "Your video is {length}s long, so keeping {start}-{end}s keeps all of it: there's nothing to trim.",
+        "你的视频只有 {length} 秒，保留 {start}-{end} 秒就是整段视频，不用剪。",
+    ),
     "leaves_nothing": (
         "Your video is only {length}s long, so that trim would leave nothing of it. Tell me a shorter cut.",
         "你的视频只有 {length} 秒，这样剪就什么都不剩了。请剪短一些。",
@@ -126,6 +130,10 @@ _T: dict[str, tuple[str, str]] = {
         "你的积分用完了，这次操作没能完成。请查看账户页面：{hint}。",
     ),
     "which_style": ("Which style would you like: {options}?", "你想要哪种风格：{options}？"),
+    "generate_limit": (
+        "I can generate up to 15 seconds of video at a time, not {asked}s. Should I make it 15 seconds instead?",
+        "我每次最多能生成 15 秒的视频，生成不了 {asked} 秒。要改成生成 15 秒吗？",
+    ),
     "no_music_style": (
         "There's no background music yet. Should I add {label} music?",
         "还没有背景音乐。要我加一段{label}音乐吗？",
@@ -341,6 +349,7 @@ PROMPTS = {
     "what_title": ("What should the title say?", "标题写什么？"),
     "which_style": ("Which style?", "哪种风格？"),
     "no_music_style": ("Add music?", "加音乐吗？"),
+    "generate_limit": ("Generate 15 seconds?", "生成 15 秒吗？"),
     "look_or_music": ("Switch the music?", "换音乐吗？"),
     "when_music": ("When should the music play?", "音乐什么时候播放？"),
     "how_long_music": ("How long?", "多长时间？"),
@@ -357,7 +366,7 @@ PROMPTS = {
 def choices(lang: str, key: str, names: list[str] | None = None) -> list[tuple[str, str, str]]:
     """(id, label, message) of each option a question offers, in the reply's language; `names` are the videos of
     which_video, the styles of which_style, no_music_style and look_or_music, the seconds of middle_cut and cut_at,
-    the levels of volume_scale."""
+    the levels of volume_scale, the description of generate_limit."""
     if key == "which_video":
         return [(f"video{i + 1}", name, f"use {name}") for i, name in enumerate(names or [])]
     if key == "volume_scale" and names:  # the level said, and ten times it
@@ -367,6 +376,9 @@ def choices(lang: str, key: str, names: list[str] | None = None) -> list[tuple[s
         keep = "保留" if lang == "zh" else "Keep "
         return [("before", f"{keep}0-{a}s", f"trim to 0-{a} seconds"), ("after", f"{keep}{b}-{end}s",
                                                                           f"trim to {b}-{end} seconds")]
+    if key == "generate_limit" and names:  # the description to generate
+        yes, no = ("生成 15 秒", "不用了") if lang == "zh" else ("Make a 15-second clip", "No thanks")
+        return [("yes", yes, f"generate a 15-second video of {names[0]}"), ("no", no, "")]
     if key in ("which_style", "no_music_style", "look_or_music"):
         from nemo_emulator.agent.tools import label
 
@@ -385,8 +397,8 @@ def prompt(lang: str, key: str) -> str:
 def say(lang: str, key: str, **values: object) -> str:
     """The reply `key` in `lang` (`zh`, else English), filled in."""
     en, zh = _T[key]
-    if isinstance(what := values.get("what"), str):
-        values["what"] = what.replace('"', "'")  # the reply puts it in double quotes
+    if isinstance(what := values.get("what"), str) and '"{what}"' in en:  # the user's words, quoted
+        values["what"] = what.replace('"', "'").rstrip(".!?。！？,，;； ")  # the reply's sentence goes on after them
     return (zh if lang == "zh" else en).format(**values)
 
 

@@ -70,6 +70,11 @@ _APPEARS_AT = re.compile(rf"(?:在|从)?\s*第?\s*{amounts.NUMBER}\s*秒\s*(?:�
 """When a text comes on screen, in Chinese ("标题在第3秒出现")."""
 
 
+_PICTURE = re.compile(r"[\w./:\\-]+\.(?:png|jpe?g|svg|webp|gif)\b"
+                      r"|\b(?:a|an|the|my|our|your|this|company|brand)\s+(?:logo|image|picture|photo|sticker|watermark)\b")
+"""A picture laid over the video: the draft's overlays are text."""
+
+
 def texts(r: Reader, original_clause: str, c: str) -> bool:
     for said, meant in _RELATIVE_SIZE:
         c = said.sub(meant, c)
@@ -83,6 +88,9 @@ def texts(r: Reader, original_clause: str, c: str) -> bool:
         return True  # nothing to change; the message reads as thanks
     if (title_word or text_word or g.QUOTED.search(original_clause)) and g.R["ANIMATION"].search(c):
         r.doubt("cannot", what=original_clause.strip())  # "make the title slide in from the left": not a move
+        return True
+    if _PICTURE.search(c) and not g.QUOTED.search(original_clause):
+        r.doubt("cannot", what=original_clause.strip())  # "overlay logo.png at the top right": a picture, not text
         return True
     if g.R["LOUDNESS"].search(c) and g.DURING.search(c) and not g.QUOTED.search(original_clause):
         return False  # "lower the volume during the title": the music's loudness, timed by the title
