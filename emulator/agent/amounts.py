@@ -91,7 +91,7 @@ TIME = rf"(?:(\d{{1,2}}):(\d{{2}})|{NUMBER}\s*{SECONDS}?)"
 """A point in time: 0:05, 5, 5s, 5 seconds, 5秒 (three groups: minutes, seconds, plain)."""
 _RANGE = re.compile(rf"(?:from\s+|between\s+|从\s*|第\s*)?{TIME}\s*(?:-|–|~|to|and|until|till|through|到|至)\s*"
                     rf"(?:第\s*)?{TIME}")  # fmt: skip
-FIRST = re.compile(rf"(?:first|opening|initial|beginning|前|开头|最开始)\s*{NUMBER}\s*{SECONDS}")
+FIRST = re.compile(rf"(?:first|opening|initial|beginning|前|开头|最开始|片头|(?<![a-z])头)\s*{NUMBER}\s*{SECONDS}")
 LAST = re.compile(rf"(?:last|final|closing|ending|后|最后|结尾|末尾)\s*{NUMBER}\s*{SECONDS}")
 _FIRST_HALF = re.compile(r"\b(?:first|1st|opening)\s+half\b|前一半|前半段|前半部分|上半段")
 _SECOND_HALF = re.compile(r"\b(?:second|2nd|last|latter|back)\s+half\b|后一半|后半段|后半部分|下半段")
@@ -185,6 +185,10 @@ _BY_DOWN = re.compile(r"\b(?:down|minus|drop|cut|less)\b|减少")
 _DB = re.compile(r"(?<![\w.])([+-]?\d{1,2}(?:\.\d+)?)\s*(?:db|decibels?)\b")
 """Decibels: a change by them multiplies the level ("up 3 dB" is about 1.41 times as loud); a level of 0 dB or less
 is a share of full volume ("-6 dB" is about 50%)."""
+_TIMES = re.compile(r"(\d+(?:\.\d+)?)\s*(?:倍|x\b|times\b)(?!\s*(?:speed|faster|slower))")
+_HALVED = re.compile(r"(?:小|低|减小|减少|降低|调低|调小)了?\s*一半|减半")
+"""A level changed by a factor ("声音大一点 1.3 倍", "volume up 1.5x", "声音小一半"), not set to one."""
+_LOUDNESS_WORD = re.compile(r"\bvolume\b|\bloud|音量|声音")
 _ABS_PERCENT = re.compile(r"(\d{1,3}(?:\.\d+)?)\s*%")
 _VOLUME_N = re.compile(r"(?:volume|level|音量)\s*(?:to|at|of|is|=|调到|设为|设置为|改成|为)?\s*(\d{1,3})(?![\d.:s秒])")
 _SCALE = re.compile(r"^(?:[1-9]|10)$")
@@ -263,6 +267,10 @@ def volume(c: str, adding: bool = False) -> Volume | None:
     loud", "太吵", "up 3 dB"; and, when music is being added, "quiet" or "in the background" (25%)."""
     if (db := _DB.search(c)) is not None:
         return _decibels(c, db.group(1))
+    if _HALVED.search(c):
+        return Volume(factor=0.5)
+    if (times := _TIMES.search(c)) is not None and (_UP.search(c) or _DOWN.search(c) or _LOUDNESS_WORD.search(c)):
+        return Volume(factor=float(times.group(1)))
     if (by := _BY_PERCENT.search(c)) is not None:
         amount = float(next(g for g in by.groups() if g)) / 100
         up = _UP.search(c) or _BY_UP.search(c)

@@ -15,7 +15,7 @@ if TYPE_CHECKING:
 
 _KINDS = {"music": AUDIO, "title": TEXT, "text": TEXT, "caption": TEXT, "video": VIDEO}
 _CUT_FROM = re.compile(
-    r"(?:cut|remove|drop|delete|trim|lose|skip|chop|shave|ditch|get\s+rid\s+of|take\s+off|剪掉|去掉|删掉)"
+    r"(?:cut|remove|drop|delete|trim|lose|skip|chop|shave|ditch|get\s+rid\s+of|take\s+off|剪掉|去掉|删掉|砍掉|(?<!只)不要)"
     r"\s*(?:off\s+|out\s+)?(?:the\s+)?"
 )
 _ONLY = re.compile(r"\bonly\b|\bjust\b|\bkeep\b|只")

@@ -130,7 +130,7 @@ TARGET = (
 TRIM = _words("trim", "cut", "split", "slice", "divide", "shorten", "shorter", "keep", "keep only", "only keep",
               "make it", "make the video",
               "cut down", "chop", "chop down", "shave", "pare down", "get it down", "get this down", "bring it down",
-              "剪", "裁剪", "截取", "缩短", "剪辑", "只要", "只保留", "保留", "剪掉", "剪到")
+              "剪", "裁剪", "截取", "缩短", "剪辑", "只要", "只保留", "保留", "剪掉", "剪到", "砍掉")
 TRIM += (r"|\b(?:duration|length)\s+(?:to|at|of|=)\s*\d"
          r"|\bonly\s+(?:the\s+)?(?:first|last)\b|前\s*\d+\s*秒|后\s*\d+\s*秒"
          r"|(?:改成|改为|变成|调成|缩到|缩短到|弄成)\s*\d+(?:\.\d+)?\s*秒")

@@ -24,8 +24,8 @@ _ENDS = re.compile(r"\b(?:end|ends|finish|stop|disappear|disappears|vanish|until
 _FOR = re.compile(rf"\b(?:for|lasting|to)\s+(?:only\s+|just\s+)?{amounts.NUMBER}\s*{amounts.SECONDS}"
                   r"(?!\s*(?:in|from|after|mark))"
                   rf"|{amounts.NUMBER}\s*[- ]?{amounts.SECONDS}\s+long\b"
-                  rf"|(?:显示|持续|停留|保留|展示)\s*{amounts.NUMBER}\s*秒")
-"""How long a text shows ("show the title for 5 seconds", "shorten the title to 1.5 seconds")."""
+                  rf"|(?:显示|持续|停留|停|保留|展示)\s*{amounts.NUMBER}\s*秒|\"\"\s*{amounts.NUMBER}\s*秒\s*$")
+"""How long a text shows ("show the title for 5 seconds", "shorten the title to 1.5 seconds", "加『完赛』两秒")."""
 _HOW_LONG = re.compile(r"\b(?:for|lasting|shorten|shorter|lengthen|longer|extend|long|last|lasts|stay|stays|show|keep"
                        r"|display|visible|on\s+screen)\b|显示|持续|停留|保留|展示")
 _TO_END = re.compile(r"\b(?:until|till|through)\s+the\s+(?:very\s+)?end\b|\ball\s+the\s+way\s+through\b"
@@ -228,7 +228,8 @@ def _scope(r: Reader, c: str, current: dict[str, Any] | None) -> amounts.Scope |
         start = int(float(appear.group(1)) * 1000)
         return amounts.Scope(span=(start, start + (own or 3000)))
     scope = amounts.scope(c, r.length)
-    if (long := _FOR.search(c)) is not None and _HOW_LONG.search(c) and (scope is None or scope.span is None):
+    if (long := _FOR.search(c)) is not None and (_HOW_LONG.search(c) or long.group(0).startswith('""')) \
+            and (scope is None or scope.span is None):
         n = int(float(next(x for x in long.groups() if x)) * 1000)
         times = len(re.findall(rf"{amounts.NUMBER}\s*{amounts.SECONDS}", c))
         start = scope.start if scope is not None and scope.start is not None and (scope.start != n or times > 1) \
