@@ -58,9 +58,10 @@ class UrlSigner:
         return f"{base_url.rstrip('/')}{quote(path)}?e={expires}&s={self._mac(path, expires)}"
 
     def resigned(self, value: Any) -> Any:
-        """`value` (JSON) with every /cdn/ link this server signed signed again from now, expired or not; a link
-        it did not sign is left as it is. A session's state keeps the links its tools wrote, and a client told
-        "read the state again" about an expired link must find a live one there."""
+        """`value` (JSON) with every expired /cdn/ link this server signed signed again from now. A session's state
+        keeps the links its tools wrote, and a client told "read the state again" about an expired link must find a
+        live one there; a live link stays as it is (the same draft reads the same everywhere), and a link this
+        server did not sign is never signed."""
         if isinstance(value, str):
             return _SIGNED.sub(self._fresh, value) if "/cdn/" in value else value
         if isinstance(value, dict):
@@ -70,8 +71,8 @@ class UrlSigner:
         return value
 
     def _fresh(self, link: re.Match[str]) -> str:
-        path, expires, signature = unquote(link.group(1)), link.group(2), link.group(3)
-        if not hmac.compare_digest(self._mac(path, int(expires)), signature):
+        path, expires, signature = unquote(link.group(1)), int(link.group(2)), link.group(3)
+        if expires >= self.clock.now() or not hmac.compare_digest(self._mac(path, expires), signature):
             return link.group(0)
         when = int(self.clock.now() + self.ttl_s)
         return f"{link.group(1)}?e={when}&s={self._mac(path, when)}"

@@ -91,7 +91,7 @@ TIME = rf"(?:(\d{{1,2}}):(\d{{2}})|{NUMBER}\s*{SECONDS}?)"
 """A point in time: 0:05, 5, 5s, 5 seconds, 5秒 (three groups: minutes, seconds, plain)."""
 _RANGE = re.compile(rf"(?:from\s+|between\s+|从\s*|第\s*)?{TIME}\s*(?:-|–|~|to|and|until|till|through|到|至)\s*"
                     rf"(?:第\s*)?{TIME}")  # fmt: skip
-FIRST = re.compile(rf"(?:first|opening|initial|beginning|前|开头|最开始|片头|(?<![a-z])头)\s*{NUMBER}\s*{SECONDS}")
+FIRST = re.compile(rf"(?:first|opening|initial|beginning|前|开头|最开始|片头|(?<![a-z镜])头)\s*{NUMBER}\s*{SECONDS}")
 LAST = re.compile(rf"(?:last|final|closing|ending|后|最后|结尾|末尾)\s*{NUMBER}\s*{SECONDS}")
 _FIRST_HALF = re.compile(r"\b(?:first|1st|opening)\s+half\b|前一半|前半段|前半部分|上半段")
 _SECOND_HALF = re.compile(r"\b(?:second|2nd|last|latter|back)\s+half\b|后一半|后半段|后半部分|下半段")

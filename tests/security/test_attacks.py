@@ -318,6 +318,7 @@ def test_a_state_read_hands_out_live_links_and_signs_no_forged_one(http: httpx.C
     assert http.get(first).status_code == 403  # "this file link has expired; read the state ... again"
     again = http.get(state, headers=h).json()["data"]["state"]["video_infos"][0]["cdn_url"]
     assert again.split("?")[0] == first.split("?")[0] and http.get(again).status_code == 200
+    assert http.get(state, headers=h).json()["data"]["state"]["video_infos"][0]["cdn_url"] == again  # still live
     forged = {"src": first.split("?")[0] + "?e=1&s=" + "A" * 24, "n": [first, 3]}
     out = server.store.signer.resigned(forged)
     assert out["src"] == forged["src"] and out["n"][0] != first and out["n"][1] == 3
