@@ -1,5 +1,6 @@
 """Signed, expiring URLs for the files the emulator serves (/cdn/...), as a real CDN's presigned links are:
-unguessable, valid for `cdn_url_ttl_s` of virtual time, checked before the file is even looked up."""
+unguessable, valid for `cdn_url_ttl_s` of virtual time, checked before the file is even looked up. Also which
+hosts may reach the server, and the TLS settings of the requests it makes itself."""
 
 from __future__ import annotations
 
