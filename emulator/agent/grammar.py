@@ -212,7 +212,8 @@ UNSUPPORTED = (
     r"|clean\s+up\s+the\s+(?:audio|sound))s?\b"
     r"|特效|滤镜|贴纸|转场|水印|配音|旁白|慢动作|降噪|噪声|噪音|底噪|提亮|调亮|变亮|亮一点|调暗|暗一点|亮度|饱和度"
     r"|对比度|鲜明|口播|人声|响度|统一音量|忽大忽小|卡点|变速|快放|慢放|加速|减速|定格|冻结|画质|高清|美颜|切一刀"
-    r"|调色|人放中间|人物放中间|画面偏"
+    r"|调色|人放中间|人物放中间|画面偏|黑白|旋转|顺时针|逆时针|转\s*\d+\s*度|倒过来|裁掉|黑边|像素|速度|倍速"
+    r"|拼接|拼到|接在后面|音效|对比"
 )
 QUESTION = (r"^\W*(?:how|what|what's|whats|which|who|who's|is|are|does|do|tell\s+me|can\s+you\s+tell\s+me"
             r"|could\s+you\s+tell\s+me|i\s+(?:want|need)\s+to\s+know|do\s+you\s+know)\b|[?？]\s*$|吗\s*[?？]?\s*$"
