@@ -251,10 +251,14 @@ def scale_level(c: str) -> int | None:
     return int(n.group(1)) if n is not None and _SCALE.match(n.group(1)) and not _ABS_PERCENT.search(c) else None
 
 
+def _direction(c: str) -> tuple[bool, bool]:
+    """Whether a change by an amount goes up, down (both: unclear)."""
+    return bool(_UP.search(c) or _BY_UP.search(c)), bool(_DOWN.search(c) or _BY_DOWN.search(c))
+
+
 def _decibels(c: str, said: str) -> Volume | None:
     n = float(said)
-    up = _UP.search(c) or _BY_UP.search(c)
-    down = _DOWN.search(c) or _BY_DOWN.search(c)
+    up, down = _direction(c)
     if up or down or said.startswith("+"):
         return Volume(factor=round(10 ** ((-abs(n) if down and not up else abs(n)) / 20), 4))
     if n <= 0:
@@ -273,10 +277,9 @@ def volume(c: str, adding: bool = False) -> Volume | None:
         return Volume(factor=float(times.group(1)))
     if (by := _BY_PERCENT.search(c)) is not None:
         amount = float(next(g for g in by.groups() if g)) / 100
-        up = _UP.search(c) or _BY_UP.search(c)
-        down = _DOWN.search(c) or _BY_DOWN.search(c)
-        if up or down:
-            return Volume(step=amount if up and not down else -amount)  # "lower it by 20%": points, not a level
+        rises, falls = _direction(c)
+        if rises or falls:
+            return Volume(step=amount if rises and not falls else -amount)  # "lower it by 20%": points, not a level
     if p := _ABS_PERCENT.search(c):
         return Volume(min(100.0, float(p.group(1))) / 100)
     if n := _VOLUME_N.search(c):

@@ -181,7 +181,7 @@ class Edits:
                 return self.stop("answer", "past_end", length=r.seconds(length), at=r.seconds(req.trim[0]))
             a, b = req.trim[0], min(req.trim[1], int(length))
         if a <= 50 and b >= length - 50:  # "keep the first 5 minutes" of 20 seconds: the whole clip stays
-            wanted = req.trim or (a, int((req.trim_to or 0) * 1000) or b)
+            wanted = req.trim or (a, b)  # what was asked, before the clip's end cut it short
             self.note("keeps_all", length=r.seconds(length), start=r.seconds(wanted[0]), end=r.seconds(wanted[1]))
             return None
         if b <= a or b - a < 100:

@@ -182,12 +182,14 @@ ANIMATION = (r"(?:fade|slide|typewriter|bounce|pop|wipe)(?:[\s-]+(?:in|out|up|do
              r"|(?:title|text|captions?|words)\s+(?:to\s+)?fade\s+(?:in|out)\b"
              r"|(?:title|text|captions?|words)\s+(?:pop|slide|bounce|zoom|fly|spin|type)s?\s+(?:in|out|on)\b")
 """Text that moves (slides in, types itself): the draft's text has a style and a time, no motion."""
+PICTURE_FILE = r"[\w./:\\-]+\.(?:png|jpe?g|svg|webp|gif)"
+"""An image file by its name ("logo.png"): a picture, which the draft cannot lay over the video."""
 UNSUPPORTED = (
     r"\b(?:sparkles?|stickers?|emojis?|filters?|transitions?|effects?|logo|watermark|voice\s*-?over|narration|gif|zoom(?!\s+(?:call|meeting|recording))"
     r"|slow\s*-?mo(?:tion)?|speed\s+(?:it\s+)?up|accelerate|vintage|black\s*(?:and|&|n)\s*white|b\s*&\s*w|monochrome"
     r"|gr[ae]yscale|colou?rs?\s+pop|vibrant|mute[ds]?\s+(?:the\s+|my\s+|all\s+)?(?:colou?rs?|tones?)|(?:mute|silence|turn\s+off|turn\s+down|lower)\s+(?:the\s+|my\s+)?"
     r"(?:(?:sound|volume)\s+(?:from|on|of)\s+(?:the\s+|my\s+)?)?(?:speakers?|notifications?|phone|mic|microphone|headphones?)"
-    r"|sepia|blur|glitch|confetti|borders?|mosaic|pixelate|dissolves?|wipe\s+(?:transition|effect)|[\w./:\\-]+\.(?:png|jpe?g|svg|webp)"
+    r"|sepia|blur|glitch|confetti|borders?|mosaic|pixelate|dissolves?|wipe\s+(?:transition|effect)|" + PICTURE_FILE +
     r"|frames?|color\s+grad(?:e|ing)|lut|intro\s+animation|outro|(?:captions?|subtitles?)\s+automatically|auto(?:matic)?\s*-?(?:captions?|subtitles?)"
     r"|silences?(?!\s+(?:the\s+|my\s+)?(?:background\s+)?(?:music|bgm|song|soundtrack|track|audio))|pauses?|dead\s+air|ums?|uhs?|filler\s+words|noise|denoise|grain|vignette|halation|diffusion"
     r"|brightness|brighten|brighter|darker|darken|saturation|contrast|exposure|colou?r\s+correct(?:ion)?"

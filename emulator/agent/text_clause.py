@@ -70,7 +70,7 @@ _APPEARS_AT = re.compile(rf"(?:在|从)?\s*第?\s*{amounts.NUMBER}\s*秒\s*(?:�
 """When a text comes on screen, in Chinese ("标题在第3秒出现")."""
 
 
-_PICTURE = re.compile(r"[\w./:\\-]+\.(?:png|jpe?g|svg|webp|gif)\b"
+_PICTURE = re.compile(g.PICTURE_FILE + r"\b"
                       r"|\b(?:a|an|the|my|our|your|this|company|brand)\s+(?:logo|image|picture|photo|sticker|watermark)\b")
 """A picture laid over the video: the draft's overlays are text."""
 
