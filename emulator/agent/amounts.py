@@ -342,21 +342,41 @@ def _ms(match: re.Match[str] | None) -> int | None:
     return int(float(value) * 1000) if value else None
 
 
+def _first(*values: int | None) -> int | None:
+    """The first length said (0 is a length: "set the fade-out to 0 seconds")."""
+    return next((v for v in values if v is not None), None)
+
+
+NO_FADE = re.compile(
+    r"\b(?:remove|removing|delete|drop|lose|kill|get\s+rid\s+of|take|turn\s+off|switch\s+off|disable)\s+"
+    r"(?:(?:the|its|that|this|any|all\s+the|all)\s+)?(?:(?:music|song|track|bgm|audio)(?:'s)?\s+)?fad(?:e|es|ing)(?:[\s-]*(?:in|out)\b)?"
+    r"|\b(?:no|without|zero|never|don'?t|do\s+not|not)\s+(?:any\s+|a\s+|the\s+)?(?:\w+\s+)?fad(?:e|es|ing)(?:[\s-]*(?:in|out)\b)?"
+    r"|\b(?:set|make|change|put|the)\s+(?:the\s+)?(?:\w+\s+)?fade(?:[\s-]*(?:in|out))?s?\s+(?:\w+\s+){0,2}?(?:to|at)\s+"
+    r"(?:0|zero|none|nothing|off)\b(?!\.\d|\s*%)|\bfades?(?:[\s-]*(?:in|out))?\s+off\b|(?:不要|去掉|取消|删掉|删除|不用)[^，。,]{0,6}?(?:淡入淡出|渐入渐出|淡入|淡出|渐入|渐出)")
+"""A fade taken away ("remove the fade from the music", "set the fade-out to 0", "no fade in"): none that way."""
+
+
 def fades(c: str) -> tuple[int | None, int | None]:
     """(fade in ms, fade out ms), each None where the clause says nothing about it; each direction keeps its own
-    length ("fade in over 2 s and out over 4 s")."""
-    fade_in = _ms(_IN_AFTER.search(c)) or _ms(_IN_BEFORE.search(c))
-    fade_out = _ms(_OUT_AFTER.search(c)) or _ms(_OUT_BEFORE.search(c))
+    length ("fade in over 2 s and out over 4 s"); a fade taken away is 0 that way, or both ways when none is named."""
+    if (no := NO_FADE.search(c)) is not None:
+        said = no.group(0) if re.search(r"(?:in|out)$|[入出]$", no.group(0)) else c  # "no fade-out", "remove the fade"
+        way_in, way_out = _IN.search(said) is not None, _OUT.search(said) is not None
+        both = way_in == way_out
+        other_in, other_out = fades(c[: no.start()] + " " + c[no.end() :])  # "…with a fade in but no fade out"
+        return (0 if both or way_in else other_in), (0 if both or way_out else other_out)
+    fade_in = _first(_ms(_IN_AFTER.search(c)), _ms(_IN_BEFORE.search(c)))
+    fade_out = _first(_ms(_OUT_AFTER.search(c)), _ms(_OUT_BEFORE.search(c)))
     shared = _ms(_ANY_LENGTH.search(c))
     if _BOTH.search(c):
-        return fade_in or shared or IN_MS, fade_out or shared or OUT_MS
+        return _first(fade_in, shared, IN_MS), _first(fade_out, shared, OUT_MS)
     if fade_in is None and _IN.search(c):
-        fade_in = shared or IN_MS
+        fade_in = _first(shared, IN_MS)
     if fade_out is None and _OUT.search(c):
-        fade_out = shared or OUT_MS
+        fade_out = _first(shared, OUT_MS)
     if fade_in is None and fade_out is None and re.search(r"\bfades?\b", c):
         end, start = _AT_END.search(c) is not None, _AT_START.search(c) is not None
         if end != start:
-            return (None, shared or OUT_MS) if end else (shared or IN_MS, None)
-        return shared or IN_MS, shared or OUT_MS
+            return (None, _first(shared, OUT_MS)) if end else (_first(shared, IN_MS), None)
+        return _first(shared, IN_MS), _first(shared, OUT_MS)
     return fade_in, fade_out

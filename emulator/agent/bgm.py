@@ -28,16 +28,31 @@ def _current_span(e: Edits) -> tuple[int, int] | None:
     return None
 
 
+def _current_fades(e: Edits) -> tuple[int, int] | None:
+    for _, seg in drafts.segments(e.draft, AUDIO):
+        return int(seg.get("fi") or 0), int(seg.get("fo") or 0)
+    return None
+
+
 def fades_text(lang: str, fade_in: int | None, fade_out: int | None) -> str:
-    if fade_in is None and fade_out is None:
+    """", with a 2s fade-out" for new music; fades of 0 alone are not said (new music has none)."""
+    if not fade_in and not fade_out:
         return ""
-    if lang == "zh":
-        bits = [f"{r.seconds(fade_in)}秒淡入" if fade_in else "",
-                f"{r.seconds(fade_out)}秒淡出" if fade_out else ""]  # fmt: skip
-        return "，" + "、".join(b for b in bits if b)
-    bits = [f"a {r.seconds(fade_in)}s fade-in" if fade_in else "",
-            f"a {r.seconds(fade_out)}s fade-out" if fade_out else ""]  # fmt: skip
-    return ", with " + " and ".join(b for b in bits if b)
+    return ("，" if lang == "zh" else ", with ") + _fades_said(lang, fade_in, fade_out)
+
+
+_FADE_WORDS = {"en": (("no fade-in", "a {}s fade-in"), ("no fade-out", "a {}s fade-out")),
+               "zh": (("无淡入", "{}秒淡入"), ("无淡出", "{}秒淡出"))}
+
+
+def _fades_said(lang: str, fade_in: int | None, fade_out: int | None) -> str:
+    """The fades of a change, including taken-away ones ("no fade-in and a 2s fade-out")."""
+    if fade_in == 0 and fade_out == 0:
+        return "无淡入淡出" if lang == "zh" else "no fades"
+    words = _FADE_WORDS["zh" if lang == "zh" else "en"]
+    bits = [none if ms == 0 else some.format(r.seconds(ms))
+            for ms, (none, some) in zip((fade_in, fade_out), words, strict=True) if ms is not None]  # fmt: skip
+    return ("、" if lang == "zh" else " and ").join(bits)
 
 
 def where_text(lang: str, span: tuple[int, int] | None, length: float) -> str:
@@ -66,24 +81,30 @@ def music(e: Edits) -> Plan | None:
     if not e.has_bgm:
         action = "fade" if (ask.fade_in or ask.fade_out) else "make quieter" if level is not None else "adjust"
         return e.stop("answer", "no_music", action=r.word(lang, action))
+    fade_in, fade_out = ask.fade_in, ask.fade_out
+    now = _current_fades(e) or (0, 0)
+    if (fade_in is not None or fade_out is not None) and (fade_in in (None, now[0]) and fade_out in (None, now[1])):
+        e.note("fades_already", fades=_fades_said(lang, fade_in, fade_out))  # "remove the fade" when it has none
+        fade_in = fade_out = None
+        if level is None and span is None:
+            return None
     if level is not None and current is not None and abs(level - current) < 0.005:
         e.note("volume_already", volume=round(level * 100))  # "turn it up to 80%" when it plays at 80%
         level = None
-        if ask.fade_in is None and ask.fade_out is None and span is None:
+        if fade_in is None and fade_out is None and span is None:
             return None
     parts = []
     if level is not None:
         parts.append(r.say(lang, "volume_set", volume=round(level * 100)))
-    if ask.fade_in is not None or ask.fade_out is not None:
-        said = fades_text(lang, ask.fade_in, ask.fade_out).lstrip(", ，").removeprefix("with ")
-        parts.append(r.say(lang, "fades_set", fades=said))
+    if fade_in is not None or fade_out is not None:
+        parts.append(r.say(lang, "fades_set", fades=_fades_said(lang, fade_in, fade_out)))
     if span is not None:
         parts.append(r.say(lang, "span_set", where=where_text(lang, span, e.length)))
-    changes = (("volume", level), ("fade_in", ask.fade_in), ("fade_out", ask.fade_out))
+    changes = (("volume", level), ("fade_in", fade_in), ("fade_out", fade_out))
     args: JSON = {"action": "set_audio", "track": "bgm", **{k: v for k, v in changes if v is not None}}
     if span is not None:
         args.update(start=span[0] / 1000, end=span[1] / 1000)
-    adjust = tools.SetAudio(level, ask.fade_in, ask.fade_out, span)
+    adjust = tools.SetAudio(level, fade_in, fade_out, span)
     intro = "Adjusting the background music." if lang != "zh" else "马上调整背景音乐。"
     e.edit("edit_multitrack", args, adjust, " ".join(parts), intro)
     return None

@@ -25,7 +25,7 @@ going goes put give gave bit little lot way much one two three all every each on
 thanks thank hey hi something thing things stuff kind sort what which how when where why who its i'd i'm i'll don't
 can't cannot doesn't isn't won't dont cant im id ill whole entire am as if than because while though maybe perhaps
 actually right sure think feel looks look see new same other another them they their he she his her him mine yours
-anything everything nothing mind roughly around approximately nearly almost exactly about
+anything everything nothing mind roughly around approximately nearly almost exactly about must shall gotta
 """
 _FUNCTION_WORDS = frozenset(_FUNCTION_TEXT.split())
 """Words that carry no request by themselves."""

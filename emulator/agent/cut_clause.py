@@ -76,9 +76,9 @@ def removal(r: Reader, c: str) -> bool:
         r.doubt("unclear", what=c.strip())  # one BGM track: "the second audio track" names nothing
         return True
     named = _CONTAINER.sub("", c)
-    if not g.MUSIC_WORD.search(named) and g.R["UNSUPPORTED"].search(c):
-        r.doubt("cannot", what=c.strip())  # "kill the audio from the camera": the clip's own sound
-        return True
+    if not g.MUSIC_WORD.search(named) and (g.R["UNSUPPORTED"].search(c) or re.search(r"\banimations?\b", c)):
+        r.doubt("cannot", what=c.strip())  # "kill the audio from the camera": the clip's own sound; "remove the
+        return True  # animation from the texts": how they move, not the video (an "animation" to make is one)
     kinds = [*r.pending, *r.kinds(named)] if not g.R["KEEP_ONLY"].search(c) else r.kinds(c)
     r.pending = []
     other = _NOT_ALL.search(c)

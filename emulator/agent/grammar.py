@@ -34,8 +34,8 @@ MUSIC = _words(
 TITLE = _words("title", "heading", "headline", "title card", "hook", "opening text", "标题", "片名", "大标题")
 TITLE = TITLE.replace("标题", "(?<!副)标题")  # 副标题 is a subtitle: text under the title, not the title
 TEXT = _words(
-    "text", "caption", "captions", "subtitle", "subtitles", "overlay", "words", "lower third", "label", "文字", "字幕",
-    "文本", "文案",
+    "text", "texts", "caption", "captions", "subtitle", "subtitles", "overlay", "words", "lower third", "label", "文字",
+    "字幕", "文本", "文案",
 )
 VIDEO = _words(
     "video", "clip", "footage", "timelapse", "time-lapse", "animation", "film", "movie", "reel", "vid", "recording",
@@ -80,16 +80,25 @@ OUT_OF_SCOPE = _words(
     "flight", "flights", "hotel", "weather", "recipe", "stock", "stocks", "bitcoin", "essay", "homework", "translate",
     "translation", "email", "poem", "python code", "write code", "javascript", "math problem", "restaurant", "taxi",
     "uber", "news", "horoscope", "lottery", "book a", "order a pizza", "pizza", "机票", "酒店", "天气", "菜谱", "股票",
-    "写代码", "翻译", "作业", "新闻", "外卖",
+    "写代码", "翻译", "作业", "新闻", "外卖", "joke",
 )
+ROLE = _words(
+    "system prompt", "your instructions", "your system instructions", "your previous instructions", "your guidelines",
+    "your rules", "jailbreak", "private content", "someone else's", "another user's", "系统提示词", "提示词",
+) + (r"|\b(?:pretend|act|behave)\s+(?:you'?re|you\s+are|as|like)\s+(?:an?\s+)?(?:\w+\s+){0,2}?"
+       r"(?:ai|chatgpt|gpt|assistant|bot)\b")
+"""Asks to leave the role, show its instructions or someone else's work: refused whatever else they say."""
 GREETING = r"^\W*" + _words("hi", "hello", "hey", "hiya", "yo", "good morning", "good evening", "你好", "您好", "嗨",
                             "哈喽") + r"\W*(?:there|nemo)?\W*$"
 HELP = _words("what can you do", "how does this work", "help", "help me", "what do you do", "capabilities",
               "what can i change", "what can i edit", "what parameters can i change", "what settings can i change",
-              "what options do i have",
+              "what options do i have", "show help", "show me help", "what can i do", "what can i do here",
+              "what commands", "commands", "list commands", "show commands", "help menu", "what are my options",
               "你能做什么", "帮助", "怎么用", "能干什么")
 HELP = (r"^\W*(?:(?:hi|hello|hey|hiya|你好|您好|嗨)\W*(?:there\W*)?)?(?:so\s+)?(?:can you\s+)?" + HELP
-        + r"\W*(?:for\s+me|here|exactly|then|please|again)?\W*(?:please)?\W*$")
+        + r"\W*(?:for\s+me|here|exactly|then|please|again)?\W*(?:please)?\W*$"
+        r"|^\W*(?:can|could|do)\s+you\s+(?:do|make|handle|create|edit|support)\s+(?:[\w-]+\s+){0,2}?(?:videos|clips|edits"
+        r"|reels|shorts|slideshows|montages)\W*$|^\W*what\s+(?:tools|features|functions)\s+(?:do\s+you\s+have|are\s+there)\W*$")
 DESCRIBE = (
     _words("show", "list", "describe", "what's", "whats", "what is", "display", "summarize", "summarise", "tell me",
            "看看", "显示", "查看", "列出", "现在")
@@ -172,7 +181,8 @@ ADD_VERB = ADD + "|" + GENERATE + "|" + _words("compose", "play", "score", "来�
 ADD_VERB += "|配(?!乐)"  # "配上音乐", not the 配 of 配乐
 SHORTEN_BY = (r"\bby\s+(\d+(?:\.\d+)?)\s*(?:s|sec|secs|seconds?)\b"
               r"|\b(\d+(?:\.\d+)?)\s*(?:s|sec|secs|seconds?)\s+shorter\b")
-LOOK = r"\b(?:look|looks|looking|feel\s+like\s+a|appear)\b|看起来|风格的画面"
+LOOK = (r"\b(?:look|looks|looking|feel\s+like\s+a|appear|grading|graded|grade|atmosphere|aesthetic|tint|hue|warm|warmer"
+        r"|cool(?:er)?\s+(?:tones?|colou?rs?))\b|看起来|风格的画面")
 ANIMATION = (r"(?:fade|slide|typewriter|bounce|pop|wipe)(?:[\s-]+(?:in|out|up|down))?\s+animations?|text\s+animations?"
              r"|typewriter|type\s+out\s+the\s+(?:text|words?|title)"
              r"|slid(?:e|es|ing)[\s-]+(?:in|up|down|left|right|from)"
@@ -180,7 +190,10 @@ ANIMATION = (r"(?:fade|slide|typewriter|bounce|pop|wipe)(?:[\s-]+(?:in|out|up|do
              r"|(?:title|text|caption)\s+animations?"
              r"|fade\s+(?:the\s+|my\s+)?(?:title|text|captions?|words)\s+(?:in|out)\b"
              r"|(?:title|text|captions?|words)\s+(?:to\s+)?fade\s+(?:in|out)\b"
-             r"|(?:title|text|captions?|words)\s+(?:pop|slide|bounce|zoom|fly|spin|type)s?\s+(?:in|out|on)\b")
+             r"|(?:title|text|captions?|words)\s+(?:pop|slide|bounce|zoom|fly|spin|type)s?\s+(?:in|out|on)\b"
+             r"|animated\s+(?:[\"'“‘][^\"'”’]*[\"'”’]\s+)?(?:title|text|captions?|words?)"
+             r"|(?:bouncing|sliding|spinning|flying|scrolling|moving|floating)\s+(?:title|text|captions?|words?)"
+             r"|(?:typewriter|text)\s+reveal")
 """Text that moves (slides in, types itself): the draft's text has a style and a time, no motion."""
 PICTURE_FILE = r"[\w./:\\-]+\.(?:png|jpe?g|svg|webp|gif)"
 """An image file by its name ("logo.png"): a picture, which the draft cannot lay over the video."""
@@ -211,7 +224,9 @@ UNSUPPORTED = (
     r"|(?:extract|separate|save|grab|get\s+(?:me\s+)?(?:just\s+)?)\s*(?:the\s+)?(?:audio|sound|soundtrack)|audio[\s-]*only"
     r"|(?:play|open|launch|load)\s+(?:this\s+|the\s+|my\s+)?(?:video|clip|file)|playback|start\s+playing"
     r"|rip\s+(?:out\s+)?(?:the\s+)?audio|compress|file\s+size|make\s+the\s+file\s+smaller|thumbnail|merge|stitch"
-    r"|clean\s+up\s+the\s+(?:audio|sound))s?\b"
+    r"|clean\s+up\s+the\s+(?:audio|sound)|summar(?:y|ies|i[sz]e|i[sz]ing)(?!\s+(?:of\s+)?(?:my\s+|the\s+|this\s+)?(?:timeline|draft|project|edits?|changes|tracks))|recap\s+of\s+(?:my|this|the)"
+    r"|(?:where|when)\s+(?:i|he|she|they|we|someone)\s+(?:says?|talks?|mentions?)|loop\s+(?:the\s+|this\s+|my\s+)?(?:video|clip|footage)|ticker|typefaces?|fonts?(?!\s*size)|letter\s+spacing|glow|drop\s+shadows?|shadows?|(?:faster|quicker|slower|punchier|hard|all(?:\s+the)?|more)\s+cuts"
+    r"|cuts\s+(?:faster|quicker|slower)|breathing\s+room|breathe|chorus|verses?|build-?up|climax|rhythmic)s?\b"
     r"|特效|滤镜|贴纸|转场|水印|配音|旁白|慢动作|降噪|噪声|噪音|底噪|提亮|调亮|变亮|亮一点|调暗|暗一点|亮度|饱和度"
     r"|对比度|鲜明|口播|人声|响度|统一音量|忽大忽小|卡点|变速|快放|慢放|加速|减速|定格|冻结|画质|高清|美颜|切一刀"
     r"|调色|人放中间|人物放中间|画面偏|黑白|旋转|顺时针|逆时针|转\s*\d+\s*度|倒过来|裁掉|黑边|像素|速度|倍速"
@@ -411,7 +426,7 @@ LOUDNESS = (
 """Words about how loud something is (a percentage with them is a volume, not a cut)."""
 
 R: Mapping[str, re.Pattern[str]] = {name: re.compile(globals()[name]) for name in (
-    "SONG", "OUT_OF_SCOPE", "GREETING", "HELP", "DESCRIBE", "EXPORT", "AMBIGUOUS", "REMOVE", "GENERATE_VIDEO",
+    "SONG", "OUT_OF_SCOPE", "ROLE", "GREETING", "HELP", "DESCRIBE", "EXPORT", "AMBIGUOUS", "REMOVE", "GENERATE_VIDEO",
     "TARGET", "TRIM", "RATIO", "MUSIC_CHANGE", "FADE", "TITLE_INTENT", "EVERYTHING", "PRONOUN", "KEEP_ONLY",
     "EXCEPT", "MOVE", "PLACE", "CHANGE", "RENAME", "ADD_VERB", "SHORTEN_BY", "LOOK", "UNSUPPORTED", "QUESTION",
     "EDIT_VERBS", "FILLER", "NEGATION", "LOUDNESS", "LEAVE", "CONDITION", "SHOT_N", "DUCK", "CONDITIONAL", "DISLIKE",

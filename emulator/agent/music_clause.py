@@ -119,7 +119,8 @@ def music(r: Reader, c: str) -> bool:
         reading = wanted if wanted.style is not None else reading
     if reading.style is None and not reading.rivals:
         reading = _spelled(r, c, music_word) or reading
-    fades = amounts.fades(c) if g.R["FADE"].search(c) and not NO_FADE.search(c) else (None, None)
+    ruled_out = NO_FADE.search(c) and not amounts.NO_FADE.search(c)  # "instead of fades": no fade to set or take
+    fades = amounts.fades(c) if g.R["FADE"].search(c) and not ruled_out else (None, None)
     if fades == (None, None) and re.match(r"^\W*(?:in|out)\s+(?:over|for)\b", c) and r.last == "music":
         fades = amounts.fades("fade " + c)
     volume = amounts.volume(c, adding=True)

@@ -77,6 +77,10 @@ def understand(message: str, state: JSON) -> tuple[str | None, Request]:
     m = _PARTICLE.sub(r"take \2 \1", slots.normalise(message))  # "take the title and the music out"
     if g.R["SONG"].search(m):
         return "song", Request()
+    if g.R["ROLE"].search(m):
+        return "out_of_scope", Request()
+    if g.R["HELP"].search(m):
+        return "help", Request()  # "can you do music videos?": what the agent does, not music to add
     if g.R["AMBIGUOUS"].search(m):
         return "ambiguous", Request()
     if _thanks(m):
@@ -173,6 +177,7 @@ class Reader:
         loud = amounts.volume(bare) is not None and g.R["LOUDNESS"].search(bare) is not None  # "drop the music to 30%"
         loud = loud or _FADED_OUT.search(bare) is not None  # "take the music out with a fade": a fade-out
         loud = loud or music_clause.NO_FADE.search(bare) is not None  # "add jazz without fades": nothing removed
+        loud = loud or amounts.NO_FADE.search(bare) is not None  # "remove the fade from the music": the fade only
         if (g.R["REMOVE"].search(bare) or g.R["KEEP_ONLY"].search(bare)) and not loud:
             if cut_clause.removal(self, bare):
                 return
@@ -312,7 +317,7 @@ class Reader:
             return
         if _thanks(c):
             return
-        if g.R["UNSUPPORTED"].search(c) or (g.R["LOOK"].search(c) and g.R["CHANGE"].search(c)):
+        if g.R["UNSUPPORTED"].search(c) or (g.R["LOOK"].search(c) and g.R["EDIT_VERBS"].search(c)):
             self.doubt("cannot", what=original.strip())
             return
         if g.R["EDIT_VERBS"].search(c) or g.R["PRONOUN"].search(c):

@@ -245,6 +245,10 @@ _T: dict[str, tuple[str, str]] = {
         "Canvas changed to {ratio}; footage is reframed to fit (for a true {ratio} shot, ask me to regenerate).",
         "画面比例已改为 {ratio}，素材会自动裁切适配（如需原生 {ratio} 画面，可以让我重新生成）。",
     ),
+    "fades_already": (
+        "The background music already has {fades}, so there's nothing to change.",
+        "背景音乐已经是{fades}了，不用修改。",
+    ),
     "volume_already": (
         "The background music is already at {volume}% volume, so there's nothing to change.",
         "背景音乐的音量已经是{volume}%了，不用修改。",

@@ -112,6 +112,13 @@ _CAPITALISED = re.compile(
     r"(?=\s*(?:$|[,.!?;]|\s+(?:at|in|on|for|from|with|to|and|across|over)\b))"
 )
 """A title typed in capitals straight after the word ("add a title Summer Vibes at the top"); case-sensitive."""
+_THE_TEXT = re.compile(
+    r"\b(?:add|put|write|type|show|insert|display)\s+(?:the\s+)?(?:text|words?)\s+([a-z0-9][\w'!&-]*(?:\s+[a-z0-9][\w'!&-]*){0,4})"
+    r"(?=\s*(?:$|[,.!?;]|\s+(?:at|in|on|for|from|to|across|over|near)\b))", re.IGNORECASE)
+"""Words typed in lower case straight after "add the text" ("add the text hello world at the bottom")."""
+_THE_TEXT_NOT = re.compile(r"^(?:overlays?|box(?:es)?|bars?|style|size|colou?r|effects?|animations?|fonts?|that|which"
+                           r"|saying|says|reading|here|there|again|too|please|bigger|smaller|larger)\b")
+"""What follows "add the text" when it says what kind or how, not what it says."""
 _KINDS_OF_TITLE = {"card", "cards", "screen", "slide", "overlay", "sequence", "font", "bar", "text", "page"}
 """Words after "title" that say what kind ("a title card"), not what it says."""
 _PLACE_NOT_TEXT = re.compile(
@@ -136,7 +143,9 @@ def title_text(message: str) -> str | None:
     title to", without the position, colour or time that follow it ("saying Grand Opening in the middle")."""
     if q := g.QUOTED.search(message):
         return (q.group(1) or q.group(2)).strip() or None
-    found = _MARKER.search(message) or _NAMED.search(message)
+    found = _MARKER.search(message) or _NAMED.search(message) or _THE_TEXT.search(message)
+    if found is not None and found.re is _THE_TEXT and _THE_TEXT_NOT.search(found.group(1).lower()):
+        found = None  # "add the text overlay in red": what kind and how, not what it says
     if found is None:
         bare = _CAPITALISED.search(message) if not message.isupper() else None
         if bare is None or bare.group(1).lower().split()[0] in _NOT_TEXT | _KINDS_OF_TITLE:
@@ -210,8 +219,18 @@ def ratio(m: str) -> str | None:
     if r := re.search(r"\b(16|9|1|4|3|21)\s*[:/x]\s*(9|16|1|5|4|3)\b", m):
         value = f"{r.group(1)}:{r.group(2)}"
         return value if value in ("16:9", "9:16", "1:1", "4:5", "4:3", "3:4", "21:9") else None
-    found = _lookup(_PLATFORM_THING.sub(" ", m), dict(g.RATIO_WORDS))
+    found = _lookup(_PLATFORM_THING.sub(" ", _SOURCE_SHAPE.sub(" ", m)), dict(g.RATIO_WORDS))
     return str(found) if found is not None else None
+
+
+_SHAPE = r"(?:vertical|portrait|horizontal|landscape|square|widescreen)"
+_SOURCE_SHAPE = re.compile(
+    r"\b(?:a|an|my|this|the|our|some)\s+(?:[\w-]+\s+){0,3}?" + _SHAPE + r"\s+(?:[\w-]+\s+){0,2}?"
+    r"(?:recordings?|footage|clips?|videos?)\b(?=.*\binto\b)"
+    r"|\b(?:i\s+have|i'?ve\s+got|i\s+got|here'?s|here\s+is|i\s+(?:shot|filmed|recorded)|it'?s)\s+(?:a|an|my|this|some)?\s*"
+    r"(?:[\w-]+\s+){0,3}?" + _SHAPE + r"\s+(?:[\w-]+\s+){0,2}?(?:recordings?|footage|clips?|videos?)\b")
+"""The shape of what the user has, not what they want: "edit a vertical phone recording into …", "I have a
+portrait video"."""
 
 
 _PLATFORM_THING = re.compile(r"\b(?:youtube|tiktok|reels?|shorts|instagram|抖音)\s*"

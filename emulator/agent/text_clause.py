@@ -12,8 +12,10 @@ from nemo_emulator.agent.request import TextAsk
 from nemo_protocol import draft as drafts
 
 _RELATIVE_SIZE = ((re.compile(r"\btoo\s+(?:big|large|huge)\b|\bdown\s+in\s+size\b|太大"), "smaller"),
-                  (re.compile(r"\btoo\s+(?:small|tiny)\b|\bup\s+in\s+size\b|太小"), "bigger"))
-"""Sizes said the other way round ("too big" asks for smaller; "down in size" is not a position)."""
+                  (re.compile(r"\btoo\s+(?:small|tiny)\b|\bup\s+in\s+size\b|太小"), "bigger"),
+                  (re.compile(r"\bfont(?:\s+size)?\b(?=.*\b(?:bigger|smaller|larger|tinier|huger)\b)"), "text"))
+"""Sizes said the other way round ("too big" asks for smaller; "down in size" is not a position), and the font's
+size as the text's ("make the font bigger")."""
 
 if TYPE_CHECKING:
     from nemo_emulator.agent.reader import Reader
@@ -75,6 +77,12 @@ _PICTURE = re.compile(g.PICTURE_FILE + r"\b"
 """A picture laid over the video: the draft's overlays are text."""
 
 
+_TWO_LINE_THIRD = re.compile(
+    r"\blower[\s-]+thirds?\b.*\bname\b.*\band\s+(?:a\s+|the\s+|job\s+)?(?:title|role|position)\b")
+"""A lower third with a name and a role: two styled lines, which the draft's one-line texts are not (a name alone
+is one text)."""
+
+
 def texts(r: Reader, original_clause: str, c: str) -> bool:
     for said, meant in _RELATIVE_SIZE:
         c = said.sub(meant, c)
@@ -86,8 +94,15 @@ def texts(r: Reader, original_clause: str, c: str) -> bool:
     title_word, text_word = g.TITLE_WORD.search(c), g.TEXT_WORD.search(c)
     if (title_word or text_word) and g.VERDICT.search(c) and not g.QUOTED.search(original_clause):
         return True  # nothing to change; the message reads as thanks
-    if (title_word or text_word or g.QUOTED.search(original_clause)) and g.R["ANIMATION"].search(c):
+    named = bool(title_word or text_word)
+    animated = (named or g.QUOTED.search(original_clause)) and g.R["ANIMATION"].search(c) is not None
+    unfaded = named and amounts.NO_FADE.search(c) is not None  # "remove the fade from the title": its own fade-in
+    if animated or unfaded or _TWO_LINE_THIRD.search(r.message.lower()):
         r.doubt("cannot", what=original_clause.strip())  # "make the title slide in from the left": not a move
+        return True
+    spoken = g.QUOTED.search(original_clause) and not (named or g.MUSIC_WORD.search(c))
+    if spoken and g.R["UNSUPPORTED"].search(g.QUOTED.sub(" ", c)):
+        r.doubt("cannot", what=original_clause.strip())  # "zoom in where I say 'amazing'": the quote is speech
         return True
     if _PICTURE.search(c) and not g.QUOTED.search(original_clause):
         r.doubt("cannot", what=original_clause.strip())  # "overlay logo.png at the top right": a picture, not text

@@ -63,9 +63,12 @@ GENERATED = [re.compile(r'Done! I added (?P<music>.+?) and the title "(?P<title>
 def _fades(text: str | None) -> tuple[int | None, int | None]:
     if not text:
         return None, None
-    fin = re.search(rf"a {N}s fade-in|{N}秒淡入", text)
-    fout = re.search(rf"a {N}s fade-out|{N}秒淡出", text)
-    ms = [round(float(next(g for g in m.groups() if g)) * 1000) if m else None for m in (fin, fout)]
+    if re.search(r"\bno fades\b|无淡入淡出", text):
+        return 0, 0
+    fin = re.search(rf"a {N}s fade-in|{N}秒淡入|(no) fade-in|(无)淡入", text)
+    fout = re.search(rf"a {N}s fade-out|{N}秒淡出|(no) fade-out|(无)淡出", text)
+    said = [next((g for g in m.groups() if g), None) if m else None for m in (fin, fout)]
+    ms = [None if v is None else 0 if v in ("no", "无") else round(float(v) * 1000) for v in said]
     return ms[0], ms[1]
 
 
