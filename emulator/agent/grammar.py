@@ -225,7 +225,7 @@ UNSUPPORTED = (
     r"|(?:play|open|launch|load)\s+(?:this\s+|the\s+|my\s+)?(?:video|clip|file)|playback|start\s+playing"
     r"|rip\s+(?:out\s+)?(?:the\s+)?audio|compress|file\s+size|make\s+the\s+file\s+smaller|thumbnail|merge|stitch"
     r"|clean\s+up\s+the\s+(?:audio|sound)|summar(?:y|ies|i[sz]e|i[sz]ing)(?!\s+(?:of\s+)?(?:my\s+|the\s+|this\s+)?(?:timeline|draft|project|edits?|changes|tracks))|recap\s+of\s+(?:my|this|the)"
-    r"|(?:where|when)\s+(?:i|he|she|they|we|someone)\s+(?:says?|talks?|mentions?)|loop\s+(?:the\s+|this\s+|my\s+)?(?:video|clip|footage)|ticker|typefaces?|fonts?(?!\s*size)|letter\s+spacing|glow|drop\s+shadows?|shadows?|(?:faster|quicker|slower|punchier|hard|all(?:\s+the)?|more)\s+cuts"
+    r"|(?:where|when)\s+(?:i|he|she|they|we|someone)\s+(?:says?|talks?|mentions?)|loop\s+(?:the\s+|this\s+|my\s+)?(?:video|clip|footage)|ticker|(?:text|quote|list|announcement|typography|slides?)[\s-]+(?:only\s+)?videos?|kinetic\s+typography|typefaces?|fonts?(?!\s*size)|letter\s+spacing|glow|drop\s+shadows?|shadows?|(?:faster|quicker|slower|punchier|hard|all(?:\s+the)?|more)\s+cuts"
     r"|cuts\s+(?:faster|quicker|slower)|breathing\s+room|breathe|chorus|verses?|build-?up|climax|rhythmic)s?\b"
     r"|特效|滤镜|贴纸|转场|水印|配音|旁白|慢动作|降噪|噪声|噪音|底噪|提亮|调亮|变亮|亮一点|调暗|暗一点|亮度|饱和度"
     r"|对比度|鲜明|口播|人声|响度|统一音量|忽大忽小|卡点|变速|快放|慢放|加速|减速|定格|冻结|画质|高清|美颜|切一刀"

@@ -99,7 +99,7 @@ def understand(message: str, state: JSON) -> tuple[str | None, Request]:
     req = reader.req
     prompt.apply_fields(req, fields)
     if req.edits and req.doubt is None and not described:  # a description's words are all the user's own
-        own = [t.text for t in req.texts if t.text] + [str((req.generate or {}).get("subject") or "")] + reader.uploads
+        own = [t.text for t in req.texts if t.text] + [str((req.generate or {}).get("said") or "")] + reader.uploads
         if odd := coverage.odd_words(parts, [w for w in own if w]):
             req.doubt = ("unclear", {"what": " ".join(odd)})  # an edit read past words it has no use for
     if req.doubt is not None or req.edits:
@@ -304,8 +304,13 @@ class Reader:
             self.doubt("cannot", what=c.strip())  # "a 10-minute video": generated clips are seconds long
             return
         reading = lexicon.read(bare, occasions=bool(g.MUSIC_WORD.search(bare)))
+        subject = slots.subject(c)
+        if g.R["RATIO"].search(bare) and (ratio := slots.ratio(bare)) is not None:
+            self.req.ratio = ratio  # "a vertical video of a sunset": the clip's shape, not what it shows
+            self.req.intents.append("ratio")
+            subject = re.sub(r"\s{2,}", " ", g.R["RATIO"].sub(" ", subject)).strip()
         self.req.intents.append("generate")
-        self.req.generate = {"subject": slots.subject(c), "duration": slots.duration(bare),
+        self.req.generate = {"subject": subject, "said": slots.subject(c), "duration": slots.duration(bare),
                              "from_upload": bool(prompt.UPLOAD_WORDS.search(bare)), "genre": reading.style}  # fmt: skip
         self.last, self.verb = "video", "add"
 
