@@ -202,7 +202,11 @@ _THREE_QUARTERS = re.compile(r"\bthree[\s-]+quarters?\b")
 _FULL = re.compile(r"\b(?:full|max|maximum|loudest|highest|100%)\s+volume\b"
                    r"|\bvolume\s+(?:to\s+)?(?:the\s+)?(?:max|maximum)\b|\bas\s+loud\s+as\s+possible\b|最大音量|最大声")
 _AS_LOUD = re.compile(r"\b(half|twice|double)\s+as\s+(?:loud|quiet|high)\b")
-_MUTE = re.compile(r"\bmute\b|\bsilent\b|\bsilence\s+the\b|静音")
+_MUTE = re.compile(r"\bmute\b|\bsilent\b|\bsilence\s+the\b|静音|\bturn\s+off\s+(?:the\s+)?(?:\w+\s+)?sound\b"
+                   r"|\bno\s+(?:\w+\s+)?sound\b|关闭[^，。,]{0,6}?声音|不要[^，。,]{0,6}?声音")
+_UNMUTE = re.compile(r"\b(?:unmute|un-mute)|\bturn\s+(?:the\s+)?(?:\w+\s+)?sound\s+(?:back\s+)?on\b"
+                     r"|取消静音|解除静音|打开声音|开启声音")
+"""Heard again ("unmute", "取消静音"): read before "mute", which it contains."""
 _UP = re.compile(
     r"\blouder\b|\bvolume\s+up\b|\b(?:higher|more)\s+volume\b|\bturn(?:s|ed|ing)?\s+(?:it|that|the\s+(?:music|volume|bgm|sound|audio|track))?\s*(?:way\s+|right\s+)?up\b|\bbump\b.*\bup\b|"
     r"\b(?:raise|increase|boost)\b|\brise\s+(?:the\s+)?volume\b|\b(?:pump|crank|turn)\s+(?:it\s+|the\s+\w+\s+)?up\b|\btoo\s+(?:quiet|soft|low)\b|\b(?:can't|cannot|can\s+not|barely|hardly)\s+hear\b|"
@@ -231,8 +235,11 @@ class Volume:
     level: float | None = None
     step: float | None = None
     factor: float | None = None
+    unmuted: bool = False
 
     def applied(self, current: float | None) -> float:
+        if self.unmuted:
+            return current if current else 0.8  # "unmute": heard again, at its level if it has one
         if self.level is not None:
             return self.level
         base = current if current is not None else 0.8
@@ -286,6 +293,8 @@ def volume(c: str, adding: bool = False) -> Volume | None:
         return None if _SCALE.match(n.group(1)) else Volume(min(100, int(n.group(1))) / 100)
     if d := _VOLUME_DECIMAL.search(c):
         return Volume(float(d.group(1) or d.group(2)))
+    if _UNMUTE.search(c):
+        return Volume(unmuted=True)
     if _MUTE.search(c):
         return Volume(0.0)
     if f := _AS_LOUD.search(c):

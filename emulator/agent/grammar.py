@@ -27,10 +27,11 @@ def _words(*alternatives: str) -> str:
 # -- vocabulary shared by several intents ------------------------------------------------------------------------
 
 # fmt: off
-MUSIC = _words(
+MUSIC = "(?:" + _words(
     "music", "bgm", "soundtrack", "background track", "backing track", "score", "song", "tune", "beat", "beats",
-    "melody", "audio track", "piece", "musique", "背景音乐", "配乐", "音乐", "曲子", "歌曲", "伴奏", "旋律",
-)
+    "melody", "audio track", "piece", "musique", "background sound", "background audio", "背景音乐", "背景音量",
+    "背景声音", "背景音", "配乐", "音乐", "曲子", "歌曲", "伴奏", "旋律",
+) + "|背景(?=静音))"  # "背景静音": the background music, muted
 TITLE = _words("title", "heading", "headline", "title card", "hook", "opening text", "标题", "片名", "大标题")
 TITLE = TITLE.replace("标题", "(?<!副)标题")  # 副标题 is a subtitle: text under the title, not the title
 TEXT = _words(
@@ -85,9 +86,11 @@ OUT_OF_SCOPE = _words(
 ROLE = _words(
     "system prompt", "your instructions", "your system instructions", "your previous instructions", "your guidelines",
     "your rules", "jailbreak", "private content", "someone else's", "another user's", "系统提示词", "提示词",
-) + (r"|\b(?:pretend|act|behave)\s+(?:you'?re|you\s+are|as|like)\s+(?:an?\s+)?(?:\w+\s+){0,2}?"
-       r"(?:ai|chatgpt|gpt|assistant|bot)\b")
-"""Asks to leave the role, show its instructions or someone else's work: refused whatever else they say."""
+    "唱歌", "唱首歌", "唱个歌", "唱一首歌", "唱儿歌",
+) + (r"|^\W*(?:can\s+you\s+|please\s+|could\s+you\s+)?sing\b"
+       r"|\b(?:pretend|act|behave)\s+(?:you'?re|you\s+are|as|like)\s+(?:an?\s+)?(?:\w+\s+){0,2}?(?:ai|chatgpt|gpt|assistant|bot)\b")
+"""Asks for what the agent is not (to sing, to leave its role, to show its instructions or someone else's work):
+refused whatever else they say."""
 GREETING = r"^\W*" + _words("hi", "hello", "hey", "hiya", "yo", "good morning", "good evening", "你好", "您好", "嗨",
                             "哈喽") + r"\W*(?:there|nemo)?\W*$"
 HELP = _words("what can you do", "how does this work", "help", "help me", "what do you do", "capabilities",
@@ -224,11 +227,13 @@ UNSUPPORTED = (
     r"|(?:extract|separate|save|grab|get\s+(?:me\s+)?(?:just\s+)?)\s*(?:the\s+)?(?:audio|sound|soundtrack)|audio[\s-]*only"
     r"|(?:play|open|launch|load)\s+(?:this\s+|the\s+|my\s+)?(?:video|clip|file)|playback|start\s+playing"
     r"|rip\s+(?:out\s+)?(?:the\s+)?audio|compress|file\s+size|make\s+the\s+file\s+smaller|thumbnail|merge|stitch"
-    r"|clean\s+up\s+the\s+(?:audio|sound)|summar(?:y|ies|i[sz]e|i[sz]ing)(?!\s+(?:of\s+)?(?:my\s+|the\s+|this\s+)?(?:timeline|draft|project|edits?|changes|tracks))|recap\s+of\s+(?:my|this|the)"
+    r"|clean\s+up\s+the\s+(?:audio|sound)|voice\s+(?:volume|level)|(?:voices?|speech|dialogue|narration|vocals?)\s+"
+    r"(?:louder|quieter|softer|up|down|off|volume)|(?:mute|silence|lower|raise|increase|decrease|boost|soften|turn\s+(?:up|down"
+    r"|off))\s+(?:the\s+|my\s+|her\s+|his\s+)?(?:voices?|speech|dialogue|narration|vocals?)|make\s+(?:the\s+|my\s+)?voices?\s+\w+|summar(?:y|ies|i[sz]e|i[sz]ing)(?!\s+(?:of\s+)?(?:my\s+|the\s+|this\s+)?(?:timeline|draft|project|edits?|changes|tracks))|recap\s+of\s+(?:my|this|the)"
     r"|(?:where|when)\s+(?:i|he|she|they|we|someone)\s+(?:says?|talks?|mentions?)|loop\s+(?:the\s+|this\s+|my\s+)?(?:video|clip|footage)|ticker|(?:text|quote|list|announcement|typography|slides?)[\s-]+(?:only\s+)?videos?|kinetic\s+typography|typefaces?|fonts?(?!\s*size)|letter\s+spacing|glow|drop\s+shadows?|shadows?|(?:faster|quicker|slower|punchier|hard|all(?:\s+the)?|more)\s+cuts"
     r"|cuts\s+(?:faster|quicker|slower)|breathing\s+room|breathe|chorus|verses?|build-?up|climax|rhythmic)s?\b"
     r"|特效|滤镜|贴纸|转场|水印|配音|旁白|慢动作|降噪|噪声|噪音|底噪|提亮|调亮|变亮|亮一点|调暗|暗一点|亮度|饱和度"
-    r"|对比度|鲜明|口播|人声|响度|统一音量|忽大忽小|卡点|变速|快放|慢放|加速|减速|定格|冻结|画质|高清|美颜|切一刀"
+    r"|对比度|鲜明|口播|人声|语音|响度|统一音量|忽大忽小|卡点|变速|快放|慢放|加速|减速|定格|冻结|画质|高清|美颜|切一刀"
     r"|调色|人放中间|人物放中间|画面偏|黑白|旋转|顺时针|逆时针|转\s*\d+\s*度|倒过来|裁掉|黑边|像素|速度|倍速"
     r"|拼接|拼到|接在后面|音效|对比"
 )
@@ -271,7 +276,8 @@ FILLER = (r"^\W*(?:please|pls|thanks|thank you|now|too|as well|also|again|ok|oka
 ORDINARY = frozenset({
     "shorts", "short", "story", "stories", "reels", "posts", "photos", "images", "frames", "sounds", "voice", "noise",
     "scenes", "parts", "clips", "moments", "titles", "texts", "words", "captions", "colors", "colours", "filters",
-    "effects", "version", "versions", "teaser", "silence", "pauses", "grain", "stream", "sport", "boring",
+    "effects", "version", "versions", "teaser", "silence", "pauses", "grain", "stream", "sport", "boring", "camera",
+    "cameras", "lights", "light", "screen", "phone",
 })
 """Ordinary words that sit near a style word's spelling ("shorts", "sports"): never corrected into a style."""
 
