@@ -53,8 +53,8 @@ _TAKEN = re.compile(r"\b(?:remove|delete|drop|lose|ditch|skip|get\s+rid\s+of|tak
 """A verb that takes a span away ("cut from 5 to 7 seconds"), not one that keeps it ("trim to 0:05-0:12")."""
 _KEEP_OR_CUT = re.compile(r"^(?!.*\b(?:remove|delete|drop|lose|ditch|get\s+rid)\b).*\bcut\b(?!\s+(?:out|off|away)\b)")
 """A bare "cut" of a span: in "cut the video from 0:10 to 2:00" it may be what goes or what stays (as in a trim)."""
-_CUT_AT = re.compile(r"\b(?:cut|chop|split|slice|divide)\s+"
-                     r"(?:it\s+|this\s+|the\s+(?:video|clip|footage)\s+|my\s+(?:video|clip)\s+|(?:clip|video)\s*1\s+)?"
+CUT_AT = re.compile(r"\b(?:cut|chop|split|slice|divide)\s+"
+                     r"(?:it\s+|(?:this|that|the|my|all(?:\s+the)?)\s+(?:\w+\s+)?(?:video|clip|footage)s?\s+|(?:clip|video)\s*1\s+)?"
                      r"(?P<off>off\s+)?at\s+(?:the\s+)?(?:(?P<m>\d{1,2}):(?P<s>\d{2})|(?P<n>\d+(?:\.\d+)?)\s*"
                      r"(?:s|sec|secs|seconds?)?)(?:\s+mark)?(?P<more>\s*(?:and|,|&)\s*(?:at\s+)?\d)?")
 """A cut at a point in time, not of an amount ("cut the video at 8s", "cut it off at 12s", "cut at 3s and 8s");
@@ -153,7 +153,7 @@ def trim(r: Reader, c: str) -> bool:
         first, last = (None, off) if off.group(2) == "end" else (off, None)
     if re.search(r"\bon\s+(?:the\s+)?screen\b|\bvisible\b", c):
         return False  # "keep it on screen until 3 s": about a text, not the clip
-    if (at := _CUT_AT.search(c)) is not None and r.length:
+    if (at := CUT_AT.search(c)) is not None and r.length:
         return _cut_at(r, c, at)
     keeps = re.search(r"\b(?:to|into)\s+(?:the\s+)?(?:first|last)\b", c)  # "trim to the first 12 seconds"
     keeps = keeps or g.R["EXCEPT"].search(c)  # "delete everything but the last 5 seconds"

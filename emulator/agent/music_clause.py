@@ -6,7 +6,7 @@ from __future__ import annotations
 import re
 from typing import TYPE_CHECKING
 
-from nemo_emulator.agent import amounts, lexicon
+from nemo_emulator.agent import amounts, cut_clause, lexicon
 from nemo_emulator.agent import grammar as g
 from nemo_emulator.agent.request import MusicAsk
 
@@ -86,6 +86,8 @@ def music(r: Reader, c: str) -> bool:
         r.req.intents.append("music_adjust")
         return True
     strong = re.search(r"\b(?:music|bgm|soundtrack|song|track)\b|音乐|配乐", c) is not None
+    if not music_word and cut_clause.CUT_AT.search(c):
+        return False  # "cut it at 10s": the clip, where a cut can be made
     if not strong and (g.R["UNSUPPORTED"].search(c) or g.R["LOOK"].search(c)):
         return False  # "add film grain", "make it look cinematic": the picture, not the music
     unsupported = [m.group(0) for m in g.R["UNSUPPORTED"].finditer(c)] if strong else []
