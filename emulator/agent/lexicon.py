@@ -31,7 +31,7 @@ GENRES: Mapping[str, tuple[str, ...]] = {
     "edm": ("edm", "electronic", "electro", "dubstep", "电子", "电音", "电子乐"),
     "house": ("house", "deep house", "tech house"),
     "techno": ("techno", "rave", "科技舞曲"),
-    "ambient": ("ambient", "drone", "氛围", "electronic ambient", "ambient electronic"),
+    "ambient": ("ambient", "drone", "氛围", "electronic ambient", "ambient electronic", "soundscape", "soundscapes"),
     "cinematic": ("cinematic", "film score", "movie score", "filmic", "电影感"),
     "funk": ("funk", "funky", "disco", "放克", "迪斯科"),
     "reggae": ("reggae", "ska", "dub", "雷鬼"),
@@ -109,7 +109,10 @@ OCCASIONS: Mapping[str, str] = {
     "pool party": "happy", "pop": "upbeat", "poppy": "upbeat", "流行": "upbeat", "k-pop": "upbeat", "j-pop": "upbeat",
     "dance pop": "upbeat",
     "film": "cinematic", "movie": "cinematic", "action": "energetic", "action scene": "energetic", "电影": "cinematic",
-    "纪录片": "cinematic", "anime": "cinematic", "动漫": "cinematic",
+    "纪录片": "cinematic", "anime": "cinematic", "动漫": "cinematic", "thriller": "suspense", "crime": "suspense",
+    "sci-fi": "ambient", "scifi": "ambient", "science fiction": "ambient", "科幻": "ambient", "battle": "epic",
+    "boss battle": "epic", "fight": "energetic", "exploration": "ambient", "nature": "calm", "forest": "calm",
+    "jingle": "upbeat", "ad jingle": "upbeat", "广告": "upbeat",
 }
 """Occasions and themes count only where the clause speaks of music ("wedding music", not "a wedding video")."""
 # fmt: on

@@ -161,6 +161,12 @@ def music(r: Reader, c: str) -> bool:
     if changing or reading.style or fresh or (adding_verb and music_word and not (definite and had)):
         ask.add = True
         ask.change = ask.change or changing
+    if reading.style and ask.style and reading.style != ask.style and not changing:
+        named = any(h.kind == "genre" and h.style == reading.style for h in lexicon.hits(c))
+        if named and ask.style in lexicon.GENRES:
+            r.doubt("which_style", styles=(ask.style, reading.style))  # "lo-fi …, and a jazzy feel": two genres
+        elif not named:
+            reading = lexicon.Reading(ask.style, ask.modifier)  # "a lo-fi track …, mellow drums": still lo-fi
     if reading.style:
         ask.style, ask.modifier = reading.style, reading.modifier
     ask.volume = volume or ask.volume
