@@ -174,7 +174,8 @@ EXCEPT = (r"\b(?:except(?:\s+for)?|other\s+than|apart\s+from|besides|save\s+for|
           r"|text|captions?|subtitles?|video|clip|footage)\b|除了|以外|之外")
 """An exception ("everything but the music", "keep all of it but not the title"), not a clause's "but" ("I like it,
 but make the music louder")."""
-MOVE = r"\b(?:move|moving|shift|drag|reposition|relocate|slide|nudge|push)\b|移到|移动|挪|放到|放在|移至|移"
+MOVE = (r"\b(?:move|moving|shift|drag|reposition|relocate|slide|nudge|push|align|left-align|right-align)\b"
+        r"|移到|移动|挪|放到|放在|移至|移")
 PLACE = r"\b(?:put|place|position|set|have|show|display|keep|hold|end|start|begin|finish|stop|run)\b"
 CHANGE = (r"\b(?:change|switch|replace|swap|turn|convert|make|set|rename|update|edit|recolou?r)\b"
           r"|换成|改成|改为|换|替换|变成|调成|调到|设为|改")

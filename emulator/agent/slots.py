@@ -200,11 +200,17 @@ def size(m: str) -> int | None:
     found = _lookup(m, dict(g.SIZES))
     return int(found) if isinstance(found, int) else None
 
+_CENTRED = re.compile(r"\b(?:centered|centred|centre|center|in\s+the\s+middle|middle)\b|居中|中间")
+
+
 def position(m: str, current: str | None = None) -> str | None:
     """Where on screen: "top left", "the bottom", "centered", "底部"; a side alone ("to the left") keeps the row of
     `current` (a title at the top moved left is top-left)."""
     found = _lookup(m, dict(g.POSITIONS))
     side = _lookup(m, dict(g.SIDES))
+    row = _lookup(_CENTRED.sub(" ", m), dict(g.POSITIONS)) if found == "center" else None
+    if row in ("top-center", "bottom-center"):
+        return str(row)  # "centered near the bottom": the middle of that row
     if found in ("top-center", "bottom-center") and side is not None:
         return f"{str(found).split('-')[0]}-{side}"  # "顶部左边", "at the top, on the left"
     if found is not None:
