@@ -150,7 +150,7 @@ RATIO = r"\b(?:16|9|1|4|3|21)\s*[:/x]\s*(?:9|16|1|5|4|3)\b|" + _words(
     "vertical", "portrait", "tiktok", "reels", "reel format", "shorts", "square", "landscape", "widescreen",
     "horizontal", "instagram story", "竖屏", "横屏", "方形", "正方形", "竖版", "横版", "抖音", "phone screen",
     "phone video", "for phones", "for a phone", "for mobile", "mobile format", "手机屏幕", "fit on a phone",
-    "fit a phone", "youtube",
+    "fit a phone", "youtube", "画幅", "画面比例", "宽高比",
 ) + r"|\b(?:optimize|optimise|format|prepare|get\s+(?:it|this)\s+ready)\s+(?:it\s+|this\s+|the\s+video\s+)?for\b"
 MUSIC_CHANGE = (
     _words("change", "switch", "replace", "swap", "different", "another", "other", "new", "换", "换成", "改成", "替换")

@@ -21,7 +21,7 @@ DESCRIBED = re.compile(
     r"|help|can|could|would|you|i|want|need|like|let's|lets|to"
     r"|video|clip|reel|short|shorts|highlight|highlights|teaser|montage|compilation|edit|version|cut|film|movie"
     r"|animation|\d+(?:\.\d+)?(?:-|\s)?(?:s|sec|second|seconds|minute|minutes)?(?:\s+long)?)\b"
-    r"|重新|生成|制作|创建|一个|一段|个|新的|视频|短片|影片|的"
+    r"|重新|生成|制作|创建|一个|一段|个|新的|视频|短片|影片|的|帮我|给我|请|做|做个|做一个|弄|弄个|来个|来一个|吧"
 )
 """The words of a generation request that say nothing about what the new clip shows."""
 _FIELD = re.compile(r"[.,;]?\s*\b(duration|aspect\s+ratio)\s*:\s*([\w:.]+)(?:\s*(?:s|sec|secs|seconds?)\b)?\s*\.?",

@@ -111,7 +111,7 @@ def texts(r: Reader, original_clause: str, c: str) -> bool:
         return False  # "lower the volume during the title": the music's loudness, timed by the title
     if g.R["LOUDNESS"].search(c) and amounts.volume(c) is not None and not (title_word or text_word):
         return False  # "turn it down to a quarter": how loud, not where ("down" is no position here)
-    styled = slots.color(c) or slots.size(c) or slots.position(c)
+    styled = slots.color(c) or slots.size(c) or slots.position(c) or any(t.search(c) for t, _ in _TIMES_SIZE)
     timed = amounts.scope(slots.SIZE_NUMBER.sub(" ", c), r.length) is not None
     pronoun = (g.R["PRONOUN"].search(c) and r.last in ("title", "text")
                and (styled or timed or g.R["MOVE"].search(c) or g.R["RENAME"].search(c)))  # fmt: skip
@@ -211,7 +211,8 @@ def _more_of_last_text(r: Reader, c: str, styled: Any, timed: bool) -> bool:
         return True
     last = r.req.texts[-1]
     last.color = slots.color(c) or last.color
-    last.size = slots.size(c) or last.size
+    now = last.size or int(((r.title or {}).get("sty") or {}).get("size") or 0) if last.kind == "title" else last.size
+    last.size = _times(c, now or (64 if last.kind == "title" else 40)) or slots.size(c) or last.size
     last.pos = slots.position(c, last.pos) or last.pos
     scope = _scope(r, c, r.title if last.kind == "title" else None)
     old, raw = last.scope, amounts.scope(c, r.length)
@@ -263,11 +264,27 @@ def _signed_ms(m: re.Match[str], forward: tuple[str, ...]) -> int:
     return int(float(amount) * 1000) * (1 if way in forward else -1)
 
 
+_TIMES_SIZE = (
+    (re.compile(r"\b(?:twice\s+as\s+(?:big|large)|double\s+(?:the\s+|its\s+)?size|double\s+it|2x\s+(?:bigger|larger))\b"
+                r"|放大一倍|大一倍|翻倍|两倍大|放大两倍"), 2.0),
+    (re.compile(r"\b(?:half\s+(?:the\s+|its\s+)?size|half\s+as\s+(?:big|large))\b|缩小一半|小一半|一半大"), 0.5),
+)
+"""A size said as a factor of the current one ("twice as big", "字号放大一倍")."""
+
+
+def _times(c: str, current: int) -> int | None:
+    """The size a factor of `current` makes ("twice as big" of 64 is 128), or None."""
+    factor = next((f for said, f in _TIMES_SIZE if said.search(c)), None)
+    return None if factor is None else max(8, min(200, round(current * factor)))
+
+
 def _size(r: Reader, c: str, kind: str) -> int | None:
     found = slots.size(c)
+    current = int((r.title.get("sty") or {}).get("size") or 64) if r.title is not None else 64
+    if r.title is not None and kind == "title" and (times := _times(c, current)) is not None:
+        return times
     if found is None or r.title is None or kind != "title":
         return found
-    current = int((r.title.get("sty") or {}).get("size") or 64)
     if re.search(r"\b(?:bigger|larger)\b|更大|大一点", c):
         return max(found, round(current * 1.25))
     if re.search(r"\bsmaller\b|更小|小一点", c):
