@@ -40,7 +40,7 @@ TEXT = _words(
 )
 VIDEO = _words(
     "video", "clip", "footage", "timelapse", "time-lapse", "animation", "film", "movie", "reel", "vid", "recording",
-    "视频", "短片", "影片", "片子", "画面", "素材",
+    "this shot", "the shot", "视频", "短片", "影片", "片子", "画面", "素材",
 )
 ADD = _words(
     "add", "put", "give", "insert", "include", "throw in", "apply", "need", "want", "use", "with", "i'd like",
@@ -387,7 +387,7 @@ CONDITIONAL = (r"\bif\s+(?:this|that|it|the\s+\w+)\s+(?:one\s+)?(?:is\s+|isn'?t\
 DISLIKE = (r"\b(?:isn'?t|is\s+not|not)\s+(?:the\s+)?(?:right|correct)\b|\bwrong\s+(?:\w+\s+)?(?:music|song|track)\b"
            r"|\bdon'?t\s+like\s+(?:the|this)\b|不喜欢|不对|不合适")
 """A verdict against what is there that does not say what instead ("isn't the right music")."""
-SHOT_N = r"\b(?:shot|scene|segment|part|take)\s*#?\s*(\d+)\b"
+SHOT_N = r"\b(?:shot|scene|segment|part|take)\s*#?\s*(\d+)\b(?!\s*(?:s\b|sec|secs|seconds?|minutes?|%))"
 """A shot named by number ("trim shot 1 to 2 seconds"): one upload is shot 1; another number names nothing."""
 TRACK_N = re.compile(r"\btrack\s*#?\s*(\d+)\b|第\s*(\d+)\s*(?:条|个)?\s*轨")
 MUSIC_WORD = re.compile(MUSIC)
