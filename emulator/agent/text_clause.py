@@ -26,8 +26,10 @@ _ENDS = re.compile(r"\b(?:end|ends|finish|stop|disappear|disappears|vanish|until
 _FOR = re.compile(rf"\b(?:for|lasting|to)\s+(?:only\s+|just\s+)?{amounts.NUMBER}\s*{amounts.SECONDS}"
                   r"(?!\s*(?:in|from|after|mark))"
                   rf"|{amounts.NUMBER}\s*[- ]?{amounts.SECONDS}\s+long\b"
-                  rf"|(?:显示|持续|停留|停|保留|展示)\s*{amounts.NUMBER}\s*秒|\"\"\s*{amounts.NUMBER}\s*秒\s*$")
-"""How long a text shows ("show the title for 5 seconds", "shorten the title to 1.5 seconds", "加『完赛』两秒")."""
+                  rf"|(?:显示|持续|停留|停|保留|展示)\s*{amounts.NUMBER}\s*秒|\"\"\s*{amounts.NUMBER}\s*秒\s*$"
+                  rf"|\"\"\s*,?\s*{amounts.NUMBER}\s*{amounts.SECONDS}\s*$")
+"""How long a text shows ("show the title for 5 seconds", "shorten the title to 1.5 seconds", "加『完赛』两秒", "add the
+title 'Hi' 2 seconds")."""
 _HOW_LONG = re.compile(r"\b(?:for|lasting|shorten|shorter|lengthen|longer|extend|long|last|lasts|stay|stays|show|keep"
                        r"|display|visible|on\s+screen)\b|显示|持续|停留|保留|展示")
 _TO_END = re.compile(r"\b(?:until|till|through)\s+the\s+(?:very\s+)?end\b|\ball\s+the\s+way\s+through\b"
@@ -195,12 +197,21 @@ def _again(r: Reader, ask: TextAsk) -> bool:
     return True
 
 
+_LENGTH_ALONE = re.compile(rf"\W*(?:for\s+|lasting\s+)?{amounts.NUMBER}\s*{amounts.SECONDS}(?:\s+long)?\W*")
+"""A clause that is only a length, after a text ("add 'Sale', 4 seconds"): how long that text shows."""
+
+
 def _more_of_last_text(r: Reader, c: str, styled: Any, timed: bool) -> bool:
     """A clause of nothing but a title's attributes ("…, centered", "in gold") adds them to the clause before's."""
     if r.last not in ("title", "text") or not r.req.texts:
         return False
     if g.MUSIC_WORD.search(c) or g.VIDEO_WORD.search(c) or lexicon.read(c).style:
         return False
+    last = r.req.texts[-1]
+    if (alone := _LENGTH_ALONE.fullmatch(c)) is not None and last.action == "add":
+        start = last.scope.start if last.scope is not None and last.scope.start is not None else 0
+        last.scope = amounts.Scope(span=(start, start + int(float(alone.group(1)) * 1000)))  # "add 'Sale', 4 seconds"
+        return True
     if not (styled or timed or _EACH.search(c)):
         return False
     if _EACH.search(c) and (seconds := slots.duration(c)) is not None:
@@ -209,7 +220,6 @@ def _more_of_last_text(r: Reader, c: str, styled: Any, timed: bool) -> bool:
                 start = ask.scope.start if ask.scope is not None and ask.scope.start is not None else 0
                 ask.scope = amounts.Scope(span=(start, start + int(seconds * 1000)))
         return True
-    last = r.req.texts[-1]
     last.color = slots.color(c) or last.color
     now = last.size or int(((r.title or {}).get("sty") or {}).get("size") or 0) if last.kind == "title" else last.size
     last.size = _times(c, now or (64 if last.kind == "title" else 40)) or slots.size(c) or last.size
