@@ -13,7 +13,17 @@ from __future__ import annotations
 import re
 from typing import Any
 
-from nemo_emulator.agent import amounts, coverage, cut_clause, lexicon, music_clause, prompt, slots, text_clause
+from nemo_emulator.agent import (
+    amounts,
+    coverage,
+    cut_clause,
+    lexicon,
+    music_clause,
+    prompt,
+    replies,
+    slots,
+    text_clause,
+)
 from nemo_emulator.agent import grammar as g
 from nemo_emulator.agent.request import Request
 from nemo_protocol import draft as drafts
@@ -53,6 +63,13 @@ _FROM_FOOTAGE = re.compile(r"\bfrom\s+(?:my|this|the|our)\s+(?!prompt|descriptio
 """A clip made out of the user's own footage, which generation cannot do ("a reel from my stream VOD")."""
 _DEPICTS = re.compile(r"\b(?:of|about|showing|featuring|depicting|where|in\s+which)\b|关于|展示|的(?:视频|短片|动画)")
 """What says a new clip's content ("a video of waves"): over a clip on the timeline, nothing less asks for one."""
+_IT = r"(?:it|this|the\s+(?:video|clip|shot)|my\s+(?:video|clip)|this\s+(?:video|clip))"
+_VAGUE_TRIM = re.compile(
+    r"\W*(?:please\s+|can\s+you\s+|could\s+you\s+)?(?:(?:trim|shorten|cut)(?:\s+down)?(?:\s+" + _IT + r")?"
+    r"(?:\s+down)?(?:\s+(?:a\s+(?:bit|little)|some))?"
+    r"|(?:make|get)\s+" + _IT + r"\s+(?:a\s+(?:bit|little)\s+)?(?:shorter|down))(?:\s+please)?\W*"
+    r"|\W*(?:把)?(?:视频|它|这段)?(?:缩短|剪短|变短|短)(?:一点|一些|点)?(?:吧)?\W*|\W*再短一点\W*")
+"""A trim with no amount ("make it shorter", "trim it", "把视频缩短一点"): asked how long, not guessed."""
 _LONGEST_ASK = 60
 """Seconds: a longer clip than this is not rounded down to the generator's limit but questioned."""
 _WH_QUESTION = re.compile(r"^\W*(?:what|how|why|when|where|which|who)(?:'s|\s+(?:is|are|was|were|does|do|did|has|have"
@@ -222,6 +239,9 @@ class Reader:
             self.req.intents.append("ratio")
             return
         if (g.R["TRIM"].search(bare) or g.R["SHORTEN_BY"].search(bare)) and cut_clause.trim(self, bare):
+            return
+        if _VAGUE_TRIM.fullmatch(bare) and self.length:
+            self.doubt("how_long_video", length=replies.seconds(self.length))  # "make it shorter": by how much?
             return
         if self.req.generate is not None or self.req.target is not None:
             return

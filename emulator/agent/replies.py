@@ -146,6 +146,11 @@ _T: dict[str, tuple[str, str]] = {
         "When should the music play — the first half, the second half, or a time like 0:05 to 0:12?",
         "音乐在什么时候播放——前半段、后半段，还是像 0:05 到 0:12 这样的时间？",
     ),
+    "how_long_video": (
+        "The video is {length}s now. How long should it be — for example \"trim it to 10 seconds\" or \"cut the "
+        "first 3 seconds\"?",
+        "视频现在是{length}秒，要剪到多长——比如“剪到10秒”或“剪掉前3秒”？",
+    ),
     "how_long_music": (
         "How long should the music play {where} — for example the last 5 seconds?",
         "音乐在{where}播放多长时间——比如最后5秒？",
@@ -329,6 +334,10 @@ _CHOICES: dict[str, tuple[tuple[str, str, str, str], ...]] = {
         ("second_half", "The second half", "后半段", "music for the second half"),
         ("whole", "The whole video", "整个视频", "play the music from 0:00"),
     ),
+    "how_long_video": (
+        ("half", "Half as long", "剪成一半", "cut it in half"),
+        ("first3", "Without the first 3 seconds", "去掉前3秒", "cut the first 3 seconds"),
+    ),
     "how_long_music": (
         ("last5", "The last 5 seconds", "最后5秒", "music for the last 5 seconds"),
         ("last10", "The last 10 seconds", "最后10秒", "music for the last 10 seconds"),
@@ -356,6 +365,7 @@ PROMPTS = {
     "generate_limit": ("Generate 15 seconds?", "生成 15 秒吗？"),
     "look_or_music": ("Switch the music?", "换音乐吗？"),
     "when_music": ("When should the music play?", "音乐什么时候播放？"),
+    "how_long_video": ("How long should it be?", "剪到多长？"),
     "how_long_music": ("How long?", "多长时间？"),
     "where_title": ("Where should the title go?", "标题放在哪里？"),
     "middle_cut": ("Which part should go?", "剪掉哪一段？"),
