@@ -320,8 +320,8 @@ class Reader:
                 or _FROM_FOOTAGE.search(bare)):
             self.doubt("what_video")  # "create a promo video" over the user's own clip: a new clip, or theirs?
             return
-        if undescribed and footage and not self.uploads:
-            self.doubt("what_video")  # "make me a video", "帮我做个视频": showing what? (a paid clip is not guessed)
+        if undescribed and footage and not self.uploads and slots.duration(bare) is None:
+            self.doubt("what_video")  # "make me a video", "帮我做个视频": showing what? ("a 10-second video" is a spec)
             return
         if (seconds := slots.duration(bare)) is not None and seconds > _LONGEST_ASK:
             self.doubt("cannot", what=c.strip())  # "a 10-minute video": generated clips are seconds long
