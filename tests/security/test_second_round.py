@@ -52,8 +52,11 @@ def test_the_nesting_check_is_linear_on_adversarial_bodies(name: str) -> None:
 @given(st.lists(st.sampled_from([b'"', b"\\", b"[", b"]", b"{", b"}", b"a", b"\\\""]), min_size=1, max_size=2000),
        st.integers(1, 60))  # fmt: skip
 def test_no_body_makes_the_nesting_check_slow(pieces: list[bytes], repeat: int) -> None:
-    """Hypothesis searches for the slowest bodies (`target`), which must still be checked in linear time."""
-    body = b"".join(pieces) * repeat
+    """Hypothesis searches for the slowest bodies (`target`), which must still be checked in linear time. A body is
+    repeated to at least 4 KiB so that what is measured is the time a byte takes, not the call's fixed cost (a
+    one-byte body measured only that, tens of microseconds on a busy machine)."""
+    unit = b"".join(pieces) * repeat
+    body = unit * -(-4096 // len(unit))
     started = time.perf_counter()
     too_deep(body, 32)
     per_byte = (time.perf_counter() - started) / len(body)
