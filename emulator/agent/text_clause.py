@@ -221,8 +221,9 @@ def _more_of_last_text(r: Reader, c: str, styled: Any, timed: bool) -> bool:
                 ask.scope = amounts.Scope(span=(start, start + int(seconds * 1000)))
         return True
     last.color = slots.color(c) or last.color
-    now = last.size or int(((r.title or {}).get("sty") or {}).get("size") or 0) if last.kind == "title" else last.size
-    last.size = _times(c, now or (64 if last.kind == "title" else 40)) or slots.size(c) or last.size
+    shown = int(((r.title or {}).get("sty") or {}).get("size") or 0) if last.kind == "title" else 0
+    now = last.size or shown or (64 if last.kind == "title" else 40)  # the size "twice as big" doubles
+    last.size = _times(c, now) or slots.size(c) or last.size
     last.pos = slots.position(c, last.pos) or last.pos
     scope = _scope(r, c, r.title if last.kind == "title" else None)
     old, raw = last.scope, amounts.scope(c, r.length)
