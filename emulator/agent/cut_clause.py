@@ -62,6 +62,8 @@ CUT_AT = re.compile(r"\b(?:cut|chop|split|slice|divide)\s+"
 _TO_POINT = re.compile(r"\b(?:trim|cut|shorten)\s+(?:it\s+|this\s+|the\s+(?:video|clip)\s+)?(?:down\s+)?to\s+"
                        r"(\d{1,2}):(\d{2})\b(?!\s*(?:-|–|to\b))")
 """A length as a clock time ("trim to 00:10"): the clip ends there."""
+_SECTION = re.compile(r"\b(?:intro|outro|middle|(?:opening|ending|closing)\s+(?:part|section|scene|bit|shot)s?)\b")
+"""A part of the video by what it is ("trim the intro down to 10 seconds"): where it lies is not in the draft."""
 _ALONE_END = re.compile(rf"^\W*(?:and\s+)?(?:the\s+)?(first|opening|last|final|前|开头|最后|后|结尾)\s*"
                         rf"{amounts.NUMBER}\s*{amounts.SECONDS}\W*$")
 """A clause that names only another end after a cut ("remove the first second and the last second")."""
@@ -155,6 +157,9 @@ def trim(r: Reader, c: str) -> bool:
         return False  # "keep it on screen until 3 s": about a text, not the clip
     if (at := CUT_AT.search(c)) is not None and r.length:
         return _cut_at(r, c, at)
+    if (section := _SECTION.search(c)) is not None and r.length:
+        r.doubt("which_part", what=section.group(0))
+        return True
     keeps = re.search(r"\b(?:to|into)\s+(?:the\s+)?(?:first|last)\b", c)  # "trim to the first 12 seconds"
     keeps = keeps or g.R["EXCEPT"].search(c)  # "delete everything but the last 5 seconds"
     cut = _CUT_FROM.search(c) and not _ONLY.search(c) and not keeps

@@ -98,6 +98,19 @@ class Turn:
         self.generated_dir: Path = store.root / "generated"
         self.conversation = f"conv_{seed & 0xFFFFFFFFFFFFFFFF:016x}"
         """The id this turn's charges carry in the ledger (the gateway's usage history groups by it)."""
+        self.began = False
+
+    def start(self, message: str = "") -> asyncio.Task[None]:
+        """Run the turn as the store's work (a reset cancels it). A turn cancelled before its first step never
+        reaches run()'s own ending, so its stream is ended here: a client must not wait on a turn that is gone."""
+        task = self.store.spawn(self.run(message))
+
+        def ended(done: asyncio.Task[None]) -> None:
+            if not self.began:
+                self.framing.emit(Done(), self.clock.now())
+
+        task.add_done_callback(ended)
+        return task
 
     @functools.cached_property
     def rng(self) -> random.Random:
@@ -170,6 +183,7 @@ class Turn:
             i += 1
 
     async def run(self, message: str = "") -> None:
+        self.began = True
         self.session.running += 1
         before = dict(self.session.state)  # apply_delta replaces top-level keys, so their old values stay intact
         self._note(("user", (message, self.plan.kind, self.plan.intents)))

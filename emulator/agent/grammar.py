@@ -36,7 +36,7 @@ TITLE = _words("title", "heading", "headline", "title card", "hook", "opening te
 TITLE = TITLE.replace("标题", "(?<!副)标题")  # 副标题 is a subtitle: text under the title, not the title
 TEXT = _words(
     "text", "texts", "caption", "captions", "subtitle", "subtitles", "overlay", "words", "lower third", "label", "文字",
-    "字幕", "文本", "文案",
+    "字幕", "文本", "文案", "call to action", "call-to-action", "cta", "号召性用语", "号召语",
 )
 VIDEO = _words(
     "video", "clip", "footage", "timelapse", "time-lapse", "animation", "film", "movie", "reel", "vid", "recording",
@@ -93,7 +93,9 @@ ROLE = _words(
 refused whatever else they say."""
 GREETING = r"^\W*" + _words("hi", "hello", "hey", "hiya", "yo", "good morning", "good evening", "你好", "您好", "嗨",
                             "哈喽") + r"\W*(?:there|nemo)?\W*$"
-HELP = _words("what can you do", "how does this work", "help", "help me", "what do you do", "capabilities",
+HELP = _words("what can you do", "how does this work", "how does this app work", "how does the app work",
+              "how does this tool work", "how do i use this", "how do i use you", "how do i use this app", "help",
+              "help me", "what do you do", "capabilities",
               "what can i change", "what can i edit", "what parameters can i change", "what settings can i change",
               "what options do i have", "show help", "show me help", "what can i do", "what can i do here",
               "what commands", "commands", "list commands", "show commands", "help menu", "what are my options",
@@ -154,7 +156,8 @@ RATIO = r"\b(?:16|9|1|4|3|21)\s*[:/x]\s*(?:9|16|1|5|4|3)\b|" + _words(
 ) + r"|\b(?:optimize|optimise|format|prepare|get\s+(?:it|this)\s+ready)\s+(?:it\s+|this\s+|the\s+video\s+)?for\b"
 MUSIC_CHANGE = (
     _words("change", "switch", "replace", "swap", "different", "another", "other", "new", "换", "换成", "改成", "替换")
-    + ".{0,20}" + MUSIC + "|" + MUSIC + ".{0,20}" + _words("change to", "switch to", "instead", "换成", "改成")
+    + ".{0,20}" + MUSIC + "|" + MUSIC + ".{0,20}"
+    + _words("change to", "switch to", "instead", "换成", "改成", "换得", "换个", "换一首")
     + "|" + _words("换成", "改成", "change to", "switch to") + r"\s*" + GENRE
 )
 FADE = _words("fade", "fades", "fade in", "fade out", "fade-in", "fade-out", "淡入", "淡出", "渐入", "渐出")
@@ -206,11 +209,13 @@ UNSUPPORTED = (
     r"|slow\s*-?mo(?:tion)?|speed\s+(?:it\s+)?up|accelerate|vintage|black\s*(?:and|&|n)\s*white|b\s*&\s*w|monochrome"
     r"|gr[ae]yscale|colou?rs?\s+pop|vibrant|mute[ds]?\s+(?:the\s+|my\s+|all\s+)?(?:colou?rs?|tones?)|(?:mute|silence|turn\s+off|turn\s+down|lower)\s+(?:the\s+|my\s+)?"
     r"(?:(?:sound|volume)\s+(?:from|on|of)\s+(?:the\s+|my\s+)?)?(?:speakers?|notifications?|phone|mic|microphone|headphones?)"
-    r"|sepia|blur|glitch|confetti|borders?|mosaic|pixelate|dissolves?|wipe\s+(?:transition|effect)|" + PICTURE_FILE +
+    r"|sepia|blur|glitch|confetti|lighting|lens\s+flares?|light\s+leaks?|bokeh|depth\s+of\s+field|borders?|mosaic"
+    r"|pixelate|dissolves?|wipe\s+(?:transition|effect)|" + PICTURE_FILE +
     r"|frames?|color\s+grad(?:e|ing)|lut|intro\s+animation|outro|(?:captions?|subtitles?)\s+automatically|auto(?:matic)?\s*-?(?:captions?|subtitles?)"
     r"|silences?(?!\s+(?:the\s+|my\s+)?(?:background\s+)?(?:music|bgm|song|soundtrack|track|audio))|pauses?|dead\s+air|ums?|uhs?|filler\s+words|noise|denoise|grain|vignette|halation|diffusion"
     r"|brightness|brighten|brighter|darker|darken|saturation|contrast|exposure|colou?r\s+correct(?:ion)?"
-    r"|stabili[sz]e|jump\s+cuts?|b-?roll|word-by-word|burn(?:ed)?-?in|duplicate\s+frames|highlights?(?:\s+reel)?"
+    r"|stabili[sz]e|jump\s+cuts?|b-?roll|word-by-word|burn(?:ed)?-?in|burn\s+(?:the\s+)?(?:\w+\s+)?(?:subtitles?|captions?)|translat(?:e|es|ed|ion|ing)\s+(?:the\s+|my\s+|all\s+(?:the\s+)?)?(?:subtitles?|captions?|texts?|titles?)"
+    r"|(?:subtitles?|captions?)\s+in\s+(?:english|spanish|french|german|chinese|japanese|korean|arabic|hindi|portuguese)|duplicate\s+frames|highlights?(?:\s+reel)?"
     r"|(?:best|funn(?:y|iest)|boring)\s+(?:moments|parts|bits)(?!\s+(?:video|clip|reel|compilation|montage))|teaser|slow\s+(?:the\s+|my\s+|this\s+)?(?:\w+\s+){0,2}?down|reverse|crossfade"
     r"|fades?\s+(?:\w+\s+){0,2}?(?:between|to|on|for|across)\s+(?:the\s+|all\s+(?:the\s+|my\s+)?|every\s+|each\s+|my\s+)?"
     r"(?:clips?|scenes?|shots?|videos?)(?!'s|\s+(?:end|ends|start|beginning))|^\W*fade\s+(?:all|everything)\W*$|fade\s+at\s+\d"
@@ -231,7 +236,7 @@ UNSUPPORTED = (
     r"|clean\s+up\s+the\s+(?:audio|sound)|voice\s+(?:volume|level)|(?:voices?|speech|dialogue|narration|vocals?)\s+"
     r"(?:louder|quieter|softer|up|down|off|volume)|(?:mute|silence|lower|raise|increase|decrease|boost|soften|turn\s+(?:up|down"
     r"|off))\s+(?:the\s+|my\s+|her\s+|his\s+)?(?:voices?|speech|dialogue|narration|vocals?)|make\s+(?:the\s+|my\s+)?voices?\s+\w+|summar(?:y|ies|i[sz]e|i[sz]ing)(?!\s+(?:of\s+)?(?:my\s+|the\s+|this\s+)?(?:timeline|draft|project|edits?|changes|tracks))|recap\s+of\s+(?:my|this|the)"
-    r"|(?:where|when)\s+(?:i|he|she|they|we|someone)\s+(?:says?|talks?|mentions?)|loop\s+(?:the\s+|this\s+|my\s+)?(?:video|clip|footage)|ticker|speed\s+(?:\w+\s+){1,2}?up|(?:turn|make)\s+(?:the\s+|this\s+|my\s+)(?:video|clip|footage)\s+(?:louder|quieter|softer|down|up)\b(?!\s+to\s+\d)|(?:video|clip|footage)\s+(?:louder|quieter|softer)|fade(?:[\s-]*(?:in|out))?\s+(?:the\s+|this\s+|my\s+|that\s+)?(?:whole\s+)?(?:video|clip|footage|picture|scene|shot)s?\s*\d?(?!\w)(?!'s)|(?<!to\s)(?:post|publish|upload|share)\s+(?:it\s+|this\s+|the\s+video\s+)?(?:to|on)\s+(?:tiktok|youtube|instagram|facebook|twitter|douyin)|(?:text|quote|list|announcement|typography|slides?)[\s-]+(?:only\s+)?videos?|kinetic\s+typography|typefaces?|fonts?(?!\s*size)|letter\s+spacing|glow|drop\s+shadows?|shadows?|(?:faster|quicker|slower|punchier|hard|all(?:\s+the)?|more)\s+cuts"
+    r"|(?:where|when)\s+(?:i|he|she|they|we|someone)\s+(?:says?|talks?|mentions?)|loop\s+(?:the\s+|this\s+|my\s+)?(?:video|clip|footage)|ticker|speed\s+(?:\w+\s+){1,2}?up|(?:turn|make)\s+(?:the\s+|this\s+|my\s+)(?:video|clip|footage)\s+(?:louder|quieter|softer|down|up)\b(?!\s+to\s+\d)|(?:video|clip|footage)\s+(?:louder|quieter|softer)|fade(?:[\s-]*(?:in|out))?\s+(?:(?:to|on|for)\s+)?(?:the\s+|this\s+|my\s+|that\s+)?(?:(?:whole|opening|first|last|final|closing)\s+)?(?:video|clip|footage|picture|scene|shot)s?\s*\d?(?!\w)(?!'s)|(?<!to\s)(?:post|publish|upload|share)\s+(?:it\s+|this\s+|the\s+video\s+)?(?:to|on)\s+(?:tiktok|youtube|instagram|facebook|twitter|douyin)|(?:text|quote|list|announcement|typography|slides?)[\s-]+(?:only\s+)?videos?|kinetic\s+typography|typefaces?|fonts?(?!\s*size)|letter\s+spacing|glow|drop\s+shadows?|shadows?|(?:faster|quicker|slower|punchier|hard|all(?:\s+the)?|more)\s+cuts"
     r"|cuts\s+(?:faster|quicker|slower)|breathing\s+room|breathe|chorus|verses?|build-?up|climax|rhythmic)s?\b"
     r"|特效|滤镜|贴纸|转场|水印|配音|旁白|慢动作|降噪|噪声|噪音|底噪|提亮|调亮|变亮|亮一点|调暗|暗一点|亮度|饱和度"
     r"|对比度|鲜明|口播|人声|语音|响度|统一音量|忽大忽小|卡点|变速|快放|慢放|加速|减速|定格|冻结|画质|高清|美颜|切一刀"

@@ -80,7 +80,8 @@ MOODS: Mapping[str, str] = {
     "driving": "energetic", "lively": "energetic", "livelier": "energetic", "motivational": "energetic",
     "活力": "energetic", "激情": "energetic", "热血": "energetic", "dramatic": "dramatic", "戏剧性": "dramatic",
     "cute": "kids", "whimsical": "kids", "可爱": "kids", "童趣": "kids", "groovy": "funk", "retro": "synthwave",
-    "复古": "synthwave", "festive": "holiday", "nostalgic": "sad", "wistful": "sad", "bittersweet": "sad",
+    "复古": "synthwave", "复古风": "synthwave", "festive": "holiday", "nostalgic": "sad", "wistful": "sad",
+    "bittersweet": "sad",
     "怀旧": "sad", "gloomy": "sad", "depressing": "sad", "bleak": "sad", "funny": "happy", "comedic": "happy",
     "humorous": "happy", "comical": "happy", "goofy": "happy",
     "serious": "dramatic", "intriguing": "suspense", "victorious": "epic", "inspirational": "epic",
@@ -88,7 +89,8 @@ MOODS: Mapping[str, str] = {
     "thoughtful": "calm", "introspective": "calm", "heartfelt": "romantic", "haunting": "suspense",
     "hopeful": "upbeat", "optimistic": "upbeat", "uptempo": "energetic",
     "fast-paced": "energetic", "high-energy": "energetic",
-    "vibrant": "energetic", "adventurous": "epic", "adventure": "epic",
+    "vibrant": "energetic", "adventurous": "epic", "adventure": "epic", "warm": "acoustic", "warmer": "acoustic",
+    "cozy": "acoustic", "cosy": "acoustic",
 }
 OCCASIONS: Mapping[str, str] = {
     "wedding": "romantic", "valentine": "romantic", "valentine's": "romantic", "anniversary": "romantic",

@@ -62,12 +62,20 @@ _NOT_WANTED = re.compile(
 """A style ruled out inside a request for something else ("cut it fast but no trap beat")."""
 _WHOLE = r"(?:it|this|the\s+(?:whole\s+|entire\s+)?(?:video|thing)|everything)"
 _BARE_MOOD = re.compile(r"^\W*(?:make|turn|get)\s+" + _WHOLE + r"\s+(?:look\s+|feel\s+)?"
-                        r"(?:more\s+|a\s+bit\s+|really\s+|very\s+)?[\w-]+\W*$")
+                        r"(?:more\s+|a\s+bit\s+|really\s+|very\s+)?[\w-]+\W*$"
+                        r"|^\W*把?(?:这个|整个)?(?:视频|整体|画面|它)?\s*(?:做成|弄成|变成|改成|调成)\s*(?:更加|更)?\s*"
+                        r"[^\W\d]{1,6}?(?:的)?(?:风格|感觉|感|一点)?\W*$")
 """A mood said of the whole video ("make it dark"): about the music only if there is music to change."""
 _GIVE_MOOD = re.compile(r"^\W*give\s+" + _WHOLE + r"\s+(?:a|an|some)\s+(?:more\s+)?[\w-]+\s+(?:feel|vibe|touch)\W*$")
 """A mood given to the whole video ("give it a dreamy feel")."""
-_LOOK_WORD = re.compile(r"\b(?:cinematic|dark|darker|moody|dreamy|retro|bright|brighter|vibrant|warm|warmer|cool)\b")
+_LOOK_WORD = re.compile(r"\b(?:cinematic|dark|darker|moody|dreamy|retro|bright|brighter|vibrant|warm|warmer|cool"
+                        r"|cute)\b"
+                        r"|电影感|可爱|复古|梦幻|明亮|温暖|清新|暗黑")
 """Moods a picture has as readily as music: said of the whole video, they may mean its look."""
+_CLIP_FADED = re.compile(r"\b(?:clips?|shots?|scenes?)\b(?!'s)")
+"""A clip, shot or scene that a fade is put on ("give the first clip a fade in"); a time in one ("the end of the
+clip", _CLIP_TIME) is where the music fades."""
+_CLIP_TIME = re.compile(r"\b(?:end|start|beginning|middle)\s+of\s+(?:the\s+|this\s+|my\s+)?(?:clip|shot|scene)\b")
 NO_FADE = re.compile(r"\b(?:instead\s+of|rather\s+than|without|no|not|never)\s+(?:any\s+|the\s+|a\s+)?"
                      r"(?:\w+\s+)?fades?\b|不要淡入淡出|不要淡出|不要淡入|不用淡")
 """A fade ruled out ("use cuts instead of fades", "add jazz without fades"): no fade to set."""
@@ -125,6 +133,9 @@ def music(r: Reader, c: str) -> bool:
     fades = amounts.fades(c) if g.R["FADE"].search(c) and not ruled_out else (None, None)
     if fades == (None, None) and re.match(r"^\W*(?:in|out)\s+(?:over|for)\b", c) and r.last == "music":
         fades = amounts.fades("fade " + c)
+    if fades != (None, None) and not music_word and r.last != "music" and _CLIP_FADED.search(_CLIP_TIME.sub("", c)):
+        r.doubt("cannot", what=c.strip())  # "give the first clip a fade in": the picture fades, not the music
+        return True
     volume = amounts.volume(c, adding=True)
     scope = amounts.scope(amounts.unlevelled(c), r.length)
     had_music = r.has_music or (r.req.music is not None and r.req.music.add)

@@ -160,6 +160,11 @@ _T: dict[str, tuple[str, str]] = {
         "or {b}-{end}s instead?",
         "我可以剪掉视频的开头或结尾，但不能删掉中间的 {a}-{b} 秒。要改为保留 0-{a} 秒，还是 {b}-{end} 秒？",
     ),
+    "which_part": (
+        'I can\'t tell where the {what} is in your video. Which seconds should I cut — for example "cut the first 3 '
+        'seconds"?',
+        "我看不出视频里的{what}在哪里。要剪掉哪几秒——比如“剪掉前3秒”？",
+    ),
     "cut_at": (
         "Should the video end at {a}s (keeping 0-{a}s) or start there (keeping {a}-{end}s)?",
         "视频要在第 {a} 秒结束（保留 0-{a} 秒），还是从第 {a} 秒开始（保留 {a}-{end} 秒）？",
@@ -338,6 +343,10 @@ _CHOICES: dict[str, tuple[tuple[str, str, str, str], ...]] = {
         ("half", "Half as long", "剪成一半", "cut it in half"),
         ("first3", "Without the first 3 seconds", "去掉前3秒", "cut the first 3 seconds"),
     ),
+    "which_part": (
+        ("first3", "The first 3 seconds", "前3秒", "cut the first 3 seconds"),
+        ("first5", "The first 5 seconds", "前5秒", "cut the first 5 seconds"),
+    ),
     "how_long_music": (
         ("last5", "The last 5 seconds", "最后5秒", "music for the last 5 seconds"),
         ("last10", "The last 10 seconds", "最后10秒", "music for the last 10 seconds"),
@@ -370,6 +379,7 @@ PROMPTS = {
     "where_title": ("Where should the title go?", "标题放在哪里？"),
     "middle_cut": ("Which part should go?", "剪掉哪一段？"),
     "cut_at": ("Which part should stay?", "保留哪一段？"),
+    "which_part": ("Which seconds?", "剪掉哪几秒？"),
     "volume_scale": ("Which volume?", "音量多少？"),
     "cannot": ("What should I do instead?", "换成做什么？"),
     "what_video": ("What should the video show?", "视频展示什么？"),

@@ -295,9 +295,12 @@ _LEAD = re.compile(
 )
 _TAIL = re.compile(
     r"\s+(?:with|and|plus|in)\s+(?:\w+\s+){0,3}(?:music|title|bgm|soundtrack|format|ratio)\b.*$|"
-    r"\s+(?:and|with)\s+(?:the\s+)?title\b.*$",
+    r"\s+(?:and|with)\s+(?:the\s+)?title\b.*$|"
+    r"\s+in\s+(?:spanish|french|german|english|italian|portuguese|japanese|korean|chinese|mandarin|arabic|hindi|russian)\b.*$",
     re.IGNORECASE,
 )
+"""What follows the subject: the music, the title, the format, the language it is spoken in ("…in Spanish": a
+video has no words of its own to say it in)."""
 
 
 def subject(message: str) -> str:

@@ -119,7 +119,7 @@ class _Socket:
         base = str(self.ws.base_url).replace("ws://", "http://", 1).replace("wss://", "https://", 1).rstrip("/")
         turn = Turn(self.store, self.session, self.user, base, plan, rng.getrandbits(64),
                     lambda ids: WsFraming(self.channel))  # fmt: skip
-        self.channel.turn = self.store.spawn(turn.run(content))
+        self.channel.turn = turn.start(content)
 
 
 async def chat(ws: WebSocket) -> None:

@@ -66,7 +66,7 @@ async def run_sse(request: Request) -> Response:
     turn = Turn(store, session, user, str(request.base_url).rstrip("/"), plan, rng.getrandbits(64), framing)
     queue = framings[0].queue
     tap = store.hooks.open_stream("mega", "/run_sse", session.id)
-    task = store.spawn(turn.run(run.text))
+    task = turn.start(run.text)
 
     async def frames() -> AsyncIterator[ServerSentEvent]:
         try:

@@ -3,6 +3,7 @@ its files go, and nothing they do lands in the new one."""
 
 from __future__ import annotations
 
+import asyncio
 import threading
 
 import httpx
@@ -65,3 +66,45 @@ def test_a_reset_during_a_turn_leaves_nothing_in_the_next_world(server: Server, 
     (user,) = server.store.accounts.users.values()
     assert [line["what"] for line in server.store.accounts.ledger.view(user.id)] == ["grant"]
     assert list(server.store.root.glob("generated/*")) == []
+
+
+class _Recorder:
+    """A surface's framing that keeps what it is given."""
+
+    chunked = False
+    tick_s = None
+
+    def __init__(self) -> None:
+        self.steps: list[object] = []
+
+    def emit(self, step: object, now: float) -> None:
+        self.steps.append(step)
+
+
+def test_a_turn_cancelled_before_its_first_step_still_ends_its_stream() -> None:
+    """A reset cancels every turn, some of them before they have begun: those never run to their own ending, and a
+    client streaming one would wait forever for a last frame."""
+    from nemo_emulator.agent.engine import Turn, prepare
+    from nemo_emulator.agent.steps import Done
+    from nemo_emulator.settings import Settings
+    from nemo_emulator.state.store import Store
+
+    store = Store(Settings(clock_mode="manual"))
+    _, user = store.accounts.issue_anonymous("cancelled-early", "ip")
+    session = store.sessions.create(user.id, "project", None, store.clock.now())
+    recorder = _Recorder()
+
+    async def scenario() -> None:
+        plan, rng = prepare(store, session, user, "add lo-fi music")
+        turn = Turn(store, session, user, "http://x", plan, rng.getrandbits(64), lambda ids: recorder)
+        task = turn.start("add lo-fi music")
+        task.cancel()  # before the loop has run a single step of it, as a reset may
+        await asyncio.gather(task, return_exceptions=True)
+        assert not turn.began
+
+    try:
+        asyncio.run(scenario())
+    finally:
+        store.close()
+    assert [type(s) for s in recorder.steps] == [Done]
+    assert session.running == 0

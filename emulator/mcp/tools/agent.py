@@ -56,7 +56,7 @@ async def delegate_to_nemo_agent(ctx: Context, args: JSON) -> Reply:
         del turns[next(iter(turns))]
     turns[turn.id] = turn
     engine = Turn(store, session, ctx.user, ctx.base_url, plan, rng.getrandbits(64), lambda ids: McpFraming(turn))
-    turn.task = store.spawn(engine.run(message))
+    turn.task = engine.start(message)
     return Reply({"ok": False, "turn_id": turn.id, "turn_state": turn.state})
 
 
