@@ -219,9 +219,12 @@ _DOWN = re.compile(
     r"|压低|调低|减小|减弱|削弱|小一点|小点|轻点"
     r"|\bless\s+loud\b|\bnot\s+(?:so|as)\s+loud\b|\bmore\s+quiet\b|\bquiet(?:en)?\s+(?:down\s+)?(?:the|it|that)\b"
     r"|\b(?:push|pull|sit|tuck|move|set)(?:s|ed|ing)?\s+(?:\w+\s+){0,3}?(?:further\s+)?back\b|\bback\s+in\s+the\s+mix\b"
+    r"|\b(?:go|come|be\s+brought|be\s+turned)\s+down\b|\blowered\b"
+    r"|\b(?:takes?|taking)\s+away\s+from\s+the\s+(?:vo|voice|narration|speech|dialogue|speaker)\b"
+    r"|\b(?:fights?|fighting|compet(?:es|ing))\s+with\s+the\s+(?:vo|voice|narration|speech|dialogue|speaker)\b"
 )
 _SMALL = re.compile(
-    r"\b(?:a\s+(?:bit|little|touch|tad|notch)|slightly|a\s+little\s+bit)\b|稍微|稍|一点|一些|点儿|轻微|有点"
+    r"\b(?:a\s+(?:bit|little|touch|tad|notch|nudge|hair)|slightly|a\s+little\s+bit)\b|稍微|稍|一点|一些|点儿|轻微|有点"
 )
 _LARGE = re.compile(r"\b(?:much|a\s+lot|way|lots|significantly|really)\b|很多|大幅")
 _QUIET = re.compile(r"\b(?:quiet|quietly|soft|softly|subtle|low|gentle)\b|\bin\s+the\s+background\b|"

@@ -64,7 +64,8 @@ _WHOLE = r"(?:it|this|the\s+(?:whole\s+|entire\s+)?(?:video|thing)|everything)"
 _BARE_MOOD = re.compile(r"^\W*(?:make|turn|get)\s+" + _WHOLE + r"\s+(?:look\s+|feel\s+)?"
                         r"(?:more\s+|a\s+bit\s+|really\s+|very\s+)?[\w-]+\W*$"
                         r"|^\W*把?(?:这个|整个)?(?:视频|整体|画面|它)?\s*(?:做成|弄成|变成|改成|调成)\s*(?:更加|更)?\s*"
-                        r"[^\W\d]{1,6}?(?:的)?(?:风格|感觉|感|一点)?\W*$")
+                        r"[^\W\d]{1,6}?(?:的)?(?:风格|感觉|感|一点)?\W*$"
+                        r"|^\W*(?:加个|加点|来点|加一点|加一些|给它)\s*(?:更)?[^\W\d]{1,6}?(?:的)?(?:感觉|氛围|感)\W*$")
 """A mood said of the whole video ("make it dark"): about the music only if there is music to change."""
 _GIVE_MOOD = re.compile(r"^\W*give\s+" + _WHOLE + r"\s+(?:a|an|some)\s+(?:more\s+)?[\w-]+\s+(?:feel|vibe|touch)\W*$")
 """A mood given to the whole video ("give it a dreamy feel")."""
@@ -72,6 +73,9 @@ _LOOK_WORD = re.compile(r"\b(?:cinematic|dark|darker|moody|dreamy|retro|bright|b
                         r"|cute)\b"
                         r"|电影感|可爱|复古|梦幻|明亮|温暖|清新|暗黑")
 """Moods a picture has as readily as music: said of the whole video, they may mean its look."""
+_LESS_OF = re.compile(r"(?:\btoo|\bnot\s+(?:so|as|too)|\bless|\bno\s+longer|\bnot\s+that)\s+(?:\w+\s+)?$"
+                      r"|(?:不要|没|别|不)那么\s*$")
+"""A style said to be too much ("too sad", "not so sinister", "less dark", "没那么伤感"): away from it, to what?"""
 _CLIP_FADED = re.compile(r"\b(?:clips?|shots?|scenes?)\b(?!'s)")
 """A clip, shot or scene that a fade is put on ("give the first clip a fade in"); a time in one ("the end of the
 clip", _CLIP_TIME) is where the music fades."""
@@ -110,7 +114,7 @@ def music(r: Reader, c: str) -> bool:
         r.doubt("cannot", what=c.strip())  # "讲话时音乐小一点": lowered only under speech
         return True
     reading = lexicon.read(c, occasions=music_word or bool(_MUSIC_ADD.search(c)))
-    if any(re.search(rf"\btoo\s+(?:\w+\s+)?{re.escape(hit.word)}$", c[: hit.end]) for hit in lexicon.hits(c)):
+    if any(_LESS_OF.search(c[: hit.start]) for hit in lexicon.hits(c)):
         r.req.intents.append("music_change")
         r.doubt("which_instead" if r.has_music else "which_music")  # "the music feels too sad": which instead?
         return True
