@@ -194,7 +194,7 @@ class Reader:
                     self.req.intents.append("music_change")
                 self.doubt(("which_instead" if self.has_music else "which_music") if music else "ambiguous")
             elif no.group(1) in ("want", "need") and (kinds := self.kinds(bare)):
-                cut_clause.remove_kinds(self, kinds)  # "I don't want any music"; "I don't like it" asks what instead
+                cut_clause.remove_kinds(self, kinds)  # "I don't want any music"
             return  # "don't add music": nothing to do
         loud = amounts.volume(bare) is not None and g.R["LOUDNESS"].search(bare) is not None  # "drop the music to 30%"
         loud = loud or _FADED_OUT.search(bare) is not None  # "take the music out with a fade": a fade-out
