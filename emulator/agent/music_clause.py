@@ -115,8 +115,7 @@ def music(r: Reader, c: str) -> bool:
         return True
     reading = lexicon.read(c, occasions=music_word or bool(_MUSIC_ADD.search(c)))
     if any(_LESS_OF.search(c[: hit.start]) for hit in lexicon.hits(c)):
-        r.req.intents.append("music_change")
-        r.doubt("which_instead" if r.has_music else "which_music")  # "the music feels too sad": which instead?
+        r.ask_other_music()  # "the music feels too sad": which instead?
         return True
     if reading.style and music_word and _said_of_something(c) and r.has_music and not g.R["EDIT_VERBS"].search(c):
         r.req.intents.append("music_change")

@@ -168,6 +168,11 @@ class Reader:
         if self.req.doubt is None:
             self.req.doubt = (key, values)
 
+    def ask_other_music(self) -> None:
+        """A verdict against the music that names nothing instead ("isn't the right music", "too sad"): which style?"""
+        self.req.intents.append("music_change")
+        self.doubt("which_instead" if self.has_music else "which_music")
+
     def clause(self, c: str) -> None:
         bare = g.R["CONDITION"].sub(" ", _QUOTE_MARK.sub(' "" ', c)).strip()  # "…但别爆音": a condition, not a request
         if not bare.strip(' "') or g.R["FILLER"].search(bare) or g.R["LEAVE"].search(bare):
@@ -176,8 +181,7 @@ class Reader:
             self.doubt("unclear", what=c.strip())  # "use another song if this one is unavailable"
             return
         if g.R["DISLIKE"].search(bare) and self.kinds(bare) == ["music"] and not lexicon.read(bare).style:
-            self.req.intents.append("music_change")
-            self.doubt("which_instead" if self.has_music else "which_music")  # "…isn't the right music": which?
+            self.ask_other_music()  # "…isn't the right music": which?
             return
         if _WH_QUESTION.match(bare) and not g.R["EDIT_VERBS"].search(bare):
             self._question(bare)
@@ -189,10 +193,10 @@ class Reader:
             bare = bare[: shot.start()] + "the video" + bare[shot.end() :]  # one clip is shot 1
         if (no := g.R["NEGATION"].search(bare)) is not None:
             if no.group(1) == "like" and (kinds := self.kinds(bare)):
-                music = kinds == ["music"]  # "I don't like the music": which instead? Of anything else: what to change?
-                if music:
-                    self.req.intents.append("music_change")
-                self.doubt(("which_instead" if self.has_music else "which_music") if music else "ambiguous")
+                if kinds == ["music"]:
+                    self.ask_other_music()  # "I don't like the music": which instead?
+                else:
+                    self.doubt("ambiguous")  # "I don't like this video": what to change?
             elif no.group(1) in ("want", "need") and (kinds := self.kinds(bare)):
                 cut_clause.remove_kinds(self, kinds)  # "I don't want any music"
             return  # "don't add music": nothing to do
