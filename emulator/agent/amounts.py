@@ -207,10 +207,23 @@ _MUTE = re.compile(r"\bmute\b|\bsilent\b|\bsilence\s+the\b|静音|\bturn\s+off\s
 _UNMUTE = re.compile(r"\b(?:unmute|un-mute)|\bturn\s+(?:the\s+)?(?:\w+\s+)?sound\s+(?:back\s+)?on\b"
                      r"|取消静音|解除静音|打开声音|开启声音")
 """Heard again ("unmute", "取消静音"): read before "mute", which it contains."""
+_THE = r"(?:the\s+|my\s+|his\s+|her\s+|their\s+|our\s+|what\s+(?:the\s+)?)?"
+_VOICE = (r"(?:vo|voice(?:s|over|-over)?|narration|narrator|speech|dialogue|dialog|speakers?|host|presenter"
+          r"|talking|speaking|words|interview|person\s+talking|people\s+talking)\b")
+"""What the music can drown: someone speaking ("I can't hear the host"), turned down for, never up."""
+_NOT_VOICE = r"(?!\s+" + _THE + _VOICE + ")"
+_VOICE_ZH = r"(?:说话|人声|旁白|解说|讲话|台词|对白|主持人|讲解|配音)"
+_DROWNS = (r"\b(?:(?:takes?|taking)\s+away\s+from|(?:fights?|fighting|compet(?:es|ing))\s+with|drown(?:s|ing)?\s+out"
+           r"|(?:can't|cannot|can\s+not|barely|hardly)\s+hear|hard\s+to\s+hear)\s+" + _THE + _VOICE
+           + r"|(?:盖过|盖住|压过|压住|淹没|抢)了?[^，。,]{0,3}?" + _VOICE_ZH + r"|听不清楚?" + _VOICE_ZH)
 _UP = re.compile(
-    r"\blouder\b|\bvolume\s+up\b|\b(?:higher|more)\s+volume\b|\bturn(?:s|ed|ing)?\s+(?:it|that|the\s+(?:music|volume|bgm|sound|audio|track))?\s*(?:way\s+|right\s+)?up\b|\bbump\b.*\bup\b|"
-    r"\b(?:raise|increase|boost)\b|\brise\s+(?:the\s+)?volume\b|\b(?:pump|crank|turn)\s+(?:it\s+|the\s+\w+\s+)?up\b|\btoo\s+(?:quiet|soft|low)\b|\b(?:can't|cannot|can\s+not|barely|hardly)\s+hear\b|"
-    r"\bhard\s+to\s+hear\b|\bup\s+a\s+(?:bit|notch|little)\b|\bless\s+quiet\b|\bforward\s+in\s+the\s+mix\b|大声|调大|太小声|听不清|响一点|大一点|大点|调高|提高|加大|增强"
+    r"\blouder\b|\bvolume\s+up\b|\b(?:higher|more)\s+volume\b"
+    r"|\bturn(?:s|ed|ing)?\s+(?:it|that|the\s+(?:music|volume|bgm|sound|audio|track))?\s*(?:way\s+|right\s+)?up\b"
+    r"|\bbump\b.*\bup\b|\b(?:raise|increase|boost)\b|\brise\s+(?:the\s+)?volume\b"
+    r"|\b(?:pump|crank|turn)\s+(?:it\s+|the\s+\w+\s+)?up\b|\btoo\s+(?:quiet|soft|low)\b"
+    r"|\b(?:(?:can't|cannot|can\s+not|barely|hardly)\s+hear|hard\s+to\s+hear)\b" + _NOT_VOICE
+    + r"|\bnot\s+loud\s+enough\b|\bup\s+a\s+(?:bit|notch|little)\b|\bless\s+quiet\b|\bforward\s+in\s+the\s+mix\b"
+    r"|大声|调大|太小声|听不清(?!楚?" + _VOICE_ZH + r")|响一点|大一点|大点|调高|提高|加大|增强"
 )
 _DOWN = re.compile(
     r"\b(?:quieter|softer|lower)\b|\bvolume\s+down\b|\bless\s+volume\b|\bturn(?:s|ed|ing)?\s+(?:it|that|the\s+(?:music|volume|bgm|sound|audio|track))?\s*(?:way\s+|right\s+)?down\b|"
@@ -220,9 +233,12 @@ _DOWN = re.compile(
     r"|\bless\s+loud\b|\bnot\s+(?:so|as)\s+loud\b|\bmore\s+quiet\b|\bquiet(?:en)?\s+(?:down\s+)?(?:the|it|that)\b"
     r"|\b(?:push|pull|sit|tuck|move|set)(?:s|ed|ing)?\s+(?:\w+\s+){0,3}?(?:further\s+)?back\b|\bback\s+in\s+the\s+mix\b"
     r"|\b(?:go|come|be\s+brought|be\s+turned)\s+down\b|\blowered\b"
-    r"|\b(?:takes?|taking)\s+away\s+from\s+the\s+(?:vo|voice|narration|speech|dialogue|speaker)\b"
-    r"|\b(?:fights?|fighting|compet(?:es|ing))\s+with\s+the\s+(?:vo|voice|narration|speech|dialogue|speaker)\b"
+    r"|" + _DROWNS + r"|\bso\s+loud\b"
+    r"|\b(?:is|are|was|were|sounds?|seems?|feels?|gets?|got)\s+(?!not\b|never\b)(?:\w+\s+)?loud\b(?!\s+enough)"
+    r"|(?:声|声音|音量)太大"
 )
+DROWNED = re.compile(_DROWNS)
+"""Music said to drown someone speaking: the voice named is why it goes down, not a track to change."""
 _SMALL = re.compile(
     r"\b(?:a\s+(?:bit|little|touch|tad|notch|nudge|hair)|slightly|a\s+little\s+bit)\b|稍微|稍|一点|一些|点儿|轻微|有点"
 )

@@ -26,6 +26,7 @@ thanks thank hey hi something thing things stuff kind sort what which how when w
 can't cannot doesn't isn't won't dont cant im id ill whole entire am as if than because while though maybe perhaps
 actually right sure think feel looks look see new same other another them they their he she his her him mine yours
 anything everything nothing mind roughly around approximately nearly almost exactly about must shall gotta
+anyway anyhow
 """
 _FUNCTION_WORDS = frozenset(_FUNCTION_TEXT.split())
 """Words that carry no request by themselves."""

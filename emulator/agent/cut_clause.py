@@ -20,10 +20,13 @@ _CUT_FROM = re.compile(
 )
 _ONLY = re.compile(r"\bonly\b|\bjust\b|\bkeep\b|只")
 _CONTAINER = re.compile(
-    r"\s+(?:from|in|on|of|out\s+of|off)\s+(?:the\s+|my\s+|this\s+|your\s+|our\s+)?@?\s*(?:video|clip"
+    r"\s+(?:from|in|on|of|out\s+of|off)\s+(?:the\s+|my\s+|this\s+|your\s+|our\s+)?@?\s*(?:[\w-]+\s+){0,2}?(?:video|clip"
     r"|footage|timeline|draft|project|film|movie|edit)\b.*$"
 )
-"""Where a removal takes something from ("remove the silence from my video"): not what it removes."""
+"""Where a removal takes something from ("remove the silence from my video", "from our demo video"): not what it
+removes."""
+_ZH_CONTAINER = re.compile(r"(?:这个|整个|我的|这段)?(?:视频|片子|短片)(?:里面|里|中|上)?的(?=\S)")
+"""The same in Chinese ("去除视频的背景音乐"): the video's music, not the video and the music."""
 _NTH_CLIP = re.compile(
     r"\b(second|third|fourth|2nd|3rd|4th|last)\s+(?:clip|video|shot)\b|第\s*([二三四2-4])\s*(?:个|段)?\s*(?:视频|片段)"
 )
@@ -77,7 +80,12 @@ def removal(r: Reader, c: str) -> bool:
     if _NTH_TRACK.search(c):
         r.doubt("unclear", what=c.strip())  # one BGM track: "the second audio track" names nothing
         return True
-    named = _CONTAINER.sub("", c)
+    if g.R["OWN_SOUND"].search(c):
+        r.doubt("cannot", what=c.strip())  # "去除原视频的背景音": the upload's own sound, no track of the draft
+        return True
+    named = _ZH_CONTAINER.sub("", _CONTAINER.sub("", c))
+    if (without := re.search(r"\bwithout\b", named)) is not None:
+        named = named[without.end() :]  # "the intro video without music": what goes comes after "without"
     if not g.MUSIC_WORD.search(named) and (g.R["UNSUPPORTED"].search(c) or re.search(r"\banimations?\b", c)):
         r.doubt("cannot", what=c.strip())  # "kill the audio from the camera": the clip's own sound; "remove the
         return True  # animation from the texts": how they move, not the video (an "animation" to make is one)

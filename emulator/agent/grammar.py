@@ -31,7 +31,7 @@ MUSIC = "(?:" + _words(
     "music", "bgm", "soundtrack", "background track", "backing track", "score", "song", "tune", "beat", "beats",
     "melody", "audio track", "piece", "musique", "background sound", "background audio", "背景音乐", "背景音量",
     "背景声音", "背景音", "配乐", "音乐", "曲子", "歌曲", "伴奏", "旋律",
-) + "|背景(?=静音))"  # "背景静音": the background music, muted
+) + r"|背景(?=静音)|(?<!唱)歌(?![词手声])|(?<=换)一?首)"  # "背景静音": the background music, muted; "换一首": a song
 TITLE = _words("title", "heading", "headline", "title card", "hook", "opening text", "标题", "片名", "大标题")
 TITLE = TITLE.replace("标题", "(?<!副)标题")  # 副标题 is a subtitle: text under the title, not the title
 TEXT = _words(
@@ -115,12 +115,13 @@ EXPORT = (_words("export", "download", "render", "save", "导出", "下载", "�
           r"|\b(?:convert|turn|transform|save)\b.{0,30}\bmp4\b|\bcompatible\s+with\s+mp4\b|\bmp4\s+(?:format|file)\b")
 """Saving the video; an MP4 is what an export makes ("convert this video to MP4")."""
 REMOVE = _words("remove", "delete", "drop", "get rid of", "take out", "take off", "pull out", "no more", "without",
-                "cut out", "kill", "ditch", "scrap", "nix", "toss", "trash", "chuck", "turn off", "switch off",
+                "omit", "cut out", "kill", "ditch", "scrap", "nix", "toss", "trash", "chuck", "turn off", "switch off",
                 "shut off", "lose", "erase", "wipe", "strip", "删除", "去掉", "移除", "删掉", "不要", "拿掉",
                 "取消", "去除", "清除", "清空", "删")
 REMOVE += (r"|\bclear\s+(?:out\s+|away\s+|off\s+)?(?:the|all|every|everything|it|my|this|that|these|those|any"
            r"|music|bgm|audio|song|title|text|captions?|subtitles?|tracks?|timeline)\b")
 """Clearing is a removal when it names what goes ("clear the title"); "the words are not so clear" is no verb."""
+REMOVE += r"|\btake\s+(?:the\s+|my\s+|that\s+|this\s+)?[\w\s-]{1,30}?\s+out\s+of\b|\bleave\s+out\b"
 REMOVE += r"|\bskip\s+(?:over\s+|past\s+)?(?:the\s+)?(?:first|last|opening|intro|beginning|ending|end)\b"
 REMOVE += r"|\b(?:turn|switch|shut)\s+(?:the\s+)?(?:music|bgm|song|soundtrack|title|captions?)\s+off\b"
 REMOVE += (r"|^\W*(?:no|without)\s+(?:more\s+)?(?:the\s+)?(?:background\s+)?(?:music|bgm|title|text|captions?"
@@ -158,7 +159,7 @@ MUSIC_CHANGE = (
     _words("change", "switch", "replace", "swap", "different", "another", "other", "new", "换", "换成", "改成", "替换")
     + ".{0,20}" + MUSIC + "|" + MUSIC + ".{0,20}"
     + _words("change to", "switch to", "instead", "换成", "改成", "换得", "换个", "换一首")
-    + "|" + _words("换成", "改成", "change to", "switch to") + r"\s*" + GENRE
+    + "|" + _words("换成", "改成", "换个", "换一个", "换一首", "change to", "switch to") + r"\s*(?:更)?" + GENRE
 )
 FADE = _words("fade", "fades", "fade in", "fade out", "fade-in", "fade-out", "淡入", "淡出", "渐入", "渐出")
 FADE += r"|\b(?:bow|drift|trail|taper|die|ease|slip)(?:s|ed|ing)?\s+(?:out|away|off)\b"  # "have the music bow out"
@@ -204,6 +205,9 @@ ANIMATION = (r"(?:fade|slide|typewriter|bounce|pop|wipe)(?:[\s-]+(?:in|out|up|do
 """Text that moves (slides in, types itself): the draft's text has a style and a time, no motion."""
 PICTURE_FILE = r"[\w./:\\-]+\.(?:png|jpe?g|svg|webp|gif)"
 """An image file by its name ("logo.png"): a picture, which the draft cannot lay over the video."""
+OWN_SOUND = (r"原声(?!吉他|乐器|音乐|风)|原音|原视频的?(?:声音|背景音|音频)"
+             r"|视频(?:自带|本身|原本)的?(?:声音|音频|背景音)|(?:video|clip|footage)'?s\s+own\s+(?:sound|audio)|\bown\s+(?:sound|audio)\b")
+"""The upload's own sound ("去掉原视频的背景音", "the clip's own audio"): not a track the draft has."""
 UNSUPPORTED = (
     r"\b(?:sparkles?|stickers?|emojis?|filters?|transitions?|effects?|logo|watermark|voice\s*-?over|narration|gif|zoom(?!\s+(?:call|meeting|recording))"
     r"|slow\s*-?mo(?:tion)?|speed\s+(?:it\s+)?up|accelerate|vintage|black\s*(?:and|&|n)\s*white|b\s*&\s*w|monochrome"
@@ -245,6 +249,9 @@ UNSUPPORTED = (
     r"|静音\s*\d|静音片段|静音段|对比度|鲜明|口播|人声|语音|响度|统一音量|忽大忽小|卡点|变速|快放|慢放|加速|减速|定格|冻结|画质|高清|美颜|切一刀"
     r"|调色|人放中间|人物放中间|画面偏|黑白|旋转|顺时针|逆时针|转\s*\d+\s*度|倒过来|裁掉|黑边|像素|速度|倍速"
     r"|拼接|拼到|接在后面|连成|连起来|合并|音效|对比|发到|发布到|上传到|分享到|发抖音|发朋友圈"
+    r"|" + OWN_SOUND
+    + r"|\b(?:apply|use|switch\s+to|change\s+to)\s+(?:the\s+|a\s+)?(?:[\w-]+\s+)?theme\b(?!\s+(?:music|song|tune))"
+    r"|\b(?:dark|light|colou?r)\s+(?:theme|mode)\b"
 )
 QUESTION = (r"^\W*(?:how|what|what's|whats|which|who|who's|is|are|does|do|tell\s+me|can\s+you\s+tell\s+me"
             r"|could\s+you\s+tell\s+me|i\s+(?:want|need)\s+to\s+know|do\s+you\s+know)\b|[?？]\s*$|吗\s*[?？]?\s*$"
@@ -272,6 +279,10 @@ LEAVE = (r"(?:保持|维持)\s*(?:不变|原样)|不要动|别动|(?<!不)不动
          r"|\bleave\s+(?:the\s+|my\s+)?\w+(?:\s+\w+)?\s+(?:alone|as\s+(?:it\s+)?is)\b|\b(?:don'?t|do\s+not)\s+touch\b"
          r"|\bkeep\s+(?:the\s+|my\s+)?(?:original\s+(?:sound|audio)|voice|dialogue)\b")
 """A clause that asks to leave something as it is ("人声保持不变", "keep the original sound"): nothing to do."""
+REASON = (r"^\W*(?:because\s+|since\s+|as\s+)?(?:it'?s|it\s+is|that'?s|that\s+is|they'?re|they\s+are)\s+"
+          r"(?:so\s+|very\s+|really\s+|too\s+|just\s+|kind\s+of\s+|a\s+bit\s+)?(?:distracting|annoying|irritating|noisy"
+          r"|cheesy|boring|overwhelming|unnecessary|too\s+much|not\s+needed)(?:\s+anyway)?\W*$|太吵了?$|太烦了?$|没必要$")
+"""Why something just removed goes ("remove the music, it's distracting"): a reason, nothing more to do."""
 NEGATION = (r"\b(?:don'?t|do\s+not|dont|no\s+need\s+to|never|not)\s+(?:\w+\s+)?(add|put|include|use|want|need|like"
             r"|insert|change|touch)\b|\b(?:skip|forget(?:\s+about)?)\s+(?:the\s+)?(?:background\s+)?(?:music|bgm|song"
             r"|soundtrack|title|text|captions?)\b|不用加|别加|不要加|不用|别")
@@ -395,6 +406,11 @@ CONDITIONAL = (r"\bif\s+(?:this|that|it|the\s+\w+)\s+(?:one\s+)?(?:is\s+|isn'?t\
 DISLIKE = (r"\b(?:isn'?t|is\s+not|not)\s+(?:the\s+)?(?:right|correct)\b|\bwrong\s+(?:\w+\s+)?(?:music|song|track)\b"
            r"|\bdon'?t\s+like\s+(?:the|this)\b|不喜欢|不对|不合适")
 """A verdict against what is there that does not say what instead ("isn't the right music")."""
+MISFIT = (r"\b(?:doesn'?t|does\s+not|don'?t|do\s+not)\s+(?:really\s+|quite\s+)?(?:fit|match|suit|go\s+with)\b"
+          r"|\bnot\s+(?:a\s+)?(?:good\s+|great\s+)?(?:fit|match)\b|\bout\s+of\s+place\b"
+          r"|\btoo\s+(?:busy|repetitive|generic|cheesy)\b|\b(?:is|sounds?|feels?)\s+(?:so\s+|really\s+|a\s+bit\s+)?"
+          r"(?:boring|cheesy|generic|repetitive)\b|不贴合|不搭|不匹配|不符合|不配|太暗|太满|太空|太单调|太平淡|太闷|太土")
+"""The music said not to fit the video, or to be dull ("doesn't match the video", "太单调"): which instead?"""
 SHOT_N = r"\b(?:shot|scene|segment|part|take)\s*#?\s*(\d+)\b(?!\s*(?:s\b|sec|secs|seconds?|minutes?|%))"
 """A shot named by number ("trim shot 1 to 2 seconds"): one upload is shot 1; another number names nothing."""
 TRACK_N = re.compile(r"\btrack\s*#?\s*(\d+)\b|第\s*(\d+)\s*(?:条|个)?\s*轨")
@@ -445,6 +461,6 @@ R: Mapping[str, re.Pattern[str]] = {name: re.compile(globals()[name]) for name i
     "TARGET", "TRIM", "RATIO", "MUSIC_CHANGE", "FADE", "TITLE_INTENT", "EVERYTHING", "PRONOUN", "KEEP_ONLY",
     "EXCEPT", "MOVE", "PLACE", "CHANGE", "RENAME", "ADD_VERB", "SHORTEN_BY", "LOOK", "UNSUPPORTED", "QUESTION",
     "EDIT_VERBS", "FILLER", "NEGATION", "LOUDNESS", "LEAVE", "CONDITION", "SHOT_N", "DUCK", "CONDITIONAL", "DISLIKE",
-    "ANIMATION",
+    "MISFIT", "OWN_SOUND", "REASON", "ANIMATION",
 )}  # fmt: skip
 """The patterns above, compiled once."""

@@ -58,7 +58,7 @@ INSTRUMENTS: Mapping[str, str] = {
 MOODS: Mapping[str, str] = {
     "happy": "happy", "happier": "happy", "cheerful": "happy", "cheerier": "happy", "joyful": "happy",
     "joyous": "happy", "fun": "happy", "playful": "happy", "bright": "happy", "brighter": "happy", "sunny": "happy",
-    "欢快": "happy", "轻快": "upbeat", "明快": "upbeat", "活泼": "upbeat",
+    "欢快": "happy", "明亮": "happy", "轻快": "upbeat", "明快": "upbeat", "活泼": "upbeat",
     "快乐": "happy", "开心": "happy", "愉快": "happy", "sad": "sad", "sadder": "sad",
     "melancholy": "sad", "melancholic": "sad", "emotional": "sad", "somber": "sad", "sombre": "sad",
     "heartbreaking": "sad", "悲伤": "sad", "伤感": "sad", "难过": "sad", "chill": "chill", "chiller": "chill",
@@ -90,7 +90,7 @@ MOODS: Mapping[str, str] = {
     "hopeful": "upbeat", "optimistic": "upbeat", "uptempo": "energetic",
     "fast-paced": "energetic", "high-energy": "energetic",
     "vibrant": "energetic", "adventurous": "epic", "adventure": "epic", "warm": "acoustic", "warmer": "acoustic",
-    "cozy": "acoustic", "cosy": "acoustic",
+    "cozy": "acoustic", "cosy": "acoustic", "忧郁": "sad", "忧伤": "sad", "轻盈": "chill",
 }
 OCCASIONS: Mapping[str, str] = {
     "wedding": "romantic", "valentine": "romantic", "valentine's": "romantic", "anniversary": "romantic",

@@ -74,8 +74,9 @@ _LOOK_WORD = re.compile(r"\b(?:cinematic|dark|darker|moody|dreamy|retro|bright|b
                         r"|电影感|可爱|复古|梦幻|明亮|温暖|清新|暗黑")
 """Moods a picture has as readily as music: said of the whole video, they may mean its look."""
 _LESS_OF = re.compile(r"(?:\btoo|\bnot\s+(?:so|as|too)|\bless|\bno\s+longer|\bnot\s+that)\s+(?:\w+\s+)?$"
-                      r"|(?:不要|没|别|不)那么\s*$")
-"""A style said to be too much ("too sad", "not so sinister", "less dark", "没那么伤感"): away from it, to what?"""
+                      r"|(?:不要|没|别|不)那么\s*$|太\s*$")
+"""A style said to be too much ("too sad", "not so sinister", "less dark", "没那么伤感", "太忧郁"): away from it, to
+what?"""
 _CLIP_FADED = re.compile(r"\b(?:clips?|shots?|scenes?)\b(?!'s)")
 """A clip, shot or scene that a fade is put on ("give the first clip a fade in"); a time in one ("the end of the
 clip", _CLIP_TIME) is where the music fades."""
@@ -102,7 +103,8 @@ def music(r: Reader, c: str) -> bool:
         return False  # "cut it at 10s": the clip, where a cut can be made
     if not strong and (g.R["UNSUPPORTED"].search(c) or g.R["LOOK"].search(c)):
         return False  # "add film grain", "make it look cinematic": the picture, not the music
-    unsupported = [m.group(0) for m in g.R["UNSUPPORTED"].finditer(c)] if strong else []
+    heard = amounts.DROWNED.sub(" ", c)  # "音乐压过了人声": the voice is why the music goes down
+    unsupported = [m.group(0) for m in g.R["UNSUPPORTED"].finditer(heard)] if strong else []
     if unsupported and not set(unsupported) <= {hit.word for hit in lexicon.hits(c)}:
         r.doubt("cannot", what=c.strip())  # "smooth transitions with background music": not the music alone
         return True  # ("darker music" is a style: a word the lexicon reads is not the picture's)
@@ -114,9 +116,13 @@ def music(r: Reader, c: str) -> bool:
         r.doubt("cannot", what=c.strip())  # "讲话时音乐小一点": lowered only under speech
         return True
     reading = lexicon.read(c, occasions=music_word or bool(_MUSIC_ADD.search(c)))
-    if any(_LESS_OF.search(c[: hit.start]) for hit in lexicon.hits(c)):
-        r.ask_other_music()  # "the music feels too sad": which instead?
-        return True
+    too_much = [hit for hit in lexicon.hits(c) if _LESS_OF.search(c[: hit.start])]
+    if too_much:
+        rest = _without(c, too_much)
+        if not lexicon.hits(rest):
+            r.ask_other_music()  # "the music feels too sad": which instead?
+            return True
+        reading = lexicon.read(rest, occasions=music_word)  # "less sad and more upbeat": the style wanted is upbeat
     if reading.style and music_word and _said_of_something(c) and r.has_music and not g.R["EDIT_VERBS"].search(c):
         r.req.intents.append("music_change")
         r.doubt("which_instead")  # "the music is a bit gloomy": said of it; changed to what?
@@ -159,10 +165,10 @@ def music(r: Reader, c: str) -> bool:
     adjust_noun = re.search(r"\b(?:volume|level|loudness|fades?|start|end|timing|length)\b|音量|淡入|淡出", c)
     changing = (g.R["MUSIC_CHANGE"].search(c) is not None and not adjust_noun) or (relative and had)
     adding_verb = _MUSIC_ADD.search(c) is not None and not re.search(
-        r"\b(?:add|put|give|apply)\s+(?:a\s+)?"
-        r"(?:\d+\s*\w*\s+)?fades?",
+        r"\b(?:add|put|give|apply)\s+(?:a\s+)?(?:\d+\s*\w*\s+)?fades?"
+        r"|(?:音乐|配乐|bgm|歌)[^，。,]{0,4}?(?:加|添加)[个一上点]*\s*(?:\d+(?:\.\d+)?\s*秒\s*的?)?(?:淡入|淡出|渐入|渐出)",
         c,
-    )
+    )  # "add a fade to the music", "音乐加个淡入淡出": the fades of what plays
     if reading.rivals:
         r.doubt("which_style", styles=reading.rivals)
     if reading.style and (relative or (_BARE_MOOD.match(c) and not music_word)) and not had:
@@ -183,6 +189,8 @@ def music(r: Reader, c: str) -> bool:
             reading = lexicon.Reading(ask.style, ask.modifier)  # "a lo-fi track …, mellow drums": still lo-fi
     if reading.style:
         ask.style, ask.modifier = reading.style, reading.modifier
+        if r.req.doubt is not None and r.req.doubt[0] in ("which_instead", "which_music"):
+            r.req.doubt = None  # "the music is too sad, make it happier": the next clause said which
     ask.volume = volume or ask.volume
     ask.fade_in = fades[0] if fades[0] is not None else ask.fade_in
     ask.fade_out = fades[1] if fades[1] is not None else ask.fade_out
@@ -233,6 +241,13 @@ def _spelled(r: Reader, c: str, music_word: bool) -> lexicon.Reading | None:
     if not music_word and len(tokens) <= 3 and last and last not in g.ORDINARY and (fixed := lexicon.fix(last)):
         return lexicon.read(fixed) if lexicon.read(fixed).style else None
     return None
+
+
+def _without(c: str, hits: list[lexicon.Hit]) -> str:
+    """The clause with some style words blanked out (those it says there is too much of)."""
+    for hit in sorted(hits, key=lambda h: h.start, reverse=True):
+        c = c[: hit.start] + " " * (hit.end - hit.start) + c[hit.end :]
+    return c
 
 
 def _merged(old: amounts.Scope | None, new: amounts.Scope) -> amounts.Scope:

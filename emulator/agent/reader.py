@@ -114,6 +114,9 @@ def understand(message: str, state: JSON) -> tuple[str | None, Request]:
         for clause in parts:
             reader.clause(clause)
     req = reader.req
+    if req.music is not None and not req.music.add and any(what == "music" for _, _, what in req.removals):
+        req.music = None  # "omit the music, it is too loud anyway": the complaint is why it goes, not a level
+        req.intents = [i for i in req.intents if i != "music_adjust"]
     prompt.apply_fields(req, fields)
     if req.edits and req.doubt is None and not described:  # a description's words are all the user's own
         own = [t.text for t in req.texts if t.text] + [str((req.generate or {}).get("said") or "")] + reader.uploads
@@ -177,11 +180,18 @@ class Reader:
         bare = g.R["CONDITION"].sub(" ", _QUOTE_MARK.sub(' "" ', c)).strip()  # "…但别爆音": a condition, not a request
         if not bare.strip(' "') or g.R["FILLER"].search(bare) or g.R["LEAVE"].search(bare):
             return  # nothing asked, or "人声保持不变": something to leave alone
+        if self.verb == "remove" and g.R["REASON"].search(bare):
+            return  # "…, it's distracting": why the clause before removed something
         if g.R["CONDITIONAL"].search(bare):
             self.doubt("unclear", what=c.strip())  # "use another song if this one is unavailable"
             return
         if g.R["DISLIKE"].search(bare) and self.kinds(bare) == ["music"] and not lexicon.read(bare).style:
             self.ask_other_music()  # "…isn't the right music": which?
+            return
+        misfit = g.R["MISFIT"].search(bare) and not lexicon.read(bare).style
+        if misfit and "music" in (kinds := self.pending + self.kinds(bare)) and set(kinds) <= {"music", "video"}:
+            self.pending = []
+            self.ask_other_music()  # "the music doesn't fit the video", "音乐和画面不贴合": which instead?
             return
         if _WH_QUESTION.match(bare) and not g.R["EDIT_VERBS"].search(bare):
             self._question(bare)
@@ -205,6 +215,9 @@ class Reader:
         loud = loud or music_clause.NO_FADE.search(bare) is not None  # "add jazz without fades": nothing removed
         loud = loud or amounts.NO_FADE.search(bare) is not None  # "remove the fade from the music": the fade only
         if (g.R["REMOVE"].search(bare) or g.R["KEEP_ONLY"].search(bare)) and not loud:
+            if g.R["REMOVE"].search(bare) and self._says_title(c):
+                cut_clause.remove_kinds(self, ["title"])  # 'remove "Hello"': the title, named by its words
+                return
             if cut_clause.removal(self, bare):
                 return
             if set(self.kinds(bare)) <= {"video"} and cut_clause.trim(self, bare):
@@ -283,6 +296,12 @@ class Reader:
         return True
 
     # -- what clauses name --------------------------------------------------------------------------------------
+
+    def _says_title(self, c: str) -> bool:
+        """Whether the clause quotes the title's own words, and nothing else names what it is about."""
+        words = str((self.title or {}).get("tx") or "").strip().lower()
+        quoted = [(q.group(1) or q.group(2)).strip().lower() for q in g.QUOTED.finditer(c)]
+        return bool(words) and quoted == [words] and not self.kinds(_QUOTE_MARK.sub(" ", c))
 
     def kinds(self, text: str) -> list[str]:
         """The track kinds a phrase names, in order."""

@@ -99,7 +99,9 @@ _NAMED = re.compile(
 )
 _TAIL_WORDS = re.compile(
     r"\s+(?:at|in|on|for|from|with|during|between|until|till|near|centered|centred|0|\d+\s*(?:-|to|s\b|sec|seconds?))"
-    r"\b.*$|\s*(?:在|放在|用|，).*$",
+    r"\b.*$|\s*(?:在|放在|用|，).*$"
+    r"|\s+and\s+(?:then\s+)?(?:center|centre|move|make|put|place|set|change|turn|add|remove|delete|fade|colou?r|resize"
+    r"|align|trim|cut|shorten|raise|lower|shrink|enlarge)\b.*$",  # "…to Pricing and center it": the next request
     re.IGNORECASE,
 )
 _NOT_TEXT = {"", "the", "a", "an", "it", "please", "bigger", "smaller", "larger", "red", "blue", "white", "gold",

@@ -74,6 +74,9 @@ _APPEARS_AT = re.compile(rf"(?:在|从)?\s*第?\s*{amounts.NUMBER}\s*秒\s*(?:�
 """When a text comes on screen, in Chinese ("标题在第3秒出现")."""
 
 
+_SWAPPED_WORDS = re.compile(r"\b(?:replace|change|swap|switch|turn)\s+[\"“'‘](.+?)[\"”'’]\s+(?:with|to|into|for|by)\s+"
+                            r"[\"“'‘](.+?)[\"”'’]|[“\"「](.+?)[”\"」]\s*(?:改成|换成|改为|替换成|替换为)\s*[“\"「](.+?)[”\"」]")
+"""Words swapped for others by quoting both ('replace "Hello" with "Welcome"'): the title that says the first."""
 _PICTURE = re.compile(g.PICTURE_FILE + r"\b"
                       r"|\b(?:a|an|the|my|our|your|this|company|brand)\s+(?:logo|image|picture|photo|sticker|watermark)\b")
 """A picture laid over the video: the draft's overlays are text."""
@@ -91,6 +94,16 @@ def texts(r: Reader, original_clause: str, c: str) -> bool:
     case = _CASE.search(c)
     c = _CASE.sub(" ", c) if case else c
     typed = slots.title_text(_original(r.message, original_clause))
+    swap = _SWAPPED_WORDS.search(r.message)
+    if swap is not None and (swap.group(1) or swap.group(3)).lower() in original_clause:
+        old, new = (swap.group(1) or swap.group(3)).strip(), (swap.group(2) or swap.group(4)).strip()
+        if r.title is None or old.lower() != str(r.title.get("tx") or "").strip().lower():
+            r.doubt("unclear", what=original_clause.strip())  # no title says those words: which text is meant?
+            return True
+        r.req.texts.append(TextAsk("title", "retext", new))  # 'replace "Hello" with "Welcome"'
+        r.req.intents.append("title_retext")
+        r.last, r.verb = "title", "retext"
+        return True
     if case and typed is not None and _CASE.fullmatch(typed.lower().strip()):
         typed = None  # "标题改成全部大写": the case is the change, not the new words
     title_word, text_word = g.TITLE_WORD.search(c), g.TEXT_WORD.search(c)
@@ -147,8 +160,10 @@ def texts(r: Reader, original_clause: str, c: str) -> bool:
         r.doubt("cannot", what=original_clause.strip())  # "add subtitles": words from what is said, not typed
         return True
     current_pos = str((r.title or {}).get("sty", {}).get("pos") or "top-center") if kind == "title" else None
-    scope = _scope(r, c, r.title if kind == "title" else None)
-    ask = TextAsk(kind, "add", text, slots.color(c), _size(r, c, kind), slots.position(c, current_pos), scope)
+    unquoted = text is not None and not g.QUOTED.search(original_clause)
+    look = c.replace(text.lower(), " ", 1) if unquoted and text else c  # "…to Big Sale in yellow": "big" is a word
+    scope = _scope(r, look, r.title if kind == "title" else None)
+    ask = TextAsk(kind, "add", text, slots.color(look), _size(r, look, kind), slots.position(look, current_pos), scope)
     if kind == "title" and text is None and r.title is not None and _AGAIN.search(c) and not g.R["MOVE"].search(c):
         return _again(r, ask)
     moving = g.R["MOVE"].search(c) is not None

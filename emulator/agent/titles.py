@@ -58,13 +58,15 @@ def _one(e: Edits, ask: TextAsk) -> Plan | None:
     if span is not None and e.length:
         span = (min(span[0], max(0, int(e.length) - 100)), min(span[1], int(e.length)))
     if ask.action == "retext":
-        if ask.text == current.get("tx"):
+        if ask.text == current.get("tx") and not style and span is None:
             e.note("text_same", what=_what(lang, title), text=ask.text)
             return None
-        text = r.say(lang, "text_retexted", what=_what(lang, title), text=ask.text)
-        args: JSON = {"action": "edit_text", "text": ask.text, "title": title}
-        e.edit("edit_multitrack", args, tools.EditTexts(title, None, ask.text), text)
-        return None
+        if ask.text != current.get("tx"):
+            text = r.say(lang, "text_retexted", what=_what(lang, title), text=ask.text)
+            args: JSON = {"action": "edit_text", "text": ask.text, "title": title}
+            e.edit("edit_multitrack", args, tools.EditTexts(title, None, ask.text), text)
+        if not style and span is None:
+            return None  # new words only; with a look or a time ("…to Pricing, centered") those follow
     if span is not None:
         where = (f"{r.seconds(span[0])}-{r.seconds(span[1])}s" if lang != "zh"
                  else f"{r.seconds(span[0])}-{r.seconds(span[1])}秒")  # fmt: skip
