@@ -208,14 +208,15 @@ _UNMUTE = re.compile(r"\b(?:unmute|un-mute)|\bturn\s+(?:the\s+)?(?:\w+\s+)?sound
                      r"|取消静音|解除静音|打开声音|开启声音")
 """Heard again ("unmute", "取消静音"): read before "mute", which it contains."""
 _THE = r"(?:the\s+|my\s+|his\s+|her\s+|their\s+|our\s+|what\s+(?:the\s+)?)?"
-_VOICE = (r"(?:vo|voice(?:s|over|-over)?|narration|narrator|speech|dialogue|dialog|speakers?|host|presenter"
+_VOICE = (r"(?:vo|voiceover|voice-over|voices?|narration|narrator|speech|dialogue|dialog|speakers?|host|presenter"
           r"|talking|speaking|words|interview|person\s+talking|people\s+talking)\b")
 """What the music can drown: someone speaking ("I can't hear the host"), turned down for, never up."""
 _NOT_VOICE = r"(?!\s+" + _THE + _VOICE + ")"
 _VOICE_ZH = r"(?:说话|人声|旁白|解说|讲话|台词|对白|主持人|讲解|配音)"
 _DROWNS = (r"\b(?:(?:takes?|taking)\s+away\s+from|(?:fights?|fighting|compet(?:es|ing))\s+with|drown(?:s|ing)?\s+out"
            r"|(?:can't|cannot|can\s+not|barely|hardly)\s+hear|hard\s+to\s+hear)\s+" + _THE + _VOICE
-           + r"|(?:盖过|盖住|压过|压住|淹没|抢)了?[^，。,]{0,3}?" + _VOICE_ZH + r"|听不清楚?" + _VOICE_ZH)
+           + r"|\bso\s+(?:that\s+)?(?:you|i|we|people|viewers|one|they)\s+can\s+(?:hear|follow|understand)\s+" + _THE
+           + _VOICE + r"|(?:盖过|盖住|压过|压住|淹没|抢)了?[^，。,]{0,3}?" + _VOICE_ZH + r"|听不清楚?" + _VOICE_ZH)
 _UP = re.compile(
     r"\blouder\b|\bvolume\s+up\b|\b(?:higher|more)\s+volume\b"
     r"|\bturn(?:s|ed|ing)?\s+(?:it|that|the\s+(?:music|volume|bgm|sound|audio|track))?\s*(?:way\s+|right\s+)?up\b"
@@ -239,6 +240,12 @@ _DOWN = re.compile(
 )
 DROWNED = re.compile(_DROWNS)
 """Music said to drown someone speaking: the voice named is why it goes down, not a track to change."""
+_SAID_QUIET = re.compile(r"\b(?:is|are|was|sounds?|seems?|feels?|gets?)\s+(?!not\b)(?:\w+\s+){0,2}?"
+                         r"(?:low|quiet|soft|faint)\b(?!\s+enough)")
+"""Music there said to be quiet ("the background music is really low"): too quiet, so up; of music being added
+("jazz that is soft") it is how it should sound."""
+_ENOUGH = re.compile(r"\b(?:loud|quiet|soft|low)\s+enough\b")
+"""A level said to do ("the music is quiet enough"): nothing to change."""
 _SMALL = re.compile(
     r"\b(?:a\s+(?:bit|little|touch|tad|notch|nudge|hair)|slightly|a\s+little\s+bit)\b|稍微|稍|一点|一些|点儿|轻微|有点"
 )
@@ -292,9 +299,10 @@ def _decibels(c: str, said: str) -> Volume | None:
     return None  # "set the music to 6 dB": above full volume, which a level cannot be
 
 
-def volume(c: str, adding: bool = False) -> Volume | None:
+def volume(c: str, adding: bool = False, existing: bool = False) -> Volume | None:
     """How loud: "35%", "volume 40", "half", "a quarter", "mute", "full volume", "louder", "a bit quieter", "too
-    loud", "太吵", "up 3 dB"; and, when music is being added, "quiet" or "in the background" (25%)."""
+    loud", "太吵", "up 3 dB"; and, when music is being added, "quiet" or "in the background" (25%); of `existing`
+    music, "it is quiet" is too quiet."""
     if (db := _DB.search(c)) is not None:
         return _decibels(c, db.group(1))
     if _HALVED.search(c):
@@ -326,13 +334,15 @@ def volume(c: str, adding: bool = False) -> Volume | None:
         return Volume(0.25)
     if _TO_HALF.search(c):
         return Volume(0.5)
-    up, down = _UP.search(c), _DOWN.search(c)
+    up, down = _UP.search(c), _DOWN.search(c) or re.search(r"\b(?:not|isn'?t)\s+(?:quiet|soft|low)\s+enough\b", c)
+    if existing and not (up or down) and _SAID_QUIET.search(c):
+        up = _SAID_QUIET.search(c)  # "the background music is really low"
     if up or down:
         size = 0.1 if _SMALL.search(c) else 0.3 if _LARGE.search(c) else 0.2
         return Volume(step=size if up and not down else -size)
     if _HALF.search(c):
         return Volume(0.5)
-    if adding and _QUIET.search(c):
+    if adding and _QUIET.search(c) and not _ENOUGH.search(c):
         return Volume(0.25)
     return None
 

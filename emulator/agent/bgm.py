@@ -88,6 +88,11 @@ def music(e: Edits) -> Plan | None:
         fade_in = fade_out = None
         if level is None and span is None:
             return None
+    if span is not None and span == _current_span(e):
+        e.note("span_already", where=where_text(lang, span, e.length))  # "trim the song to 30 s" of a 20 s video
+        span = None
+        if level is None and fade_in is None and fade_out is None:
+            return None
     if level is not None and current is not None and abs(level - current) < 0.005:
         e.note("volume_already", volume=round(level * 100))  # "turn it up to 80%" when it plays at 80%
         level = None

@@ -87,6 +87,12 @@ NO_FADE = re.compile(r"\b(?:instead\s+of|rather\s+than|without|no|not|never)\s+(
 _DETERMINERS = {"some", "a", "an", "the", "more", "little", "bit", "of", "nice", "good", "cool", "kind", "sort"}
 
 
+_CUT_TO_LENGTH = re.compile(
+    rf"\b(?:trim|cut|shorten|crop|chop)\b.{{0,30}}?\bto\s+{amounts.NUMBER}\s*{amounts.SECONDS}(?!\s*(?:mark|point|in\b))"
+    rf"|\bmake\b.{{0,30}}?\b{amounts.NUMBER}\s*{amounts.SECONDS}\s+long\b|(?:剪到|缩短到|缩到|裁到|截到|剪成)\s*{amounts.NUMBER}\s*秒"
+)
+"""Music cut to a length ("trim the song to 10 s", "make the music 10 seconds long"): it plays that long, from where
+it starts; "to 10 s" is no start time here."""
 _LASTING = re.compile(r"\b(?!(?:19|20)?[1-9]0s\b)\d+(?:\.\d+)?\s*-?\s*(?:s|secs?|seconds?|mins?|minutes?)\s+"
                       r"(?:of\b|(?:[\w-]+\s+){0,2}(?:track|song|music|tune|loop|bgm|soundtrack)\b)")
 """Music with a length and no place ("add 10 seconds of jazz", "a 10 second jazz track"; "80s music" is a decade)."""
@@ -145,8 +151,11 @@ def music(r: Reader, c: str) -> bool:
     if fades != (None, None) and not music_word and r.last != "music" and _CLIP_FADED.search(_CLIP_TIME.sub("", c)):
         r.doubt("cannot", what=c.strip())  # "give the first clip a fade in": the picture fades, not the music
         return True
-    volume = amounts.volume(c, adding=True)
+    volume = amounts.volume(c, adding=True, existing=r.has_music and not _MUSIC_ADD.search(c))
     scope = amounts.scope(amounts.unlevelled(c), r.length)
+    if (cut := _CUT_TO_LENGTH.search(c)) is not None and (music_word or r.last == "music"):
+        seconds = float(next(x for x in cut.groups() if x))
+        scope = amounts.Scope(span=(r.music_start, r.music_start + int(seconds * 1000)))  # "trim the song to 10 s"
     had_music = r.has_music or (r.req.music is not None and r.req.music.add)
     adjusts = volume is not None or fades != (None, None) or (scope is not None and (had_music or r.last == "music"))
     pronoun = (g.R["PRONOUN"].search(c) and (r.last == "music" or (r.last is None and r.has_music))

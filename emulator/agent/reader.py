@@ -151,6 +151,8 @@ class Reader:
         draft = state.get("draft") or {}
         self.length = drafts.video_length_ms(draft) or upload_length(state)
         self.has_music = drafts.has(draft, AUDIO)
+        self.music_start = next((int(drafts.start_ms(s)) for _, s in drafts.segments(draft, AUDIO)), 0)
+        """Where the music starts now (ms): "trim the song to 10 s" keeps its first 10 s from there."""
         titles = [s for _, s in drafts.segments(draft, TEXT) if drafts.is_title(s)]
         self.title = titles[0] if titles else None
         self.has_text = drafts.has(draft, TEXT)

@@ -259,6 +259,10 @@ _T: dict[str, tuple[str, str]] = {
         "The background music already has {fades}, so there's nothing to change.",
         "背景音乐已经是{fades}了，不用修改。",
     ),
+    "span_already": (
+        "The background music already plays {where}, so there's nothing to change.",
+        "背景音乐已经在{where}播放了，不用修改。",
+    ),
     "volume_already": (
         "The background music is already at {volume}% volume, so there's nothing to change.",
         "背景音乐的音量已经是{volume}%了，不用修改。",
