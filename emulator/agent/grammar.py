@@ -279,9 +279,14 @@ LEAVE = (r"(?:保持|维持)\s*(?:不变|原样)|不要动|别动|(?<!不)不动
          r"|\bleave\s+(?:the\s+|my\s+)?\w+(?:\s+\w+)?\s+(?:alone|as\s+(?:it\s+)?is)\b|\b(?:don'?t|do\s+not)\s+touch\b"
          r"|\bkeep\s+(?:the\s+|my\s+)?(?:original\s+(?:sound|audio)|voice|dialogue)\b")
 """A clause that asks to leave something as it is ("人声保持不变", "keep the original sound"): nothing to do."""
+NARRATIVE = (r"^\W*(?:i|we)\s+(?:just\s+|even\s+|finally\s+|actually\s+)?(?:ended\s+up|had\s+to|tried|kept|started"
+             r"|gave\s+up|stopped|was\s+\w+ing|were\s+\w+ing)\b")
+"""What the user did while watching ("I ended up muting youtube and only reading the subtitles"): a story, not a
+request."""
 REASON = (r"^\W*(?:because\s+|since\s+|as\s+)?(?:it'?s|it\s+is|that'?s|that\s+is|they'?re|they\s+are)\s+"
           r"(?:so\s+|very\s+|really\s+|too\s+|just\s+|kind\s+of\s+|a\s+bit\s+)?(?:distracting|annoying|irritating|noisy"
-          r"|cheesy|boring|overwhelming|unnecessary|too\s+much|not\s+needed)(?:\s+anyway)?\W*$|太吵了?$|太烦了?$|没必要$")
+          r"|cheesy|boring|overwhelming|unnecessary|too\s+much|not\s+needed)(?:\s+anyway)?\W*$|太吵了?$|太烦了?$|没必要$"
+          r"|^\W*(?:it\s+|that\s+)?makes?\s+(?:it\s+)?(?:hard|harder|difficult)\s+to\s+(?:follow|hear|understand|watch|focus)\W*$")
 """Why something just removed goes ("remove the music, it's distracting"): a reason, nothing more to do."""
 NEGATION = (r"\b(?:don'?t|do\s+not|dont|no\s+need\s+to|never|not)\s+(?:\w+\s+)?(add|put|include|use|want|need|like"
             r"|insert|change|touch)\b|\b(?:skip|forget(?:\s+about)?)\s+(?:the\s+)?(?:background\s+)?(?:music|bgm|song"
@@ -461,6 +466,7 @@ R: Mapping[str, re.Pattern[str]] = {name: re.compile(globals()[name]) for name i
     "TARGET", "TRIM", "RATIO", "MUSIC_CHANGE", "FADE", "TITLE_INTENT", "EVERYTHING", "PRONOUN", "KEEP_ONLY",
     "EXCEPT", "MOVE", "PLACE", "CHANGE", "RENAME", "ADD_VERB", "SHORTEN_BY", "LOOK", "UNSUPPORTED", "QUESTION",
     "EDIT_VERBS", "FILLER", "NEGATION", "LOUDNESS", "LEAVE", "CONDITION", "SHOT_N", "DUCK", "CONDITIONAL", "DISLIKE",
-    "MISFIT", "OWN_SOUND", "REASON", "ANIMATION",
+    "MISFIT", "OWN_SOUND", "REASON", "NARRATIVE",
+    "ANIMATION",
 )}  # fmt: skip
 """The patterns above, compiled once."""

@@ -43,6 +43,10 @@ _MUSIC_ADD = re.compile(
     + r"|配(?!乐)|\b(?:make|create|compose|generate|produce)\s+(?:me\s+)?(?:some|a|an|new)\b|\b(?:compose|score)\b"
 )
 """Verbs that bring new music (not "make the music …", not "要" or "放", which only point at it)."""
+_TOLD = re.compile(r"\b(?:make|keep|set|put|turn|have|leave|bring|play|move|push|sit|tuck|mix|go|lower|drop|switch"
+                   r"|should|must|needs?\s+to|ought\s+to)\b|调|设|放|让|弄|改|应该")
+"""A verb that says how the music should be ("keep it quiet"): of music there, "in the background" said without
+one ("some nice music in the background") is how it is, not a level to set."""
 _CUT_VERB = re.compile(r"\b(?:cut|trim|shorten|keep|remove|delete|drop|crop)\b|剪|只要|保留|删|裁")
 _COMPARATIVE = re.compile(r"(?:ier|er)$")
 _COPULA = re.compile(r"(?:\b(?:is|are|was|were|am|i'm|im|looks?|seems?|sounds?|feels?)|'s|'re)\s+"
@@ -151,7 +155,8 @@ def music(r: Reader, c: str) -> bool:
     if fades != (None, None) and not music_word and r.last != "music" and _CLIP_FADED.search(_CLIP_TIME.sub("", c)):
         r.doubt("cannot", what=c.strip())  # "give the first clip a fade in": the picture fades, not the music
         return True
-    volume = amounts.volume(c, adding=True, existing=r.has_music and not _MUSIC_ADD.search(c))
+    told = not r.has_music or _MUSIC_ADD.search(c) is not None or _TOLD.search(c) is not None
+    volume = amounts.volume(c, adding=told, existing=r.has_music and not _MUSIC_ADD.search(c))
     scope = amounts.scope(amounts.unlevelled(c), r.length)
     if (cut := _CUT_TO_LENGTH.search(c)) is not None and (music_word or r.last == "music"):
         seconds = float(next(x for x in cut.groups() if x))

@@ -75,6 +75,8 @@ _LONGEST_ASK = 60
 _WH_QUESTION = re.compile(r"^\W*(?:what|how|why|when|where|which|who)(?:'s|\s+(?:is|are|was|were|does|do|did|has|have"
                           r"|will|can))\b")
 
+_GOING_ON = re.compile(r"^\W*(?:then\s+|only\s+|just\s+|also\s+)?[a-z]+ing\b")
+"""A story going on after "and" ("…and only reading the subtitles")."""
 _PARTICLE = re.compile(r"\btake\s+((?:the\s+|my\s+|that\s+)[\w\s]{1,40}?)\s+(out|off)\b(?!\s+(?:of|the|my))")
 """A verb's particle after its object ("take the music out") is moved next to it, so clauses split after it."""
 _OWN_UPLOAD = re.compile(r"\b(?:add|put|place|use|drop|insert|bring\s+in|load|import)\s+(?:in\s+)?(?:my|the|this|that"
@@ -120,7 +122,8 @@ def understand(message: str, state: JSON) -> tuple[str | None, Request]:
     prompt.apply_fields(req, fields)
     if req.edits and req.doubt is None and not described:  # a description's words are all the user's own
         own = [t.text for t in req.texts if t.text] + [str((req.generate or {}).get("said") or "")] + reader.uploads
-        if odd := coverage.odd_words(parts, [w for w in own if w]):
+        told = [p for p in parts if p not in reader.stories]
+        if odd := coverage.odd_words(told, [w for w in own if w]):
             req.doubt = ("unclear", {"what": " ".join(odd)})  # an edit read past words it has no use for
     if req.doubt is not None or req.edits:
         return None, req
@@ -164,6 +167,10 @@ class Reader:
         """The previous clause's verb (a bare "and the title" after "remove the music" removes it too)."""
         self.pending: list[str] = []
         """Kinds named before their verb ("把音乐和标题都删了")."""
+        self.story = False
+        self.stories: list[str] = []
+        """Those clauses, whose words are the user's own and no request."""
+        """The clause before told what the user did ("I ended up muting it"): "…and reading the subtitles" goes on."""
         self.excepted: list[str] = []
         """Kinds a clause before spared ("except the title, delete everything")."""
         self.uploads = [str(v.get("filename") or "").rsplit(".", 1)[0].lower() for v in videos(state)]
@@ -184,6 +191,11 @@ class Reader:
             return  # nothing asked, or "人声保持不变": something to leave alone
         if self.verb == "remove" and g.R["REASON"].search(bare):
             return  # "…, it's distracting": why the clause before removed something
+        story, self.story = self.story, False
+        if g.R["NARRATIVE"].search(bare) or (story and _GOING_ON.match(bare)):
+            self.story = True
+            self.stories.append(c)
+            return  # "I ended up muting youtube and only reading the subtitles": what the user did, nothing asked
         if g.R["CONDITIONAL"].search(bare):
             self.doubt("unclear", what=c.strip())  # "use another song if this one is unavailable"
             return
@@ -211,6 +223,8 @@ class Reader:
                     self.doubt("ambiguous")  # "I don't like this video": what to change?
             elif no.group(1) in ("want", "need") and (kinds := self.kinds(bare)):
                 cut_clause.remove_kinds(self, kinds)  # "I don't want any music"
+            elif no.group(1) in ("use", "include") and self.kinds(bare) == ["music"] and self.has_music:
+                cut_clause.remove_kinds(self, ["music"])  # "please do not use music": the music there goes
             return  # "don't add music": nothing to do
         loud = amounts.volume(bare) is not None and g.R["LOUDNESS"].search(bare) is not None  # "drop the music to 30%"
         loud = loud or _FADED_OUT.search(bare) is not None  # "take the music out with a fade": a fade-out
