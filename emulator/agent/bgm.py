@@ -125,7 +125,7 @@ def _add(e: Edits, level: float | None, current: float | None, span: tuple[int, 
     matched = ask.style is None
     genre = ask.style or tools.video_style(e.state, e.placed_src)  # decided now, so that the reply names it
     level = level if level is not None else (current if e.has_bgm and current is not None else 0.8)
-    key = "music_changed" if e.has_bgm and ask.change else "music_added"
+    key = "music_changed" if e.has_bgm else "music_added"  # new music over old replaces it: say so
     name = tools.label(genre, None if matched else ask.modifier)
     text = r.say(lang, key, label=name, volume=round(level * 100),
                  where=(", " if lang != "zh" else "，") + where_text(lang, span, e.length) if span else "",

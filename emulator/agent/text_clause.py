@@ -69,9 +69,9 @@ _SHIFT = _by_amount(_LATER, _EARLIER)
 """A text moved in time by an amount ("move the title 2 seconds later")."""
 _LONGER = _by_amount(_LONGER_WORDS, _SHORTER_WORDS)
 """A text shown for longer or shorter by an amount ("make the title 2 seconds longer")."""
-_APPEARS_AT = re.compile(rf"(?:在|从)?\s*第?\s*{amounts.NUMBER}\s*秒\s*(?:的时候|时)?\s*(?:再次?)?\s*"
-                         r"(?:出现|显示|进入|开始出现)")
-"""When a text comes on screen, in Chinese ("标题在第3秒出现")."""
+_APPEARS_AT = re.compile(rf"(?:在|从)?\s*第?\s*(?<![前后])(?<!最后)(?<!最后的){amounts.NUMBER}\s*秒\s*(?:的时候|时)?\s*"
+                         r"(?:再次?)?\s*(?:出现|显示|进入|开始出现)")
+"""When a text comes on screen, in Chinese ("标题在第3秒出现"; "最后3秒出现" is a span, not a start)."""
 
 
 _SWAPPED_WORDS = re.compile(r"\b(?:replace|change|swap|switch|turn)\s+[\"“'‘](.+?)[\"”'’]\s+(?:with|to|into|for|by)\s+"
