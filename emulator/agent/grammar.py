@@ -416,8 +416,10 @@ MISFIT = (r"\b(?:doesn'?t|does\s+not|don'?t|do\s+not)\s+(?:really\s+|quite\s+)?(
           r"|\btoo\s+(?:busy|repetitive|generic|cheesy)\b|\b(?:is|sounds?|feels?)\s+(?:so\s+|really\s+|a\s+bit\s+)?"
           r"(?:boring|cheesy|generic|repetitive)\b|不贴合|不搭|不匹配|不符合|不配|太暗|太满|太空|太单调|太平淡|太闷|太土")
 """The music said not to fit the video, or to be dull ("doesn't match the video", "太单调"): which instead?"""
-SHOT_N = r"\b(?:shot|scene|segment|part|take)\s*#?\s*(\d+)\b(?!\s*(?:s\b|sec|secs|seconds?|minutes?|%))"
-"""A shot named by number ("trim shot 1 to 2 seconds"): one upload is shot 1; another number names nothing."""
+SHOT_N = (r"\b(?:shot|scene|segment|part|take)\s*#?\s*(\d+)\b(?!\s*(?:s\b|sec|secs|seconds?|minutes?|%))"
+          r"|第\s*([0-9]+|[一二两三四五六七八九十])\s*(?:段|个片段|个镜头|个场景|镜)")
+"""A shot named by number ("trim shot 1 to 2 seconds", "第2段改成10秒"): one upload is shot 1; another number names
+nothing."""
 TRACK_N = re.compile(r"\btrack\s*#?\s*(\d+)\b|第\s*(\d+)\s*(?:条|个)?\s*轨")
 MUSIC_WORD = re.compile(MUSIC)
 VERDICT = re.compile(r"\b(?:is|are|looks?|seems?|sounds?)\s+(?:really\s+|so\s+|very\s+|just\s+)?"

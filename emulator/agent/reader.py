@@ -75,6 +75,8 @@ _LONGEST_ASK = 60
 _WH_QUESTION = re.compile(r"^\W*(?:what|how|why|when|where|which|who)(?:'s|\s+(?:is|are|was|were|does|do|did|has|have"
                           r"|will|can))\b")
 
+_ZH_DIGITS = dict(zip("一二两三四五六七八九十", ["1", "2", "2", "3", "4", "5", "6", "7", "8", "9", "10"], strict=True))
+"""A shot's number said in Chinese ("第二段")."""
 _GOING_ON = re.compile(r"^\W*(?:then\s+|only\s+|just\s+|also\s+)?[a-z]+ing\b")
 """A story going on after "and" ("…and only reading the subtitles")."""
 _PARTICLE = re.compile(r"\btake\s+((?:the\s+|my\s+|that\s+)[\w\s]{1,40}?)\s+(out|off)\b(?!\s+(?:of|the|my))")
@@ -211,7 +213,8 @@ class Reader:
             self._question(bare)
             return  # "what is happening with the render?": asks, changes nothing
         if (shot := g.R["SHOT_N"].search(bare)) is not None:
-            if int(shot.group(1)) != 1 or self.clips > 1:
+            said = shot.group(1) or shot.group(2)
+            if _ZH_DIGITS.get(said, said) != "1" or self.clips > 1:
                 self.doubt("unclear", what=c.strip())  # "remove shot 3": the timeline has one clip
                 return
             bare = bare[: shot.start()] + "the video" + bare[shot.end() :]  # one clip is shot 1
