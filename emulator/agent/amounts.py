@@ -274,8 +274,9 @@ class Volume:
 
 
 def unlevelled(c: str) -> str:
-    """The clause without its "volume 40" or "-6 dB" (whose number is no time: "volume to 0" is not "at 0 s")."""
-    return _DB.sub(" ", _VOLUME_N.sub(" ", c))
+    """The clause without its "volume 40", "volume to 0.3" or "-6 dB" (whose number is no time: "volume to 0" is not
+    "at 0 s")."""
+    return _VOLUME_DECIMAL.sub(" ", _DB.sub(" ", _VOLUME_N.sub(" ", c)))
 
 
 def scale_level(c: str) -> int | None:

@@ -155,6 +155,9 @@ def music(r: Reader, c: str) -> bool:
     if fades != (None, None) and not music_word and r.last != "music" and _CLIP_FADED.search(_CLIP_TIME.sub("", c)):
         r.doubt("cannot", what=c.strip())  # "give the first clip a fade in": the picture fades, not the music
         return True
+    if r.last == "video" and not music_word and g.R["PRONOUN"].search(c) and amounts.volume(c) is not None:
+        r.doubt("cannot", what=c.strip())  # "cut the first 5 seconds and mute it": the clip's own sound
+        return True
     told = not r.has_music or _MUSIC_ADD.search(c) is not None or _TOLD.search(c) is not None
     volume = amounts.volume(c, adding=told, existing=r.has_music and not _MUSIC_ADD.search(c))
     scope = amounts.scope(amounts.unlevelled(c), r.length)
@@ -163,7 +166,8 @@ def music(r: Reader, c: str) -> bool:
         scope = amounts.Scope(span=(r.music_start, r.music_start + int(seconds * 1000)))  # "trim the song to 10 s"
     had_music = r.has_music or (r.req.music is not None and r.req.music.add)
     adjusts = volume is not None or fades != (None, None) or (scope is not None and (had_music or r.last == "music"))
-    pronoun = (g.R["PRONOUN"].search(c) and (r.last == "music" or (r.last is None and r.has_music))
+    trims = re.search(r"\b(?:trim|cut|shorten|crop|chop)\b|剪|裁", c) is not None  # "trim it to 10 s": the video
+    pronoun = (g.R["PRONOUN"].search(c) and (r.last == "music" or (r.last is None and r.has_music and not trims))
                and (adjusts or reading.style))  # fmt: skip
     about: object = music_word or reading.style or reading.rivals or fades != (None, None) or pronoun
     loud = volume is not None and g.R["LOUDNESS"].search(c) is not None

@@ -40,7 +40,8 @@ def language(message: str, session_language: str | None) -> str:
         return "en" if chosen.startswith("en") else "other"
     if _CJK.search(message):
         return "zh"
-    return "other" if g.UNSUPPORTED_LANGUAGE.search(message.lower()) else "en"
+    own = g.QUOTED.sub(" ", re.sub(r"[\w.-]+\.(?:mp4|mov|m4v|webm|avi|mkv|mp3|wav)\b", " ", message.lower()))
+    return "other" if g.UNSUPPORTED_LANGUAGE.search(own) else "en"  # quoted words and file names are not the message's
 
 
 def clauses(m: str) -> list[str]:
