@@ -60,6 +60,9 @@ _REPLACED = re.compile(
     r"\b(?:replace|swap|switch|change)\s+(?:the\s+)?(.+?)\s+(?:with|for|to|into)\s+(.+)$|^(.+?)换成(.+)$"
 )
 """Replacing one style by another ("replace the lo-fi with classical"): the style wanted is the second."""
+_ANOTHER = re.compile(r"(?:一首|一个|个|首|点)?\s*(?:别的|其他的?|其它的?|另一首|另外一首|另一个|新的|不同的|一首新的)"
+                      r"\s*(?:音乐|歌|歌曲|配乐|曲子|bgm|背景音乐)?")
+"""Other music, no style named ("换成别的", "换成另一首"): a new track of the style that fits."""
 _NOT_WANTED = re.compile(
     r"\b(?:but|and)\s+(?:no|not\s+(?:a|any))\s+(?:[\w-]+\s+){0,2}(?:music|beat|song|soundtrack|bgm)\b"
 )
@@ -146,6 +149,11 @@ def music(r: Reader, c: str) -> bool:
     if (swap := _REPLACED.search(c)) is not None:
         wanted = lexicon.read(swap.group(2) or swap.group(4) or "", occasions=True)
         reading = wanted if wanted.style is not None else reading
+        named = (swap.group(4) or "").strip(" 吧了呢啊。，")
+        other = _ANOTHER.fullmatch(named) or g.MUSIC_WORD.fullmatch(named) or g.R["FADE"].search(named)
+        if swap.group(4) and wanted.style is None and named and not other and not amounts.volume(named):
+            r.doubt("unclear", what=named)  # "把背景音乐换成军中绿花": a song by its name, not a style
+            return True
     if reading.style is None and not reading.rivals:
         reading = _spelled(r, c, music_word) or reading
     ruled_out = NO_FADE.search(c) and not amounts.NO_FADE.search(c)  # "instead of fades": no fade to set or take
@@ -181,7 +189,8 @@ def music(r: Reader, c: str) -> bool:
     had = r.has_music or ask.add
     relative = reading.style is not None and _relative(c)
     adjust_noun = re.search(r"\b(?:volume|level|loudness|fades?|start|end|timing|length)\b|音量|淡入|淡出", c)
-    changing = (g.R["MUSIC_CHANGE"].search(c) is not None and not adjust_noun) or (relative and had)
+    level_only = volume is not None and reading.style is None  # "音乐换成30%": the level changes, not the track
+    changing = (g.R["MUSIC_CHANGE"].search(c) is not None and not adjust_noun and not level_only) or (relative and had)
     adding_verb = _MUSIC_ADD.search(c) is not None and not re.search(
         r"\b(?:add|put|give|apply)\s+(?:a\s+)?(?:\d+\s*\w*\s+)?fades?"
         r"|(?:音乐|配乐|bgm|歌)[^，。,]{0,4}?(?:加|添加)[个一上点]*\s*(?:\d+(?:\.\d+)?\s*秒\s*的?)?(?:淡入|淡出|渐入|渐出)",
