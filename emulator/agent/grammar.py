@@ -252,6 +252,8 @@ UNSUPPORTED = (
     r"|" + OWN_SOUND
     + r"|\b(?:apply|use|switch\s+to|change\s+to)\s+(?:the\s+|a\s+)?(?:[\w-]+\s+)?theme\b(?!\s+(?:music|song|tune))"
     r"|\b(?:dark|light|colou?r)\s+(?:theme|mode)\b"
+    r"|\bbackgrounds\b|\b(?:virtual|green|blurr?ed|blurry|image|photo|picture|video|scenery)\s+background\b"
+    r"|\bimport\s+(?:my|the|a|an|this|these|some)\s+(?:\w+\s+)?(?:subtitles?|captions?|srt|timeline|project|edl|xml|fonts?)\b"
 )
 QUESTION = (r"^\W*(?:how|what|what's|whats|which|who|who's|is|are|does|do|tell\s+me|can\s+you\s+tell\s+me"
             r"|could\s+you\s+tell\s+me|i\s+(?:want|need)\s+to\s+know|do\s+you\s+know)\b|[?？]\s*$|吗\s*[?？]?\s*$"
