@@ -77,6 +77,8 @@ _WH_QUESTION = re.compile(r"^\W*(?:what|how|why|when|where|which|who)(?:'s|\s+(?
 
 _ZH_DIGITS = dict(zip("一二两三四五六七八九十", ["1", "2", "2", "3", "4", "5", "6", "7", "8", "9", "10"], strict=True))
 """A shot's number said in Chinese ("第二段")."""
+_ATTRIBUTE = re.compile(r"颜色|字体|字号|大小|位置|[深浅亮暗粗细]一?点|\b(?:colou?rs?|fonts?|bolder|thicker|thinner)\b")
+"""How something should look, said with no verb ("颜色再深一点"): asked for, so never dropped beside another edit."""
 _GOING_ON = re.compile(r"^\W*(?:then\s+|only\s+|just\s+|also\s+)?[a-z]+ing\b")
 """A story going on after "and" ("…and only reading the subtitles")."""
 _PARTICLE = re.compile(r"\btake\s+((?:the\s+|my\s+|that\s+)[\w\s]{1,40}?)\s+(out|off)\b(?!\s+(?:of|the|my))")
@@ -395,8 +397,8 @@ class Reader:
         if g.R["UNSUPPORTED"].search(c) or (g.R["LOOK"].search(c) and g.R["EDIT_VERBS"].search(c)):
             self.doubt("cannot", what=original.strip())
             return
-        if g.R["EDIT_VERBS"].search(c) or g.R["PRONOUN"].search(c):
-            self.doubt("unclear", what=original.strip())
+        if g.R["EDIT_VERBS"].search(c) or g.R["PRONOUN"].search(c) or _ATTRIBUTE.search(c):
+            self.doubt("unclear", what=original.strip())  # "颜色再深一点": a look asked of nothing the reader found
 
 
 def videos(state: JSON) -> list[JSON]:
