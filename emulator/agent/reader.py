@@ -388,7 +388,10 @@ class Reader:
 
     def _unknown(self, original: str, c: str) -> None:
         """A clause that asks for something the reader did not understand: never ignored in an edit."""
-        if g.R["AMBIGUOUS"].search(c) or re.fullmatch(r"\W*(?:hmm+|um+|uh+|\?+)\W*", c):
+        if g.R["AMBIGUOUS"].search(c):
+            self.doubt("ambiguous")  # "move the title down and make it nicer": nicer how?
+            return
+        if re.fullmatch(r"\W*(?:hmm+|um+|uh+|\?+)\W*", c):
             return
         if any(g.R[name].search(c) for name in ("OUT_OF_SCOPE", "GREETING", "HELP", "DESCRIBE", "EXPORT")):
             return
