@@ -160,8 +160,13 @@ def music(r: Reader, c: str) -> bool:
     fades = amounts.fades(c) if g.R["FADE"].search(c) and not ruled_out else (None, None)
     if fades == (None, None) and re.match(r"^\W*(?:in|out)\s+(?:over|for)\b", c) and r.last == "music":
         fades = amounts.fades("fade " + c)
-    if fades != (None, None) and not music_word and r.last != "music" and _CLIP_FADED.search(_CLIP_TIME.sub("", c)):
-        r.doubt("cannot", what=c.strip())  # "give the first clip a fade in": the picture fades, not the music
+    clip_faded = _CLIP_FADED.search(_CLIP_TIME.sub("", c)) or (r.last == "video" and not r.has_music)
+    if fades != (None, None) and not music_word and r.last != "music" and clip_faded:
+        r.doubt("cannot", what=c.strip())  # "give the first clip a fade in", "cut 2 s and fade in": the picture fades
+        return True
+    silenced = (level := amounts.volume(c)) is not None and level.level == 0
+    if silenced and not music_word and g.R["EVERYTHING"].search(c) and not g.R["EXCEPT"].search(c):
+        r.doubt("cannot", what=c.strip())  # "mute everything": the clip's own sound too, which it cannot set
         return True
     if r.last == "video" and not music_word and g.R["PRONOUN"].search(c) and amounts.volume(c) is not None:
         r.doubt("cannot", what=c.strip())  # "cut the first 5 seconds and mute it": the clip's own sound

@@ -28,7 +28,13 @@ def normalise(message: str) -> str:
     words as digits ("forty percent" -> "40%")."""
     text = unicodedata.normalize("NFKC", message).lower()
     text = " ".join(text.split())
-    return amounts.digits(" ".join(g.TYPOS.get(word, word) for word in text.split(" ")))
+    text = " ".join(g.TYPOS.get(word, word) for word in text.split(" "))
+    return amounts.digits(_AD.sub("add ", text))
+
+
+_AD = re.compile(r"\bad\s+(?=(?:a\s+|an\s+|some\s+|the\s+|my\s+)?"
+                 r"(?:captions?|subtitles?|music|titles?|text|songs?|fades?)\b)")
+""""ad captions": "add" missing a letter, before something it adds (not "an ad for my shop")."""
 
 
 def language(message: str, session_language: str | None) -> str:
