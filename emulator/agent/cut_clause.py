@@ -57,7 +57,7 @@ _TAKEN = re.compile(r"\b(?:remove|delete|drop|lose|ditch|skip|get\s+rid\s+of|tak
 _KEEP_OR_CUT = re.compile(r"^(?!.*\b(?:remove|delete|drop|lose|ditch|get\s+rid)\b).*\bcut\b(?!\s+(?:out|off|away)\b)")
 """A bare "cut" of a span: in "cut the video from 0:10 to 2:00" it may be what goes or what stays (as in a trim)."""
 CUT_AT = re.compile(r"\b(?:cut|chop|split|slice|divide)\s+"
-                     r"(?:it\s+|(?:this|that|the|my|all(?:\s+the)?)\s+(?:\w+\s+)?(?:video|clip|footage)s?\s+|(?:clip|video)\s*1\s+)?"
+                     r"(?:it\s+|(?:this|that|the|my|all(?:\s+the)?)\s+(?:\w+\s+)?(?:video|clip|footage|timeline)s?\s+|(?:clip|video)\s*1\s+)?"
                      r"(?P<off>off\s+)?at\s+(?:the\s+)?(?:(?P<m>\d{1,2}):(?P<s>\d{2})|(?P<n>\d+(?:\.\d+)?)\s*"
                      r"(?:s|sec|secs|seconds?)?)(?:\s+mark)?(?P<more>\s*(?:and|,|&)\s*(?:at\s+)?\d)?")
 """A cut at a point in time, not of an amount ("cut the video at 8s", "cut it off at 12s", "cut at 3s and 8s");

@@ -254,6 +254,8 @@ UNSUPPORTED = (
     r"|\b(?:dark|light|colou?r)\s+(?:theme|mode)\b"
     r"|\bbackgrounds\b|\b(?:virtual|green|blurr?ed|blurry|image|photo|picture|video|scenery)\s+background\b"
     r"|\bimport\s+(?:my|the|a|an|this|these|some)\s+(?:\w+\s+)?(?:subtitles?|captions?|srt|timeline|project|edl|xml|fonts?)\b"
+    r"|^\W*(?:(?:make\s+)?(?:it|this|the\s+video|everything|the\s+whole\s+thing)\s+)?(?:go\s+|play\s+|run\s+)?"
+    r"(?:a\s+bit\s+|a\s+little\s+|much\s+|way\s+)?(?:faster|slower|quicker)(?:\s+please|\s+pls)?\W*$"
 )
 QUESTION = (r"^\W*(?:how|what|what's|whats|which|who|who's|is|are|does|do|tell\s+me|can\s+you\s+tell\s+me"
             r"|could\s+you\s+tell\s+me|i\s+(?:want|need)\s+to\s+know|do\s+you\s+know)\b|[?？]\s*$|吗\s*[?？]?\s*$"

@@ -91,6 +91,8 @@ MOODS: Mapping[str, str] = {
     "fast-paced": "energetic", "high-energy": "energetic",
     "vibrant": "energetic", "adventurous": "epic", "adventure": "epic", "warm": "acoustic", "warmer": "acoustic",
     "cozy": "acoustic", "cosy": "acoustic", "忧郁": "sad", "忧伤": "sad", "轻盈": "chill",
+    "faster music": "energetic", "faster song": "energetic", "faster track": "energetic", "faster tempo": "energetic",
+    "slower music": "calm", "slower song": "calm", "slower track": "calm", "slower tempo": "calm",
 }
 OCCASIONS: Mapping[str, str] = {
     "wedding": "romantic", "valentine": "romantic", "valentine's": "romantic", "anniversary": "romantic",
