@@ -29,12 +29,15 @@ def normalise(message: str) -> str:
     text = unicodedata.normalize("NFKC", message).lower()
     text = " ".join(text.split())
     text = " ".join(g.TYPOS.get(word, word) for word in text.split(" "))
-    return amounts.digits(_AD.sub("add ", text))
+    text = _FADE_N_OUT.sub("fade in and out", _AD.sub("add ", text))
+    return amounts.digits(text)
 
 
 _AD = re.compile(r"\bad\s+(?=(?:a\s+|an\s+|some\s+|the\s+|my\s+)?"
                  r"(?:captions?|subtitles?|music|titles?|text|songs?|fades?)\b)")
 """"ad captions": "add" missing a letter, before something it adds (not "an ad for my shop")."""
+_FADE_N_OUT = re.compile(r"\bfade\s+(?:in\s+)?(?:n|'n'|'n|n')\s+out\b")
+""""fade n out", "fade in n out": in and out."""
 
 
 def language(message: str, session_language: str | None) -> str:
