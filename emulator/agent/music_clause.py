@@ -164,7 +164,7 @@ def music(r: Reader, c: str) -> bool:
     if fades != (None, None) and not music_word and r.last != "music" and clip_faded:
         r.doubt("cannot", what=c.strip())  # "give the first clip a fade in", "cut 2 s and fade in": the picture fades
         return True
-    silenced = (level := amounts.volume(c)) is not None and level.level == 0
+    silenced = (said := amounts.volume(c)) is not None and said.level == 0
     if silenced and not music_word and g.R["EVERYTHING"].search(c) and not g.R["EXCEPT"].search(c):
         r.doubt("cannot", what=c.strip())  # "mute everything": the clip's own sound too, which it cannot set
         return True
