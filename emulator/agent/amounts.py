@@ -246,6 +246,8 @@ _SAID_QUIET = re.compile(r"\b(?:is|are|was|sounds?|seems?|feels?|gets?)\s+(?!not
 ("jazz that is soft") it is how it should sound."""
 _ENOUGH = re.compile(r"\b(?:loud|quiet|soft|low)\s+enough\b")
 """A level said to do ("the music is quiet enough"): nothing to change."""
+_NOT_ENOUGH = re.compile(r"\b(?:not|isn'?t)\s+(?:quiet|soft|low)\s+enough\b")
+"""Not quiet enough ("the music isn't quiet enough"): down."""
 _SMALL = re.compile(
     r"\b(?:a\s+(?:bit|little|touch|tad|notch|nudge|hair)|slightly|a\s+little\s+bit)\b|稍微|稍|一点|一些|点儿|轻微|有点"
 )
@@ -335,7 +337,7 @@ def volume(c: str, adding: bool = False, existing: bool = False) -> Volume | Non
         return Volume(0.25)
     if _TO_HALF.search(c):
         return Volume(0.5)
-    up, down = _UP.search(c), _DOWN.search(c) or re.search(r"\b(?:not|isn'?t)\s+(?:quiet|soft|low)\s+enough\b", c)
+    up, down = _UP.search(c), _DOWN.search(c) or _NOT_ENOUGH.search(c)
     if existing and not (up or down) and _SAID_QUIET.search(c):
         up = _SAID_QUIET.search(c)  # "the background music is really low"
     if up or down:

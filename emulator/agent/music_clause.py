@@ -47,6 +47,8 @@ _TOLD = re.compile(r"\b(?:make|keep|set|put|turn|have|leave|bring|play|move|push
                    r"|should|must|needs?\s+to|ought\s+to)\b|调|设|放|让|弄|改|应该")
 """A verb that says how the music should be ("keep it quiet"): of music there, "in the background" said without
 one ("some nice music in the background") is how it is, not a level to set."""
+_TRIMS = re.compile(r"\b(?:trim|cut|shorten|crop|chop)\b|剪|裁")
+"""A verb that shortens: "it" with one of them is the video, not the music it carries."""
 _CUT_VERB = re.compile(r"\b(?:cut|trim|shorten|keep|remove|delete|drop|crop)\b|剪|只要|保留|删|裁")
 _COMPARATIVE = re.compile(r"(?:ier|er)$")
 _COPULA = re.compile(r"(?:\b(?:is|are|was|were|am|i'm|im|looks?|seems?|sounds?|feels?)|'s|'re)\s+"
@@ -168,7 +170,7 @@ def music(r: Reader, c: str) -> bool:
     if silenced and not music_word and g.R["EVERYTHING"].search(c) and not g.R["EXCEPT"].search(c):
         r.doubt("cannot", what=c.strip())  # "mute everything": the clip's own sound too, which it cannot set
         return True
-    if r.last == "video" and not music_word and g.R["PRONOUN"].search(c) and amounts.volume(c) is not None:
+    if r.last == "video" and not music_word and g.R["PRONOUN"].search(c) and said is not None:
         r.doubt("cannot", what=c.strip())  # "cut the first 5 seconds and mute it": the clip's own sound
         return True
     told = not r.has_music or _MUSIC_ADD.search(c) is not None or _TOLD.search(c) is not None
@@ -179,7 +181,7 @@ def music(r: Reader, c: str) -> bool:
         scope = amounts.Scope(span=(r.music_start, r.music_start + int(seconds * 1000)))  # "trim the song to 10 s"
     had_music = r.has_music or (r.req.music is not None and r.req.music.add)
     adjusts = volume is not None or fades != (None, None) or (scope is not None and (had_music or r.last == "music"))
-    trims = re.search(r"\b(?:trim|cut|shorten|crop|chop)\b|剪|裁", c) is not None  # "trim it to 10 s": the video
+    trims = _TRIMS.search(c) is not None  # "trim it to 10 s": the video
     pronoun = (g.R["PRONOUN"].search(c) and (r.last == "music" or (r.last is None and r.has_music and not trims))
                and (adjusts or reading.style))  # fmt: skip
     about: object = music_word or reading.style or reading.rivals or fades != (None, None) or pronoun

@@ -172,9 +172,9 @@ class Reader:
         self.pending: list[str] = []
         """Kinds named before their verb ("把音乐和标题都删了")."""
         self.story = False
-        self.stories: list[str] = []
-        """Those clauses, whose words are the user's own and no request."""
         """The clause before told what the user did ("I ended up muting it"): "…and reading the subtitles" goes on."""
+        self.stories: list[str] = []
+        """Those clauses: their words are the user's own, and no request."""
         self.excepted: list[str] = []
         """Kinds a clause before spared ("except the title, delete everything")."""
         self.uploads = [str(v.get("filename") or "").rsplit(".", 1)[0].lower() for v in videos(state)]
