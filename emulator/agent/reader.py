@@ -163,6 +163,8 @@ class Reader:
         titles = [s for _, s in drafts.segments(draft, TEXT) if drafts.is_title(s)]
         self.title = titles[0] if titles else None
         self.has_text = drafts.has(draft, TEXT)
+        self.on_screen = {str(s.get("tx") or "").strip().lower() for _, s in drafts.segments(draft, TEXT)}
+        """The words every text and title says now (a quoted removal names one of them, or nothing)."""
         self.has_captions = any(not drafts.is_title(s) for _, s in drafts.segments(draft, TEXT))
         self.clips = sum(1 for _ in drafts.segments(draft, VIDEO))
         self.last: str | None = None
@@ -238,6 +240,10 @@ class Reader:
         if (g.R["REMOVE"].search(bare) or g.R["KEEP_ONLY"].search(bare)) and not loud:
             if g.R["REMOVE"].search(bare) and self._says_title(c):
                 cut_clause.remove_kinds(self, ["title"])  # 'remove "Hello"': the title, named by its words
+                return
+            quoted = [(q.group(1) or q.group(2)).strip().lower() for q in g.QUOTED.finditer(c)]
+            if quoted and not set(quoted) & self.on_screen and set(self.kinds(bare)) <= {"title", "text", "caption"}:
+                self.doubt("unclear", what=c.strip())  # "delete the text 'SALE'" where no text says it
                 return
             if cut_clause.removal(self, bare):
                 return

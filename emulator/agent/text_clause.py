@@ -77,6 +77,8 @@ _APPEARS_AT = re.compile(rf"(?:在|从)?\s*第?\s*(?<![前后])(?<!最后)(?<!�
 _SWAPPED_WORDS = re.compile(r"\b(?:replace|change|swap|switch|turn)\s+[\"“'‘](.+?)[\"”'’]\s+(?:with|to|into|for|by)\s+"
                             r"[\"“'‘](.+?)[\"”'’]|[“\"「](.+?)[”\"」]\s*(?:改成|换成|改为|替换成|替换为)\s*[“\"「](.+?)[”\"」]")
 """Words swapped for others by quoting both ('replace "Hello" with "Welcome"'): the title that says the first."""
+_WRITE = re.compile(r"\b(?:write|type|print|display)\b|写上|打上")
+"""Putting quoted words on screen by writing them ("write 'The End' over the last 2 seconds")."""
 _PICTURE = re.compile(g.PICTURE_FILE + r"\b"
                       r"|\b(?:a|an|the|my|our|your|this|company|brand)\s+(?:logo|image|picture|photo|sticker|watermark)\b")
 """A picture laid over the video: the draft's overlays are text."""
@@ -134,7 +136,8 @@ def texts(r: Reader, original_clause: str, c: str) -> bool:
     implied = (styled and not music and r.title is not None and g.R["PRONOUN"].search(c)
                and (g.R["CHANGE"].search(c) or g.R["MOVE"].search(c)) and r.last is None)  # fmt: skip
     words_in_quotes = g.QUOTED.search(original_clause) is not None and not music and not g.VIDEO_WORD.search(c)
-    quoted = words_in_quotes and g.R["ADD_VERB"].search(c) is not None  # 'add "TOP TEXT" at the top': words to show
+    shown = g.R["ADD_VERB"].search(c) is not None or _WRITE.search(c) is not None
+    quoted = words_in_quotes and shown  # 'add "TOP TEXT" at the top', "write 'The End' over…": words to show
     another = words_in_quotes and not quoted and r.verb == "add" and r.last in ("title", "text")  # '…and "Part 2"'
     if not (title_word or text_word or g.R["TITLE_INTENT"].search(c) or pronoun or implied or quoted or another):
         return _more_of_last_text(r, c, styled, timed)
