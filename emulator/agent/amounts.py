@@ -203,7 +203,7 @@ _FULL = re.compile(r"\b(?:full|max|maximum|loudest|highest|100%)\s+volume\b"
                    r"|\bvolume\s+(?:to\s+)?(?:the\s+)?(?:max|maximum)\b|\bas\s+loud\s+as\s+possible\b|最大音量|最大声")
 _AS_LOUD = re.compile(r"\b(half|twice|double)\s+as\s+(?:loud|quiet|high)\b")
 _MUTE = re.compile(r"\bmute\b|\bsilent\b|\bsilence\s+the\b|静音|\bturn\s+off\s+(?:the\s+)?(?:\w+\s+)?sound\b"
-                   r"|\bno\s+(?:\w+\s+)?sound\b|关闭[^，。,]{0,6}?声音|不要[^，。,]{0,6}?声音")
+                   r"|\bno\s+(?:\w+\s+)?sound\b|关闭[^，。,]{0,6}?声音|不要[^，。,]{0,6}?声音|把?声音关(?:掉|了|闭)")
 _UNMUTE = re.compile(r"\b(?:unmute|un-mute)|\bturn\s+(?:the\s+)?(?:\w+\s+)?sound\s+(?:back\s+)?on\b"
                      r"|取消静音|解除静音|打开声音|开启声音")
 """Heard again ("unmute", "取消静音"): read before "mute", which it contains."""

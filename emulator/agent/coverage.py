@@ -41,7 +41,7 @@ _CHINESE_TEXT = (
     "的 了 把 给 请 我 你 它 要 想 吧 呢 啊 吗 就 也 都 再 还 和 跟 让 将 被 在 从"
     " 到 为 是 有 没 不 很 太 更 最 点 些 个 条 首 段 下 帮我 一下 这个 那个 我的"
     " 一点 一些 可以 能不能 麻烦 谢谢 现在 然后 我们 一段 一个 一首 做成 适合"
-    " 这里 这段 整个 全部 所有 慢慢 慢慢地 整体 一起 同时 轻轻 直接 马上 立刻 稍稍 位置 屏幕 画面"
+    " 这里 这段 整个 全部 所有 慢慢 慢慢地 整体 一起 同时 轻轻 直接 马上 立刻 稍稍 位置 屏幕 画面 不好意思 能"
 )
 _CHINESE_FUNCTION = frozenset(_CHINESE_TEXT.split())
 """Chinese words that carry no request by themselves (the reader matches the rest as phrases, not words)."""

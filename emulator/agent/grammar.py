@@ -117,7 +117,7 @@ EXPORT = (_words("export", "download", "render", "save", "导出", "下载", "�
 REMOVE = _words("remove", "delete", "drop", "get rid of", "take out", "take off", "pull out", "no more", "without",
                 "omit", "cut out", "kill", "ditch", "scrap", "nix", "toss", "trash", "chuck", "turn off", "switch off",
                 "shut off", "lose", "erase", "wipe", "strip", "删除", "去掉", "移除", "删掉", "不要", "拿掉",
-                "取消", "去除", "清除", "清空", "删")
+                "取消", "去除", "清除", "清空", "删", "关掉", "关闭", "关了")
 REMOVE += (r"|\bclear\s+(?:out\s+|away\s+|off\s+)?(?:the|all|every|everything|it|my|this|that|these|those|any"
            r"|music|bgm|audio|song|title|text|captions?|subtitles?|tracks?|timeline)\b")
 """Clearing is a removal when it names what goes ("clear the title"); "the words are not so clear" is no verb."""
@@ -268,7 +268,8 @@ TOPICS: Mapping[str, str] = {
              r"|比例|横屏|竖屏|分辨率",
     "tracks": r"\bhow\s+many\s+(?:tracks|layers)\b|\bwhat\s+tracks\b|轨道|几条轨|几个轨",
     "title": r"\btitle\b|\bheading\b|\btext\b|\bcaption\b|标题|字幕|文字",
-    "music": r"\b(?:music|song|bgm|soundtrack|track|playing|style|songwriter|singer|singing|composer)\b|音乐|配乐|歌",
+    "music": r"\b(?:music|song|bgm|soundtrack|track|playing|style|songwriter|singer|singing|composer)\b|音乐|配乐|歌"
+             r"|在放什么|放的(?:是)?什么",
 }
 """What a question about the draft asks, tried in this order."""
 EDIT_VERBS = (r"\b(?:add|put|remove|delete|change|switch|replace|make|set|turn|move|trim|cut|fade|generate|create"
@@ -284,7 +285,7 @@ LEAVE = (r"(?:保持|维持)\s*(?:不变|原样)|不要动|别动|(?<!不)不动
          r"|\bkeep\s+(?:the\s+|my\s+)?(?:original\s+(?:sound|audio)|voice|dialogue)\b")
 """A clause that asks to leave something as it is ("人声保持不变", "keep the original sound"): nothing to do."""
 NARRATIVE = (r"^\W*(?:i|we)\s+(?:just\s+|even\s+|finally\s+|actually\s+)?(?:ended\s+up|had\s+to|tried|kept|started"
-             r"|gave\s+up|stopped|was\s+\w+ing|were\s+\w+ing)\b")
+             r"|gave\s+up|stopped|was\s+\w+ing|were\s+\w+ing)\b|^\W*我(?:明天|明早|今天|今晚|等下|待会|[一1]会儿?)")
 """What the user did while watching ("I ended up muting youtube and only reading the subtitles"): a story, not a
 request."""
 REASON = (r"^\W*(?:because\s+|since\s+|as\s+)?(?:it'?s|it\s+is|that'?s|that\s+is|they'?re|they\s+are)\s+"
@@ -435,7 +436,8 @@ TITLE_WORD = re.compile(TITLE)
 TEXT_WORD = re.compile(TEXT)
 VIDEO_WORD = re.compile(VIDEO)
 SPLIT = re.compile(
-    r"\s*(?:,|;|，|；|。|\band then\b|\bthen\b|\balso\b|\bplus\b(?!\s*\d)|\band\b|然后|并且|再(?!次)|以及|还有|和)\s*"
+    r"\s*(?:,|;|，|；|。|(?<=[?？!！])(?=\s*\S)|\band then\b|\bthen\b|\balso\b|\bplus\b(?!\s*\d)|\band\b|然后"
+    r"|并且|再(?!次)|以及|还有|和)\s*"
 )
 """Clause boundaries (one message may ask for several things)."""
 UNSUPPORTED_LANGUAGE = re.compile(

@@ -79,6 +79,9 @@ _ZH_DIGITS = dict(zip("一二两三四五六七八九十", ["1", "2", "2", "3", 
 """A shot's number said in Chinese ("第二段")."""
 _ATTRIBUTE = re.compile(r"颜色|字体|字号|大小|位置|[深浅亮暗粗细]一?点|\b(?:colou?rs?|fonts?|bolder|thicker|thinner)\b")
 """How something should look, said with no verb ("颜色再深一点"): asked for, so never dropped beside another edit."""
+_ZH_POLITE = re.compile(r"能|可以|麻烦|请")
+_ZH_ASKS = re.compile(r"什么|告诉|多长|多久|几秒|多少|哪")
+"""A Chinese request asked politely ("能…吗"), unless it asks to be told something ("能告诉我多长吗")."""
 _GOING_ON = re.compile(r"^\W*(?:then\s+|only\s+|just\s+|also\s+)?[a-z]+ing\b")
 """A story going on after "and" ("…and only reading the subtitles")."""
 _PARTICLE = re.compile(r"\btake\s+((?:the\s+|my\s+|that\s+)[\w\s]{1,40}?)\s+(out|off)\b(?!\s+(?:of|the|my))")
@@ -355,11 +358,12 @@ class Reader:
         if not g.R["QUESTION"].search(c) or self.req.edits:
             return False
         polite = re.match(r"^\W*(?:can|could|would|will)\s+you\b(?!\s+(?:tell|show)\s+me|\s+let\s+me\s+know)", c)
-        if polite or re.search(r"\bshould\s+i\b", c):
+        zh_polite = _ZH_POLITE.search(c) is not None and _ZH_ASKS.search(c) is None  # "音乐能小声一点吗": a request
+        if polite or zh_polite or re.search(r"\bshould\s+i\b", c):
             return False
         edit = g.R["EDIT_VERBS"].search(c)
-        if edit and not re.match(r"^\W*(?:is|are|does|do|what|how|which)\b", c):
-            return False
+        if edit and not re.match(r"^\W*(?:is|are|does|do|what|how|which)\b", c) and "什么" not in c:
+            return False  # ("现在在放什么": "放" asks what plays, no edit)
         for topic, pattern in _TOPICS:
             if pattern.search(c):
                 self.req.topic = self.req.topic or topic
