@@ -244,7 +244,7 @@ class Reader:
             if g.R["REMOVE"].search(bare) and self._says_title(c):
                 cut_clause.remove_kinds(self, ["title"])  # 'remove "Hello"': the title, named by its words
                 return
-            quoted = [(q.group(1) or q.group(2)).strip().lower() for q in g.QUOTED.finditer(c)]
+            quoted = _quotes(c)
             if quoted and not set(quoted) & self.on_screen and set(self.kinds(bare)) <= {"title", "text", "caption"}:
                 self.doubt("unclear", what=c.strip())  # "delete the text 'SALE'" where no text says it
                 return
@@ -330,8 +330,7 @@ class Reader:
     def _says_title(self, c: str) -> bool:
         """Whether the clause quotes the title's own words, and nothing else names what it is about."""
         words = str((self.title or {}).get("tx") or "").strip().lower()
-        quoted = [(q.group(1) or q.group(2)).strip().lower() for q in g.QUOTED.finditer(c)]
-        return bool(words) and quoted == [words] and not self.kinds(_QUOTE_MARK.sub(" ", c))
+        return bool(words) and _quotes(c) == [words] and not self.kinds(_QUOTE_MARK.sub(" ", c))
 
     def kinds(self, text: str) -> list[str]:
         """The track kinds a phrase names, in order."""
@@ -412,6 +411,11 @@ class Reader:
             return
         if g.R["EDIT_VERBS"].search(c) or g.R["PRONOUN"].search(c) or _ATTRIBUTE.search(c):
             self.doubt("unclear", what=original.strip())  # "颜色再深一点": a look asked of nothing the reader found
+
+
+def _quotes(c: str) -> list[str]:
+    """The words a clause quotes, as a text would say them (lower case, trimmed)."""
+    return [(q.group(1) or q.group(2)).strip().lower() for q in g.QUOTED.finditer(c)]
 
 
 def videos(state: JSON) -> list[JSON]:
