@@ -82,6 +82,8 @@ _ATTRIBUTE = re.compile(r"颜色|字体|字号|大小|位置|[深浅亮暗粗细
 _ZH_POLITE = re.compile(r"能|可以|麻烦|请")
 _ZH_ASKS = re.compile(r"什么|告诉|多长|多久|几秒|多少|哪")
 """A Chinese request asked politely ("能…吗"), unless it asks to be told something ("能告诉我多长吗")."""
+_SAYS = re.compile(r"\b(?:text|title|caption|words?)\s+(?:that|which)\s+(?:says|reads)\s+(.+)$")
+"""A text named by what it says, unquoted ("delete the text that says subscribe")."""
 _GOING_ON = re.compile(r"^\W*(?:then\s+|only\s+|just\s+|also\s+)?[a-z]+ing\b")
 """A story going on after "and" ("…and only reading the subtitles")."""
 _PARTICLE = re.compile(r"\btake\s+((?:the\s+|my\s+|that\s+)[\w\s]{1,40}?)\s+(out|off)\b(?!\s+(?:of|the|my))")
@@ -246,7 +248,7 @@ class Reader:
                 return
             quoted = _quotes(c)
             if quoted and not set(quoted) & self.on_screen and set(self.kinds(bare)) <= {"title", "text", "caption"}:
-                self.doubt("unclear", what=c.strip())  # "delete the text 'SALE'" where no text says it
+                self.doubt("unclear", what=c.strip())  # "delete the text 'SALE'", "…that says subscribe": none says it
                 return
             if cut_clause.removal(self, bare):
                 return
@@ -414,8 +416,12 @@ class Reader:
 
 
 def _quotes(c: str) -> list[str]:
-    """The words a clause quotes, as a text would say them (lower case, trimmed)."""
-    return [(q.group(1) or q.group(2)).strip().lower() for q in g.QUOTED.finditer(c)]
+    """The words a clause quotes, or says a text says ("the text that says subscribe"), as a text would say them
+    (lower case, trimmed)."""
+    quoted = [(q.group(1) or q.group(2)).strip().lower() for q in g.QUOTED.finditer(c)]
+    if not quoted and (said := _SAYS.search(c)) is not None:
+        quoted = [said.group(1).strip(" .!?,，。！？").lower()]
+    return quoted
 
 
 def videos(state: JSON) -> list[JSON]:
