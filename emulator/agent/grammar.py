@@ -158,7 +158,7 @@ RATIO = r"\b(?:16|9|1|4|3|21)\s*[:/x]\s*(?:9|16|1|5|4|3)\b|" + _words(
 MUSIC_CHANGE = (
     _words("change", "switch", "replace", "swap", "different", "another", "other", "new", "换", "换成", "改成", "替换")
     + ".{0,20}" + MUSIC + "|" + MUSIC + ".{0,20}"
-    + _words("change to", "switch to", "instead", "换成", "改成", "换得", "换个", "换一首")
+    + _words("change to", "switch to", "instead", "换成", "改成", "换得", "换个", "换一首", "换一下", "换掉", "换下")
     + "|" + _words("换成", "改成", "换个", "换一个", "换一首", "change to", "switch to") + r"\s*(?:更)?" + GENRE
 )
 FADE = _words("fade", "fades", "fade in", "fade out", "fade-in", "fade-out", "淡入", "淡出", "渐入", "渐出")

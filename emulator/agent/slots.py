@@ -114,6 +114,9 @@ _TAIL_WORDS = re.compile(
     r"|align|trim|cut|shorten|raise|lower|shrink|enlarge)\b.*$",  # "…to Pricing and center it": the next request
     re.IGNORECASE,
 )
+_CANT = re.compile(r"(?:can'?t|cannot|can\s+not|couldn'?t|hard\s+to|difficult\s+to|unable\s+to|barely|hardly"
+                   r"|\bi|\byou|\bwe|\bthey|\bpeople|\bviewers)\s*$", re.IGNORECASE)
+"""Who reads or says something ("I can't read the title", "you say"): a marker after it names no new words."""
 _NOT_TEXT = {"", "the", "a", "an", "it", "please", "bigger", "smaller", "larger", "red", "blue", "white", "gold",
              "yellow", "top", "bottom", "center", "middle", "left", "right", "the top", "the bottom", "the left",
              "the right", "the middle", "the center", "the end", "end", "start"}
@@ -165,6 +168,8 @@ def title_text(message: str) -> str | None:
         if SIZE_NUMBER.fullmatch(bare.group(1).lower()):
             return None  # "make the title 120px": a size
         return bare.group(1)
+    if found.re is _MARKER and _CANT.search(message[: found.start()]):
+        return None  # "I can't read the title": someone reading, not the words to show
     text = _TAIL_WORDS.sub("", (found.group(1) or found.group(found.lastindex or 1) or "")).strip(" '\"")
     before = message[found.start() : found.start(1)] if found.group(1) else ""
     said_is = re.search(r"\b(?:is|should\s+be)\s*[:：]?\s*$", before)
