@@ -338,7 +338,7 @@ def volume(c: str, adding: bool = False, existing: bool = False) -> Volume | Non
     if _TO_HALF.search(c):
         return Volume(0.5)
     up, down = _UP.search(c), _DOWN.search(c) or _NOT_ENOUGH.search(c)
-    if existing and not (up or down) and _SAID_QUIET.search(c):
+    if existing and not (up or down):
         up = _SAID_QUIET.search(c)  # "the background music is really low"
     if up or down:
         size = 0.1 if _SMALL.search(c) else 0.3 if _LARGE.search(c) else 0.2

@@ -167,6 +167,8 @@ class Reader:
         """Where the music starts now (ms): "trim the song to 10 s" keeps its first 10 s from there."""
         titles = [s for _, s in drafts.segments(draft, TEXT) if drafts.is_title(s)]
         self.title = titles[0] if titles else None
+        self.title_words = str((self.title or {}).get("tx") or "").strip().lower()
+        """What the title says, as a quoted clause would name it (lower case, trimmed); "" with no title."""
         self.has_text = drafts.has(draft, TEXT)
         self.on_screen = {str(s.get("tx") or "").strip().lower() for _, s in drafts.segments(draft, TEXT)}
         """The words every text and title says now (a quoted removal names one of them, or nothing)."""
@@ -243,10 +245,10 @@ class Reader:
         loud = loud or music_clause.NO_FADE.search(bare) is not None  # "add jazz without fades": nothing removed
         loud = loud or amounts.NO_FADE.search(bare) is not None  # "remove the fade from the music": the fade only
         if (g.R["REMOVE"].search(bare) or g.R["KEEP_ONLY"].search(bare)) and not loud:
-            if g.R["REMOVE"].search(bare) and self._says_title(c):
+            quoted = _quotes(c)
+            if g.R["REMOVE"].search(bare) and self._says_title(c, quoted):
                 cut_clause.remove_kinds(self, ["title"])  # 'remove "Hello"': the title, named by its words
                 return
-            quoted = _quotes(c)
             if quoted and not set(quoted) & self.on_screen and set(self.kinds(bare)) <= {"title", "text", "caption"}:
                 self.doubt("unclear", what=c.strip())  # "delete the text 'SALE'", "…that says subscribe": none says it
                 return
@@ -329,10 +331,10 @@ class Reader:
 
     # -- what clauses name --------------------------------------------------------------------------------------
 
-    def _says_title(self, c: str) -> bool:
-        """Whether the clause quotes the title's own words, and nothing else names what it is about."""
-        words = str((self.title or {}).get("tx") or "").strip().lower()
-        return bool(words) and _quotes(c) == [words] and not self.kinds(_QUOTE_MARK.sub(" ", c))
+    def _says_title(self, c: str, quoted: list[str]) -> bool:
+        """Whether the clause's `quoted` words are the title's own, and nothing else names what it is about."""
+        words = self.title_words
+        return bool(words) and quoted == [words] and not self.kinds(_QUOTE_MARK.sub(" ", c))
 
     def kinds(self, text: str) -> list[str]:
         """The track kinds a phrase names, in order."""

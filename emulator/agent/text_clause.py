@@ -99,7 +99,7 @@ def texts(r: Reader, original_clause: str, c: str) -> bool:
     swap = _SWAPPED_WORDS.search(r.message)
     if swap is not None and (swap.group(1) or swap.group(3)).lower() in original_clause:
         old, new = (swap.group(1) or swap.group(3)).strip(), (swap.group(2) or swap.group(4)).strip()
-        if r.title is None or old.lower() != str(r.title.get("tx") or "").strip().lower():
+        if r.title is None or old.lower() != r.title_words:
             r.doubt("unclear", what=original_clause.strip())  # no title says those words: which text is meant?
             return True
         r.req.texts.append(TextAsk("title", "retext", new))  # 'replace "Hello" with "Welcome"'
